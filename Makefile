@@ -1,0 +1,46 @@
+# The two commands of the README: `make run` (install and start the app) and `make test`
+# (install what the tests need, start PostgreSQL if it is not running, run linters and tests).
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install install-test system-deps postgres lint bench
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+
+run: install
+	$(BIN)/streamlit run app.py
+
+# Debian's Chromium for the browser tests; fonts for the printable maps.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+# Tests run against a real PostgreSQL at 127.0.0.1:5432 (user postgres); start it when it is down.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+	  for v in $$(ls /etc/postgresql 2>/dev/null); do \
+	    pg_ctlcluster --skip-systemctl-redirect $$v main start || true; done; \
+	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+	  pg_isready -h 127.0.0.1 -p 5432; }
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -r tests/requirements.txt
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: system-deps postgres install-test lint
+	$(BIN)/python -m pytest
+
+bench: install-test
+	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_gaps.py

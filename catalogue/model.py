@@ -1,0 +1,125 @@
+"""Plain data that flows from the OSM readers to storage: places and the walking network.
+
+No I/O here. Readers (``osm_file``, ``overpass``) build an :class:`Extract`; storage saves it.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+
+OSM_TYPES = ("node", "way", "relation")
+
+
+def osm_ref(osm_type: str, osm_id: int) -> str:
+    """``node/123`` – the form used in exports, CSV imports and links."""
+    return f"{osm_type}/{osm_id}"
+
+
+def parse_osm_ref(text: str) -> tuple[str, int] | None:
+    """``"way/45"`` → ``("way", 45)``; anything else → ``None``."""
+    kind, sep, num = text.strip().partition("/")
+    if not sep or kind not in OSM_TYPES or not num.isdigit():
+        return None
+    return kind, int(num)
+
+
+def osm_url(osm_type: str, osm_id: int) -> str:
+    return f"https://www.openstreetmap.org/{osm_type}/{osm_id}"
+
+
+@dataclass
+class PlaceRecord:
+    """One place of encounter as read from OSM.
+
+    ``lon``/``lat`` is a point on the feature (a representative point for polygons);
+    ``geometry_wkt`` holds the polygon, multipolygon or line where the feature has one.
+    ``merged_refs`` lists other OSM objects that are the same place (a school node inside the
+    school campus polygon) and were merged into this record.
+    """
+
+    osm_type: str
+    osm_id: int
+    category: str
+    name: str | None
+    lon: float
+    lat: float
+    tags: dict[str, str]
+    geometry_wkt: str | None = None
+    merged_refs: list[str] = field(default_factory=list)
+
+    @property
+    def ref(self) -> str:
+        return osm_ref(self.osm_type, self.osm_id)
+
+
+@dataclass
+class WalkNetwork:
+    """The walkable street network as compact arrays (undirected edges, lengths in metres).
+
+    Node ``i`` sits at ``lon[i], lat[i]`` and is OSM node ``node_ids[i]``. Edge ``k`` joins
+    ``u[k]`` and ``v[k]`` with length ``length_m[k]``; every edge is walkable both ways.
+    """
+
+    node_ids: np.ndarray  # int64
+    lon: np.ndarray  # float64
+    lat: np.ndarray  # float64
+    u: np.ndarray  # int32
+    v: np.ndarray  # int32
+    length_m: np.ndarray  # float32
+
+    @property
+    def node_count(self) -> int:
+        return int(self.node_ids.shape[0])
+
+    @property
+    def edge_count(self) -> int:
+        return int(self.u.shape[0])
+
+    def to_bytes(self) -> bytes:
+        buf = io.BytesIO()
+        np.savez_compressed(
+            buf,
+            node_ids=self.node_ids,
+            lon=self.lon,
+            lat=self.lat,
+            u=self.u,
+            v=self.v,
+            length_m=self.length_m,
+        )
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> WalkNetwork:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            return cls(
+                node_ids=npz["node_ids"],
+                lon=npz["lon"],
+                lat=npz["lat"],
+                u=npz["u"],
+                v=npz["v"],
+                length_m=npz["length_m"],
+            )
+
+    @classmethod
+    def empty(cls) -> WalkNetwork:
+        return cls(
+            node_ids=np.zeros(0, np.int64),
+            lon=np.zeros(0, np.float64),
+            lat=np.zeros(0, np.float64),
+            u=np.zeros(0, np.int32),
+            v=np.zeros(0, np.int32),
+            length_m=np.zeros(0, np.float32),
+        )
+
+
+@dataclass
+class Extract:
+    """What one read of an OSM source yields: its places, its walking network, its extent."""
+
+    source: str  # file name or "overpass:<place or bbox>" – for messages and the import log
+    places: list[PlaceRecord]
+    network: WalkNetwork
+    bbox: tuple[float, float, float, float]  # west, south, east, north (WGS84)

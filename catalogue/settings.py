@@ -1,0 +1,54 @@
+"""Settings, read from environment variables (and ``.env``-free: set them in the shell or service).
+
+| variable | type | meaning | default |
+|---|---|---|---|
+| ``DATABASE_URL`` | SQLAlchemy URL | database; ``postgresql+psycopg://user@host/db`` for shared use | ``sqlite:///<repo>/data/begegnungsatlas.db`` |
+| ``ATLAS_TILES`` | ``osm`` / ``none`` / URL template | map background; ``none`` draws no tiles (fully offline) | ``osm`` |
+| ``ATLAS_MAX_UPLOAD_MB`` | int | largest extract file the app accepts for upload | ``200`` |
+| ``ATLAS_OVERPASS_URL`` | URL | Overpass API endpoint for live imports | ``https://overpass-api.de/api`` |
+| ``ATLAS_NOMINATIM_URL`` | URL | Nominatim endpoint to find a place by name | ``https://nominatim.openstreetmap.org/`` |
+| ``ATLAS_HTTP_TIMEOUT`` | seconds | timeout for Overpass/Nominatim requests | ``180`` |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'begegnungsatlas.db'}"
+
+OSM_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    tiles: str
+    max_upload_mb: int
+    overpass_url: str
+    nominatim_url: str
+    http_timeout: int
+
+    @property
+    def tile_url(self) -> str | None:
+        """URL template of the tile server, or ``None`` for no background tiles."""
+        if self.tiles == "none":
+            return None
+        if self.tiles == "osm":
+            return OSM_TILES_URL
+        return self.tiles
+
+
+def load_settings() -> Settings:
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+        tiles=os.environ.get("ATLAS_TILES", "osm").strip() or "osm",
+        max_upload_mb=int(os.environ.get("ATLAS_MAX_UPLOAD_MB", "200")),
+        overpass_url=os.environ.get("ATLAS_OVERPASS_URL", "https://overpass-api.de/api"),
+        nominatim_url=os.environ.get("ATLAS_NOMINATIM_URL", "https://nominatim.openstreetmap.org/"),
+        http_timeout=int(os.environ.get("ATLAS_HTTP_TIMEOUT", "180")),
+    )
