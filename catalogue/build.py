@@ -1,0 +1,281 @@
+"""Pure builders shared by the file reader and the Overpass reader: raw OSM features → :class:`Extract`.
+
+No I/O here. ``osm_file`` and ``overpass`` only collect raw features and network segments and
+hand them over, so both sources get the same classification, the same merging of duplicates and
+the same walking network.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from catalogue.categories import CATEGORIES, KEY_PRECEDENCE, classify_tags
+from catalogue.model import Extract, PlaceRecord, WalkNetwork, osm_ref
+
+EARTH_RADIUS_M = 6_371_009.0  # mean radius, as osmnx uses for great-circle lengths
+
+# Distinct OSM nodes can share one position (mapping glitches). Such an edge is real – dropping it
+# would cut the network in two – so it gets this nominal length instead of 0.
+MIN_EDGE_LENGTH_M = 0.01
+
+# The walking-network rule, copied verbatim from osmnx 2.1.1
+# ``osmnx._overpass._get_network_filter("walk")`` with ``settings.default_access``
+# ``["access"!~"private"]`` filled in (tests/test_osm_read.py checks it is still the same).
+WALK_FILTER = (
+    '["highway"]["area"!~"yes"]["access"!~"private"]'
+    '["highway"!~"abandoned|bus_guideway|construction|cycleway|motor|no|planned|'
+    'platform|proposed|raceway|razed|rest_area|services"]'
+    '["foot"!~"no"]["service"!~"private"]'
+    '["sidewalk"!~"separate"]["sidewalk:both"!~"separate"]'
+    '["sidewalk:left"!~"separate"]["sidewalk:right"!~"separate"]'
+)
+
+_CLAUSE = re.compile(r'\["([^"]+)"(?:(!~|~|=|!=)"([^"]*)")?\]')
+
+
+def _compile_filter(text: str) -> tuple[tuple[str, str | None, re.Pattern[str] | None], ...]:
+    clauses = []
+    for key, op, value in _CLAUSE.findall(text):
+        clauses.append((key, op or None, re.compile(value) if op else None))
+    return tuple(clauses)
+
+
+_WALK_CLAUSES = _compile_filter(WALK_FILTER)
+
+
+def is_walkable(tags: Mapping[str, str]) -> bool:
+    """True if a way belongs to the walking network: osmnx's ``network_type="walk"`` rule.
+
+    The way must carry ``highway``; it is dropped when ``area`` matches ``yes``, ``access`` matches
+    ``private``, ``highway`` matches any of abandoned, bus_guideway, construction, cycleway,
+    motor(way…), no, planned, platform, proposed, raceway, razed, rest_area, services, ``foot``
+    matches ``no``, ``service`` matches ``private``, or any ``sidewalk``/``sidewalk:both|left|right``
+    matches ``separate`` (the sidewalk is mapped as its own way, which is walked instead).
+    "Matches" is an unanchored regular-expression search, as in Overpass QL ``!~``; a missing key
+    never matches. So ``motorway`` and ``motorway_link`` are out, ``footway``, ``steps``,
+    ``path``, ``pedestrian``, ``service`` and ``track`` are in.
+    """
+    for key, op, pattern in _WALK_CLAUSES:
+        value = tags.get(key)
+        if op is None:
+            if value is None:
+                return False
+        elif op == "!~":
+            if value is not None and pattern is not None and pattern.search(value):
+                return False
+        else:  # pragma: no cover - the walk rule uses only presence and !~
+            raise ValueError(f"unsupported operator {op!r} in WALK_FILTER")
+    return True
+
+
+@dataclass
+class RawFeature:
+    """One tagged OSM object with its geometry (WGS84 lon/lat), before classification."""
+
+    osm_type: str
+    osm_id: int
+    tags: dict[str, str]
+    geometry: BaseGeometry
+
+
+# German mappers tag Kitas as kindergarten or childcare interchangeably: a childcare node inside a
+# kindergarten polygon is the same Kita.
+_SAME_KIND: dict[tuple[str, str], tuple[str, str]] = {("amenity", "childcare"): ("amenity", "kindergarten")}
+
+
+def classify_kind(tags: Mapping[str, str]) -> tuple[str, str] | None:
+    """The ``(key, value)`` that put the feature into its category (``classify_tags`` order)."""
+    for key in KEY_PRECEDENCE:
+        if key not in tags:
+            continue
+        for category in CATEGORIES:
+            for match in category.matches:
+                if match.key == key and match.matches(tags):
+                    kind = (match.key, match.value)
+                    return _SAME_KIND.get(kind, kind)
+    return None
+
+
+def _point_on(geom: BaseGeometry) -> tuple[float, float]:
+    if geom.geom_type == "Point":
+        return float(geom.x), float(geom.y)
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        pt = shapely.line_interpolate_point(geom, 0.5, normalized=True)
+        if not pt.is_empty:
+            return float(pt.x), float(pt.y)
+    pt = geom.representative_point()
+    return float(pt.x), float(pt.y)
+
+
+def build_places(features: Iterable[RawFeature]) -> list[PlaceRecord]:
+    """Classify features into places and merge each node that lies inside a polygon of the same kind.
+
+    Same kind means the same category *and* the same deciding tag (``amenity=school`` node in an
+    ``amenity=school`` campus), so fitness stations inside a pitch stay separate places; Kita
+    tags ``kindergarten`` and ``childcare`` count as one kind. The polygon record stays; the node's ref goes to ``merged_refs`` and the node's tags fill
+    what the polygon lacks (the polygon's own tags win). With several candidate polygons, the
+    smallest one takes the node. Order: as given, merged nodes removed.
+    """
+    places: list[PlaceRecord] = []
+    polygons: list[BaseGeometry] = []
+    polygon_place: list[int] = []
+    node_points: list[BaseGeometry] = []
+    node_place: list[int] = []
+    for feat in features:
+        category = classify_tags(feat.tags)
+        if category is None or feat.geometry is None or feat.geometry.is_empty:
+            continue
+        geom = feat.geometry
+        if geom.geom_type in ("Polygon", "MultiPolygon") and not geom.is_valid:
+            geom = shapely.make_valid(geom)
+        lon, lat = _point_on(geom)
+        wkt = None if geom.geom_type == "Point" else shapely.to_wkt(geom, rounding_precision=7)
+        idx = len(places)
+        places.append(
+            PlaceRecord(
+                osm_type=feat.osm_type,
+                osm_id=int(feat.osm_id),
+                category=category,
+                name=feat.tags.get("name"),
+                lon=lon,
+                lat=lat,
+                tags=dict(feat.tags),
+                geometry_wkt=wkt,
+            )
+        )
+        if geom.geom_type in ("Polygon", "MultiPolygon"):
+            polygons.append(geom)
+            polygon_place.append(idx)
+        elif feat.osm_type == "node":
+            node_points.append(geom)
+            node_place.append(idx)
+
+    if not polygons or not node_points:
+        return places
+    tree = shapely.STRtree(polygons)
+    point_idx, poly_idx = tree.query(np.array(node_points, dtype=object), predicate="within")
+    best: dict[int, tuple[int, float]] = {}  # node place index → (polygon place index, area)
+    for p, q in zip(point_idx.tolist(), poly_idx.tolist(), strict=True):
+        node_i, poly_i = node_place[p], polygon_place[q]
+        if places[node_i].category != places[poly_i].category:
+            continue
+        if classify_kind(places[node_i].tags) != classify_kind(places[poly_i].tags):
+            continue
+        area = polygons[q].area
+        if node_i not in best or area < best[node_i][1]:
+            best[node_i] = (poly_i, area)
+    for node_i in sorted(best, key=lambda i: places[i].osm_id):
+        node, poly = places[node_i], places[best[node_i][0]]
+        poly.merged_refs.append(node.ref)
+        for key, value in node.tags.items():
+            poly.tags.setdefault(key, value)
+        poly.name = poly.tags.get("name")
+    return [p for i, p in enumerate(places) if i not in best]
+
+
+def compute_haversine_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    """Great-circle distance in metres, vectorised."""
+    phi1, phi2 = np.radians(lat1), np.radians(lat2)
+    dphi = phi2 - phi1
+    dlam = np.radians(lon2 - lon1)
+    h = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlam / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def build_walk_network(
+    node_ids: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    seg_u: np.ndarray,
+    seg_v: np.ndarray,
+) -> WalkNetwork:
+    """Undirected network from OSM segments ``seg_u[k]–seg_v[k]`` (OSM node ids).
+
+    ``node_ids``/``lon``/``lat`` give positions (duplicates allowed). Segments with an endpoint
+    without a position are skipped (a way cut by the extract's box), loops dropped, parallel
+    segments kept once. Only nodes on some edge are kept.
+    """
+    node_ids = np.asarray(node_ids, dtype=np.int64)
+    if node_ids.size == 0 or len(seg_u) == 0:
+        return WalkNetwork.empty()
+    uniq, first = np.unique(node_ids, return_index=True)
+    ulon = np.asarray(lon, dtype=np.float64)[first]
+    ulat = np.asarray(lat, dtype=np.float64)[first]
+    su = np.asarray(seg_u, dtype=np.int64)
+    sv = np.asarray(seg_v, dtype=np.int64)
+    iu = np.clip(np.searchsorted(uniq, su), 0, uniq.size - 1)
+    iv = np.clip(np.searchsorted(uniq, sv), 0, uniq.size - 1)
+    ok = (uniq[iu] == su) & (uniq[iv] == sv) & (iu != iv)
+    a = np.minimum(iu[ok], iv[ok])
+    b = np.maximum(iu[ok], iv[ok])
+    pairs = np.unique(np.stack([a, b], axis=1), axis=0) if a.size else np.zeros((0, 2), np.int64)
+    used, inverse = np.unique(pairs.ravel(), return_inverse=True)
+    inverse = inverse.reshape(-1, 2)
+    nlon, nlat = ulon[used], ulat[used]
+    u, v = inverse[:, 0], inverse[:, 1]
+    length = compute_haversine_m(nlon[u], nlat[u], nlon[v], nlat[v])
+    length = np.maximum(length, MIN_EDGE_LENGTH_M)
+    return WalkNetwork(
+        node_ids=uniq[used].astype(np.int64),
+        lon=nlon,
+        lat=nlat,
+        u=u.astype(np.int32),
+        v=v.astype(np.int32),
+        length_m=length.astype(np.float32),
+    )
+
+
+def build_way_segments(
+    refs: np.ndarray, lon: np.ndarray, lat: np.ndarray, way_index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Flat way node lists → (node_ids, lon, lat, seg_u, seg_v) for :func:`build_walk_network`.
+
+    ``refs[i]`` is the i-th way node overall, ``way_index[i]`` the way it belongs to, ``lon/lat``
+    NaN where the node is missing from the file. Segments join consecutive nodes of one way.
+    """
+    refs = np.asarray(refs, dtype=np.int64)
+    lon = np.asarray(lon, dtype=np.float64)
+    lat = np.asarray(lat, dtype=np.float64)
+    way_index = np.asarray(way_index)
+    known = ~np.isnan(lon)
+    same_way = way_index[:-1] == way_index[1:]
+    both = known[:-1] & known[1:]
+    seg = same_way & both
+    return refs[known], lon[known], lat[known], refs[:-1][seg], refs[1:][seg]
+
+
+def compute_bbox(places: list[PlaceRecord], network: WalkNetwork) -> tuple[float, float, float, float]:
+    """(west, south, east, north) around all places and network nodes; (0, 0, 0, 0) when empty."""
+    lons = np.concatenate([network.lon, np.array([p.lon for p in places], dtype=np.float64)])
+    lats = np.concatenate([network.lat, np.array([p.lat for p in places], dtype=np.float64)])
+    if lons.size == 0:
+        return (0.0, 0.0, 0.0, 0.0)
+    return (float(lons.min()), float(lats.min()), float(lons.max()), float(lats.max()))
+
+
+def build_extract(
+    *,
+    source: str,
+    features: Iterable[RawFeature],
+    network: WalkNetwork,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> Extract:
+    """Places (classified, merged) + network → :class:`Extract`; bbox computed unless given."""
+    places = build_places(features)
+    return Extract(
+        source=source,
+        places=places,
+        network=network,
+        bbox=bbox if bbox is not None else compute_bbox(places, network),
+    )
+
+
+def place_refs(extract: Extract) -> dict[str, str]:
+    """``{ref: category}`` for every place – handy to compare two reads of the same data."""
+    return {osm_ref(p.osm_type, p.osm_id): p.category for p in extract.places}
