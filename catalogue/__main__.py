@@ -1,0 +1,7 @@
+"""``python -m catalogue …``: see :mod:`catalogue.cli`."""
+
+import sys
+
+from catalogue.cli import main
+
+sys.exit(main())

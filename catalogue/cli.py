@@ -1,0 +1,199 @@
+"""Command line: ``python -m catalogue import|export|areas``.
+
+Exit codes: 0 done, 1 the data or source could not be used (bad OSM file, failed export),
+2 bad input (arguments, unknown area, missing file), 3 a live source was unreachable.
+Errors are one message on stderr, never a traceback (set ``ATLAS_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from catalogue.categories import CATEGORY_BY_ID, CATEGORY_IDS
+from catalogue.errors import AreaNotFound, AtlasError, InvalidInput, OverpassError
+
+EXIT_OK, EXIT_DATA, EXIT_INPUT, EXIT_UNREACHABLE = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise InvalidInput(f"{self.prog}: {message}")
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """``"W,S,E,N"`` → four floats, or InvalidInput."""
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        west, south, east, north = (float(p) for p in parts)
+    except ValueError:
+        raise InvalidInput(
+            f"--bbox {text!r}: give four numbers west,south,east,north in degrees, e.g. 6.79,51.20,6.81,51.215.",
+            f"--bbox {text!r}: vier Zahlen West,Süd,Ost,Nord in Grad angeben, z. B. 6.79,51.20,6.81,51.215.",
+        ) from None
+    return west, south, east, north
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m catalogue", description="Begegnungsatlas: import, export and list areas."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    imp = sub.add_parser("import", help="import an OSM extract file, or a quarter live from OpenStreetMap")
+    imp.add_argument("source", nargs="?", help="OSM file (.osm.pbf, .osm, .osm.gz, .osm.bz2)")
+    imp.add_argument("--place", help="place name to fetch live via Overpass, e.g. 'Düsseldorf-Oberbilk'")
+    imp.add_argument("--bbox", help="bounding box to fetch live: west,south,east,north (WGS84 degrees)")
+    imp.add_argument("--area", required=True, help="name of the area (quarter) to import into")
+    imp.add_argument("--json", action="store_true", help="print one JSON object with the counts")
+
+    exp = sub.add_parser("export", help="export an area's places")
+    exp.add_argument("--area", required=True)
+    exp.add_argument("--format", required=True, choices=["geojson", "gpkg", "csv"])
+    exp.add_argument("--out", required=True, type=Path)
+    exp.add_argument("--active-only", action="store_true", help="leave out closed places")
+
+    areas = sub.add_parser("areas", help="list the areas in the database")
+    areas.add_argument("--json", action="store_true")
+    return parser
+
+
+def _safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _cmd_import(args: argparse.Namespace, engine) -> int:
+    from catalogue.importer import import_file, import_overpass
+
+    given = [x for x in (args.source, args.place, args.bbox) if x is not None]
+    if len(given) != 1:
+        raise InvalidInput(
+            "import: give exactly one of SOURCE (a file), --place NAME or --bbox W,S,E,N.",
+            "import: genau eines angeben: Datei, --place NAME oder --bbox W,S,O,N.",
+        )
+    if args.source is not None:
+        summary = import_file(engine, path=args.source, area_name=args.area)
+    elif args.place is not None:
+        summary = import_overpass(engine, area_name=args.area, place=args.place)
+    else:
+        summary = import_overpass(engine, area_name=args.area, bbox=parse_bbox(args.bbox))
+    if args.json:
+        print(json.dumps(summary.to_json_dict(), ensure_ascii=False))
+        return EXIT_OK
+    parts = [
+        f"{n} {CATEGORY_BY_ID[cid].en.lower()}"
+        for cid in CATEGORY_IDS
+        if (n := summary.by_category.get(cid, 0))
+    ]
+    print(f"Imported {summary.places} places into area {summary.area!r} in {summary.seconds:.1f} s.")
+    print(f"  schools: {summary.schools}, Kitas: {summary.kitas}; " + ", ".join(parts))
+    print(f"  new {summary.new}, changed {summary.updated}, no longer in OSM {summary.missing}")
+    print(f"  walking network: {summary.network_nodes:,} nodes, {summary.network_edges:,} edges")
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace, engine) -> int:
+    from catalogue.export import export_places
+    from catalogue.store import get_area, load_places
+    from storage.db import session_scope
+
+    with session_scope(engine, read_only=True) as session:
+        area = get_area(session, name=args.area)
+        places = load_places(session, area_id=area.id, include_closed=not args.active_only)
+    try:
+        out = export_places(places, fmt=args.format, out=args.out)
+    except OSError as exc:
+        raise AtlasError(
+            f"Cannot write {str(args.out)!r}: {exc.strerror or exc}. Choose another --out path.",
+            f"Kann {str(args.out)!r} nicht schreiben: {exc.strerror or exc}. Bitte anderen Pfad wählen.",
+        ) from exc
+    print(f"Exported {len(places)} places of area {area.name!r} to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_areas(args: argparse.Namespace, engine) -> int:
+    from catalogue.store import list_areas
+    from storage.db import session_scope
+
+    with session_scope(engine, read_only=True) as session:
+        areas = list_areas(session)
+    if args.json:
+        rows = [
+            {
+                "id": a.id,
+                "name": a.name,
+                "places": a.place_count,
+                "bbox": list(a.bbox),
+                "source": a.source,
+                "imported_at": a.imported_at.isoformat() if a.imported_at else None,
+            }
+            for a in areas
+        ]
+        print(json.dumps(rows, ensure_ascii=False))
+        return EXIT_OK
+    if not areas:
+        print("No areas yet. Import one: python -m catalogue import FILE --area NAME")
+    for a in areas:
+        when = a.imported_at.strftime("%Y-%m-%d %H:%M UTC") if a.imported_at else "-"
+        print(f"{a.name}\t{a.place_count} places\timported {when}\tfrom {a.source}")
+    return EXIT_OK
+
+
+COMMANDS = {"import": _cmd_import, "export": _cmd_export, "areas": _cmd_areas}
+
+
+def _exit_code(err: AtlasError) -> int:
+    if isinstance(err, OverpassError):
+        return EXIT_UNREACHABLE
+    if isinstance(err, (InvalidInput, AreaNotFound)):
+        return EXIT_INPUT
+    return EXIT_DATA
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from catalogue.settings import load_settings
+    from storage.db import open_database
+
+    try:
+        args = build_parser().parse_args(argv)
+    except InvalidInput as err:
+        print(f"error: {err.en}", file=sys.stderr)
+        return EXIT_INPUT
+    url = load_settings().database_url
+    engine = None
+    try:
+        engine = open_database(url)
+        return COMMANDS[args.command](args, engine)
+    except AtlasError as err:
+        print(f"error: {err.en}", file=sys.stderr)
+        return _exit_code(err)
+    except SQLAlchemyError as err:
+        if os.environ.get("ATLAS_DEBUG"):
+            traceback.print_exc()
+        detail = str(getattr(err, "orig", None) or err).splitlines()[0]
+        print(f"error: database {_safe_url(url)}: {detail}. Check DATABASE_URL.", file=sys.stderr)
+        return EXIT_DATA
+    except Exception as err:  # noqa: BLE001 - the CLI's outermost boundary: report, never a traceback
+        if os.environ.get("ATLAS_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"error: unexpected {err.__class__.__name__}: {err} (ATLAS_DEBUG=1 shows details)",
+            file=sys.stderr,
+        )
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        print("interrupted; nothing was changed by an unfinished import", file=sys.stderr)
+        return 130
+    finally:
+        if engine is not None:
+            engine.dispose()

@@ -1,0 +1,202 @@
+"""Exports of places for planners: GeoJSON (RFC 7946), GeoPackage (QGIS) and CSV (Excel).
+
+Every format carries the same columns; names go out verbatim (UTF-8), and every CSV cell a
+spreadsheet could take for a formula is neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import shapely
+from shapely import wkt as shapely_wkt
+from shapely.geometry import MultiPolygon, Point, mapping
+from shapely.geometry.base import BaseGeometry
+
+from catalogue.categories import CATEGORY_BY_ID
+from catalogue.errors import InvalidInput
+from catalogue.store import PlaceInfo
+
+ExportFormat = Literal["geojson", "gpkg", "csv"]
+FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv")
+SUFFIXES = {"geojson": ".geojson", "gpkg": ".gpkg", "csv": ".csv"}
+MEDIA_TYPES = {
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+    "csv": "text/csv",
+}
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "osm_ref",
+    "name",
+    "category",
+    "category_de",
+    "category_en",
+    "address",
+    "opening_hours",
+    "origin",
+    "status",
+    "missing_since",
+    "lon",
+    "lat",
+    "osm_url",
+)
+GPKG_POINT_LAYER = "places"
+GPKG_AREA_LAYER = "place_areas"
+# 7 decimals ≈ 1 cm: as precise as OSM stores coordinates (RFC 7946 §11.2 advises trimming).
+COORD_DECIMALS = 7
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_csv_cell(value: str) -> str:
+    """Prefix ``'`` to a cell Excel or LibreOffice would run as a formula (OWASP CSV injection)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _attributes(place: PlaceInfo) -> dict[str, Any]:
+    category = CATEGORY_BY_ID.get(place.category)
+    return {
+        "id": place.id,
+        "osm_ref": place.ref,
+        "name": place.name,
+        "category": place.category,
+        "category_de": category.de if category else place.category,
+        "category_en": category.en if category else place.category,
+        "address": place.address,
+        "opening_hours": place.opening_hours,
+        "origin": place.origin,
+        "status": place.status,
+        "missing_since": place.missing_since.isoformat() if place.missing_since else None,
+        "lon": place.lon,
+        "lat": place.lat,
+        "osm_url": place.osm_url,
+    }
+
+
+def _area_geometry(place: PlaceInfo) -> BaseGeometry | None:
+    """The place's polygon or multipolygon, if it has a valid one."""
+    if not place.geometry_wkt:
+        return None
+    try:
+        geom = shapely_wkt.loads(place.geometry_wkt)
+    except shapely.errors.GEOSException:
+        return None
+    if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return None
+    return geom
+
+
+def places_geodataframe(places: list[PlaceInfo]) -> gpd.GeoDataFrame:
+    """One row per place (WGS84): the polygon where there is one, else the point."""
+    rows = [_attributes(p) for p in places]
+    geoms = [_area_geometry(p) or Point(p.lon, p.lat) for p in places]
+    return gpd.GeoDataFrame(rows, columns=list(COLUMNS), geometry=geoms, crs="EPSG:4326")
+
+
+def _round(geom: BaseGeometry) -> BaseGeometry:
+    return shapely.set_precision(geom, 10**-COORD_DECIMALS, mode="keep_collapsed")
+
+
+def build_geojson(places: list[PlaceInfo]) -> dict[str, Any]:
+    """A flat RFC 7946 FeatureCollection: lon/lat WGS84, no ``crs`` member, CCW outer rings."""
+    features = []
+    for place in places:
+        area = _area_geometry(place)
+        if area is not None:
+            geom = shapely.orient_polygons(_round(area), exterior_cw=False)
+        else:
+            geom = Point(round(place.lon, COORD_DECIMALS), round(place.lat, COORD_DECIMALS))
+        props = _attributes(place)
+        features.append({"type": "Feature", "id": place.id, "geometry": mapping(geom), "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _write_geojson(places: list[PlaceInfo], out: Path) -> None:
+    text = json.dumps(build_geojson(places), ensure_ascii=False, allow_nan=False)
+    out.write_text(text, encoding="utf-8")
+
+
+def _write_csv(places: list[PlaceInfo], out: Path) -> None:
+    # utf-8-sig: the byte order mark makes Excel read umlauts and Arabic correctly.
+    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        for place in places:
+            attrs = _attributes(place)
+            writer.writerow(
+                [
+                    "" if v is None else neutralise_csv_cell(v) if isinstance(v, str) else v
+                    for v in attrs.values()
+                ]
+            )
+
+
+def _write_gpkg(places: list[PlaceInfo], out: Path) -> None:
+    import pyogrio
+
+    attrs = [_attributes(p) for p in places]
+    points = gpd.GeoDataFrame(
+        attrs, columns=list(COLUMNS), geometry=[Point(p.lon, p.lat) for p in places], crs="EPSG:4326"
+    )
+    # One geometry type per layer: QGIS handles mixed Polygon/MultiPolygon layers badly.
+    area_rows, area_geoms = [], []
+    for place, row in zip(places, attrs, strict=True):
+        geom = _area_geometry(place)
+        if geom is not None:
+            area_rows.append(row)
+            area_geoms.append(MultiPolygon([geom]) if geom.geom_type == "Polygon" else geom)
+    areas = gpd.GeoDataFrame(area_rows, columns=list(COLUMNS), geometry=area_geoms, crs="EPSG:4326")
+    if out.exists():
+        out.unlink()
+    for frame in (points, areas):
+        for column in ("id",):
+            frame[column] = frame[column].astype("int64")
+        for column in ("lon", "lat"):
+            frame[column] = frame[column].astype("float64")
+    pyogrio.write_dataframe(points, out, layer=GPKG_POINT_LAYER, driver="GPKG", geometry_type="Point")
+    pyogrio.write_dataframe(
+        areas, out, layer=GPKG_AREA_LAYER, driver="GPKG", geometry_type="MultiPolygon", append=False
+    )
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise InvalidInput(
+            f"Unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}.",
+            f"Unbekanntes Exportformat {fmt!r}; möglich sind: {', '.join(FORMATS)}.",
+        )
+
+
+def export_places(places: list[PlaceInfo], *, fmt: ExportFormat | str, out: Path) -> Path:
+    """Write ``places`` to ``out`` as GeoJSON, GeoPackage or CSV; returns ``out``."""
+    _check_format(fmt)
+    for place in places:
+        if not (math.isfinite(place.lon) and math.isfinite(place.lat)):
+            raise InvalidInput(
+                f"Place {place.id} has no valid coordinates.",
+                f"Ort {place.id} hat keine gültigen Koordinaten.",
+            )
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "geojson":
+        _write_geojson(places, out)
+    elif fmt == "csv":
+        _write_csv(places, out)
+    else:
+        _write_gpkg(places, out)
+    return out
+
+
+def export_places_bytes(places: list[PlaceInfo], *, fmt: ExportFormat | str) -> bytes:
+    """The export as bytes (for a download button)."""
+    _check_format(fmt)
+    if fmt == "geojson":
+        return json.dumps(build_geojson(places), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        return export_places(places, fmt=fmt, out=Path(tmp) / f"places{SUFFIXES[fmt]}").read_bytes()

@@ -1,0 +1,658 @@
+"""Repository functions for areas, places and walking networks.
+
+Plain keyword-only functions that take a ``Session``; the caller owns the transaction
+(``storage.db.session_scope``). They return dataclasses, never ORM objects, so pages can cache
+and show them after the session is closed.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from catalogue.categories import CATEGORY_IDS
+from catalogue.errors import AreaNotFound, InvalidInput, OsmSourceError, PlaceNotFound
+from catalogue.model import OSM_TYPES, Extract, PlaceRecord, WalkNetwork, osm_ref, osm_url, parse_osm_ref
+from storage.models import Area, ImportRun, Network, Place, PlaceAlias
+
+NAME_MAX = 200
+AREA_NAME_MAX = 100
+# A hand-entered place may lie a little outside the imported extent (a park across the edge).
+AREA_MARGIN_M = 2000.0
+METRES_PER_DEGREE_LAT = 111_320.0
+
+
+@dataclass(frozen=True)
+class AreaInfo:
+    id: int
+    name: str
+    bbox: tuple[float, float, float, float]  # west, south, east, north
+    source: str
+    imported_at: datetime | None
+    place_count: int
+
+
+@dataclass(frozen=True)
+class PlaceInfo:
+    id: int
+    area_id: int
+    osm_type: str | None
+    osm_id: int | None
+    name: str | None
+    category: str
+    lon: float
+    lat: float
+    geometry_wkt: str | None
+    tags: dict[str, str]
+    origin: str
+    status: str
+    missing_since: date | None
+    last_seen_at: datetime | None
+    updated_at: datetime
+    version: int
+    merged_refs: list[str] = field(default_factory=list)
+
+    @property
+    def ref(self) -> str | None:
+        if self.osm_type is None or self.osm_id is None:
+            return None
+        return osm_ref(self.osm_type, self.osm_id)
+
+    @property
+    def address(self) -> str:
+        """``Street 1, 12345 City`` from the ``addr:*`` tags, or ``""``."""
+        street = " ".join(
+            p for p in (self.tags.get("addr:street", ""), self.tags.get("addr:housenumber", "")) if p
+        ).strip()
+        town = " ".join(
+            p for p in (self.tags.get("addr:postcode", ""), self.tags.get("addr:city", "")) if p
+        ).strip()
+        return ", ".join(p for p in (street, town) if p)
+
+    @property
+    def opening_hours(self) -> str:
+        return self.tags.get("opening_hours", "")
+
+    @property
+    def osm_url(self) -> str | None:
+        if self.osm_type is None or self.osm_id is None:
+            return None
+        return osm_url(self.osm_type, self.osm_id)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    area: str
+    places: int
+    by_category: dict[str, int]
+    schools: int
+    kitas: int
+    seconds: float
+    new: int = 0
+    updated: int = 0
+    missing: int = 0
+    network_nodes: int = 0
+    network_edges: int = 0
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The CLI's ``--json`` object: exactly these six keys."""
+        return {
+            "area": self.area,
+            "places": self.places,
+            "by_category": {cid: self.by_category.get(cid, 0) for cid in CATEGORY_IDS},
+            "schools": self.schools,
+            "kitas": self.kitas,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+# ---------------------------------------------------------------- validation (pure)
+
+
+def _invalid(en: str, de: str) -> InvalidInput:
+    return InvalidInput(en, de)
+
+
+def validate_area_name(name: object) -> str:
+    """The stripped area name, or InvalidInput."""
+    if not isinstance(name, str) or not name.strip():
+        raise _invalid(
+            "Give the area a name (1–100 characters).", "Bitte dem Gebiet einen Namen geben (1–100 Zeichen)."
+        )
+    name = name.strip()
+    if len(name) > AREA_NAME_MAX:
+        raise _invalid(
+            f"The area name is {len(name)} characters long; use at most {AREA_NAME_MAX}.",
+            f"Der Gebietsname hat {len(name)} Zeichen; erlaubt sind höchstens {AREA_NAME_MAX}.",
+        )
+    _reject_control_chars(name, "area name", "Gebietsname")
+    return name
+
+
+def _reject_control_chars(text: str, what_en: str, what_de: str) -> None:
+    # Control characters (Cc) and line/paragraph separators break CSV rows and map labels;
+    # format characters (Cf, e.g. the zero-width non-joiner in Persian names) are legitimate.
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text):
+        raise _invalid(
+            f"The {what_en} contains control characters (line breaks, tabs); remove them.",
+            f"Der {what_de} enthält Steuerzeichen (Zeilenumbrüche, Tabulatoren); bitte entfernen.",
+        )
+
+
+def validate_place_name(name: object) -> str:
+    """The stripped place name (stored verbatim otherwise: escaping is the job of the output)."""
+    if not isinstance(name, str) or not name.strip():
+        raise _invalid("Give the place a name.", "Bitte einen Namen für den Ort angeben.")
+    name = name.strip()
+    if len(name) > NAME_MAX:
+        raise _invalid(
+            f"The name is {len(name)} characters long; use at most {NAME_MAX}.",
+            f"Der Name hat {len(name)} Zeichen; erlaubt sind höchstens {NAME_MAX}.",
+        )
+    _reject_control_chars(name, "name", "Name")
+    return name
+
+
+def validate_category(category: object) -> str:
+    if category not in CATEGORY_IDS:
+        raise _invalid(
+            f"Unknown category {category!r}; choose one of: {', '.join(CATEGORY_IDS)}.",
+            f"Unbekannte Kategorie {category!r}; erlaubt sind: {', '.join(CATEGORY_IDS)}.",
+        )
+    return str(category)
+
+
+def _within(lon: float, lat: float, bbox: tuple[float, float, float, float], margin_m: float) -> bool:
+    west, south, east, north = bbox
+    dlat = margin_m / METRES_PER_DEGREE_LAT
+    mid = math.radians(max(-89.0, min(89.0, (south + north) / 2)))
+    dlon = margin_m / (METRES_PER_DEGREE_LAT * max(math.cos(mid), 0.01))
+    return west - dlon <= lon <= east + dlon and south - dlat <= lat <= north + dlat
+
+
+def validate_location(
+    lon: object, lat: object, *, bbox: tuple[float, float, float, float], margin_m: float = AREA_MARGIN_M
+) -> tuple[float, float]:
+    """WGS84 ``(lon, lat)`` inside the area (plus a margin), or InvalidInput that says what is wrong."""
+    try:
+        x, y = float(lon), float(lat)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise _invalid(
+            "Longitude and latitude must be numbers in degrees (e.g. 6.78, 51.21).",
+            "Längen- und Breitengrad müssen Zahlen in Grad sein (z. B. 6,78 und 51,21).",
+        ) from None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise _invalid(
+            "Longitude and latitude must be finite numbers.",
+            "Längen- und Breitengrad müssen endliche Zahlen sein.",
+        )
+    if not (-180 <= x <= 180 and -90 <= y <= 90):
+        raise _invalid(
+            f"{x}, {y} are not WGS84 degrees; projected coordinates (metres, e.g. UTM) are not accepted – "
+            "give longitude and latitude in degrees.",
+            f"{x}, {y} sind keine WGS84-Grad; projizierte Koordinaten (Meter, z. B. UTM) werden nicht "
+            "angenommen – bitte Längen- und Breitengrad in Grad angeben.",
+        )
+    if _within(x, y, bbox, margin_m):
+        return x, y
+    if _within(y, x, bbox, margin_m):
+        raise _invalid(
+            f"{x}, {y} lies outside the area, but {y}, {x} lies inside: it looks like latitude and "
+            "longitude are swapped (longitude comes first).",
+            f"{x}, {y} liegt außerhalb des Gebiets, {y}, {x} aber darin: offenbar sind Breiten- und "
+            "Längengrad vertauscht (der Längengrad kommt zuerst).",
+        )
+    raise _invalid(
+        f"{x}, {y} lies outside the area (more than {margin_m / 1000:g} km from its edge). "
+        "Check the coordinates or choose another area.",
+        f"{x}, {y} liegt außerhalb des Gebiets (mehr als {margin_m / 1000:g} km vom Rand). "
+        "Bitte die Koordinaten prüfen oder ein anderes Gebiet wählen.",
+    )
+
+
+def validate_place_record(record: PlaceRecord, *, source: str) -> None:
+    """Reject a record from an OSM source that cannot be stored as it is (names the place)."""
+    ref = f"{record.osm_type}/{record.osm_id}"
+    if record.osm_type not in OSM_TYPES or not isinstance(record.osm_id, int) or record.osm_id <= 0:
+        raise OsmSourceError(
+            f"{source}: {ref} is not a valid OSM object reference.",
+            f"{source}: {ref} ist kein gültiger OSM-Objektverweis.",
+        )
+    if not (math.isfinite(record.lon) and math.isfinite(record.lat)) or not (
+        -180 <= record.lon <= 180 and -90 <= record.lat <= 90
+    ):
+        raise OsmSourceError(
+            f"{source}: {ref} has impossible coordinates ({record.lon}, {record.lat}); "
+            "the file is damaged or not in WGS84. Nothing was imported.",
+            f"{source}: {ref} hat unmögliche Koordinaten ({record.lon}, {record.lat}); "
+            "die Datei ist beschädigt oder nicht in WGS84. Es wurde nichts importiert.",
+        )
+    if record.category not in CATEGORY_IDS:
+        raise OsmSourceError(
+            f"{source}: {ref} has unknown category {record.category!r}.",
+            f"{source}: {ref} hat die unbekannte Kategorie {record.category!r}.",
+        )
+
+
+# ---------------------------------------------------------------- conversions
+
+
+def _area_info(area: Area, place_count: int) -> AreaInfo:
+    return AreaInfo(
+        id=area.id,
+        name=area.name,
+        bbox=(area.west, area.south, area.east, area.north),
+        source=area.source,
+        imported_at=area.imported_at,
+        place_count=place_count,
+    )
+
+
+def _place_info(place: Place, merged_refs: list[str]) -> PlaceInfo:
+    return PlaceInfo(
+        id=place.id,
+        area_id=place.area_id,
+        osm_type=place.osm_type,
+        osm_id=place.osm_id,
+        name=place.name,
+        category=place.category,
+        lon=place.lon,
+        lat=place.lat,
+        geometry_wkt=place.geometry_wkt,
+        tags=dict(place.tags or {}),
+        origin=place.origin,
+        status=place.status,
+        missing_since=place.missing_since,
+        last_seen_at=place.last_seen_at,
+        updated_at=place.updated_at,
+        version=place.version,
+        merged_refs=merged_refs,
+    )
+
+
+def _merged_refs(session: Session, places: list[Place]) -> dict[int, list[str]]:
+    """OSM refs merged into each place (all aliases except the place's own ref)."""
+    ids = [p.id for p in places if p.osm_type is not None]
+    if not ids:
+        return {}
+    own = {p.id: (p.osm_type, p.osm_id) for p in places}
+    merged: dict[int, list[str]] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(PlaceAlias.place_id, PlaceAlias.osm_type, PlaceAlias.osm_id)
+            .where(PlaceAlias.place_id.in_(ids[start : start + 500]))
+            .order_by(PlaceAlias.osm_type, PlaceAlias.osm_id)
+        )
+        for place_id, kind, osm_id in rows:
+            if own.get(place_id) != (kind, osm_id):
+                merged.setdefault(place_id, []).append(osm_ref(kind, osm_id))
+    return merged
+
+
+# ---------------------------------------------------------------- areas
+
+
+def _count_places(session: Session, area_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(
+        select(Place.area_id, func.count())
+        .where(Place.area_id.in_(area_ids), Place.status == "active")
+        .group_by(Place.area_id)
+    )
+    return {area_id: n for area_id, n in rows}
+
+
+def list_areas(session: Session) -> list[AreaInfo]:
+    areas = list(session.scalars(select(Area).order_by(Area.name)))
+    counts = _count_places(session, [a.id for a in areas]) if areas else {}
+    return [_area_info(a, counts.get(a.id, 0)) for a in areas]
+
+
+def _area_not_found(what: str) -> AreaNotFound:
+    return AreaNotFound(
+        f"No area {what} in the database. Import it first (python -m catalogue import … --area NAME) "
+        "or pick one of the listed areas.",
+        f"Kein Gebiet {what} in der Datenbank. Bitte zuerst importieren oder ein vorhandenes Gebiet wählen.",
+    )
+
+
+def get_area(session: Session, *, name: str) -> AreaInfo:
+    area = session.scalar(select(Area).where(Area.name == name.strip()))
+    if area is None:
+        raise _area_not_found(f"named {name.strip()!r}")
+    return _area_info(area, _count_places(session, [area.id]).get(area.id, 0))
+
+
+def get_area_by_id(session: Session, *, area_id: int) -> AreaInfo:
+    area = session.get(Area, area_id)
+    if area is None:
+        raise _area_not_found(f"with id {area_id}")
+    return _area_info(area, _count_places(session, [area.id]).get(area.id, 0))
+
+
+# ---------------------------------------------------------------- import
+
+
+def _record_values(record: PlaceRecord) -> dict[str, Any]:
+    return {
+        "name": record.name,
+        "category": record.category,
+        "lon": float(record.lon),
+        "lat": float(record.lat),
+        "geometry_wkt": record.geometry_wkt,
+        "tags": dict(record.tags),
+    }
+
+
+def save_extract(
+    session: Session, *, area_name: str, extract: Extract, read_seconds: float = 0.0
+) -> ImportSummary:
+    """Save an extract into the area ``area_name`` (created or updated); idempotent.
+
+    OSM places are matched by their OSM reference (also a merged one, so a place keeps its id
+    when OSM turns a school node into a campus polygon). Places missing from the extract are
+    kept and flagged ``missing_since``; manual places and suggestions are never touched.
+    ``read_seconds`` (time spent reading the source) is added to the logged duration.
+    """
+    started = time.perf_counter()
+    started_at = datetime.now(UTC)
+    area_name = validate_area_name(area_name)
+    now = datetime.now(UTC)
+    today = now.date()
+    west, south, east, north = (float(v) for v in extract.bbox)
+    if not all(math.isfinite(v) for v in (west, south, east, north)) or west > east or south > north:
+        raise OsmSourceError(
+            f"{extract.source}: the extent {extract.bbox} is not a valid west, south, east, north box.",
+            f"{extract.source}: die Ausdehnung {extract.bbox} ist kein gültiges Rechteck (W, S, O, N).",
+        )
+
+    area = session.scalar(select(Area).where(Area.name == area_name))
+    if area is None:
+        area = Area(
+            name=area_name, west=west, south=south, east=east, north=north, source=extract.source[:500]
+        )
+        session.add(area)
+    area.west, area.south, area.east, area.north = west, south, east, north
+    area.source = extract.source[:500]
+    area.imported_at = now
+    session.flush()
+
+    network = session.get(Network, area.id)
+    if network is None:
+        network = Network(area_id=area.id)
+        session.add(network)
+    network.node_count = extract.network.node_count
+    network.edge_count = extract.network.edge_count
+    network.data = extract.network.to_bytes()
+    network.built_at = now
+    session.flush()
+
+    existing = list(session.scalars(select(Place).where(Place.area_id == area.id, Place.origin == "osm")))
+    by_ref = {(p.osm_type, p.osm_id): p for p in existing}
+    old_aliases = {
+        (kind, osm_id): place_id
+        for kind, osm_id, place_id in session.execute(
+            select(PlaceAlias.osm_type, PlaceAlias.osm_id, PlaceAlias.place_id).where(
+                PlaceAlias.area_id == area.id
+            )
+        )
+    }
+    by_id = {p.id: p for p in existing}
+
+    seen_ids: set[int] = set()
+    new_places: list[tuple[Place, PlaceRecord]] = []
+    kept: list[tuple[Place, PlaceRecord]] = []
+    records: dict[tuple[str, int], PlaceRecord] = {}
+    for record in extract.places:
+        records.setdefault((record.osm_type, record.osm_id), record)
+    counts = {cid: 0 for cid in CATEGORY_IDS}
+    new = updated = 0
+
+    for key, record in records.items():
+        validate_place_record(record, source=extract.source)
+        counts[record.category] = counts.get(record.category, 0) + 1
+        place = by_ref.get(key)
+        if place is None or place.id in seen_ids:
+            place = None
+            for ref in [record.ref, *record.merged_refs]:
+                parsed = parse_osm_ref(ref)
+                candidate = by_id.get(old_aliases.get(parsed, -1)) if parsed else None
+                if (
+                    candidate is not None
+                    and candidate.id not in seen_ids
+                    and ((candidate.osm_type, candidate.osm_id) not in records)
+                ):
+                    place = candidate
+                    break
+        values = _record_values(record)
+        if place is None:
+            place = Place(
+                area_id=area.id,
+                osm_type=record.osm_type,
+                osm_id=record.osm_id,
+                origin="osm",
+                status="active",
+                last_seen_at=now,
+                created_at=now,
+                updated_at=now,
+                version=1,
+                **values,
+            )
+            session.add(place)
+            new_places.append((place, record))
+            new += 1
+            continue
+        seen_ids.add(place.id)
+        changed = {k: v for k, v in values.items() if getattr(place, k) != v}
+        if (place.osm_type, place.osm_id) != key:
+            changed["osm_type"], changed["osm_id"] = key
+        if place.missing_since is not None:
+            changed["missing_since"] = None
+        for k, v in changed.items():
+            setattr(place, k, v)
+        place.last_seen_at = now
+        if changed:
+            place.updated_at = now
+            place.version += 1
+            updated += 1
+        kept.append((place, record))
+    session.flush()
+
+    missing = 0
+    for place in existing:
+        if place.id in seen_ids:
+            continue
+        missing += 1
+        if place.missing_since is None:
+            place.missing_since = today
+            place.updated_at = now
+            place.version += 1
+
+    # Aliases: every ref of every place in this extract; places that vanished keep their own ref
+    # unless another place now claims it (the node merged into a polygon).
+    session.execute(delete(PlaceAlias).where(PlaceAlias.area_id == area.id))
+    session.flush()
+    aliases: dict[tuple[str, int], int] = {}
+    for place, record in [*kept, *new_places]:
+        for ref in [record.ref, *record.merged_refs]:
+            parsed = parse_osm_ref(ref)
+            if parsed is not None:
+                aliases.setdefault(parsed, place.id)
+    for place in existing:
+        if place.id not in seen_ids and place.osm_type is not None and place.osm_id is not None:
+            aliases.setdefault((place.osm_type, place.osm_id), place.id)
+    session.add_all(
+        PlaceAlias(area_id=area.id, osm_type=kind, osm_id=osm_id, place_id=place_id)
+        for (kind, osm_id), place_id in aliases.items()
+    )
+
+    summary = ImportSummary(
+        area=area_name,
+        places=len(records),
+        by_category=counts,
+        schools=counts.get("school", 0),
+        kitas=counts.get("kita", 0),
+        seconds=read_seconds + (time.perf_counter() - started),
+        new=new,
+        updated=updated,
+        missing=missing,
+        network_nodes=extract.network.node_count,
+        network_edges=extract.network.edge_count,
+    )
+    session.add(
+        ImportRun(
+            area_id=area.id,
+            source=extract.source[:500],
+            started_at=started_at,
+            seconds=summary.seconds,
+            counts={
+                **summary.to_json_dict(),
+                "new": new,
+                "updated": updated,
+                "missing": missing,
+                "network_nodes": summary.network_nodes,
+                "network_edges": summary.network_edges,
+            },
+        )
+    )
+    session.flush()
+    return summary
+
+
+# ---------------------------------------------------------------- places
+
+
+def load_places(session: Session, *, area_id: int, include_closed: bool = True) -> list[PlaceInfo]:
+    query = select(Place).where(Place.area_id == area_id)
+    if not include_closed:
+        query = query.where(Place.status == "active")
+    places = list(session.scalars(query.order_by(Place.id)))
+    merged = _merged_refs(session, places)
+    return [_place_info(p, merged.get(p.id, [])) for p in places]
+
+
+def _get_place_row(session: Session, place_id: int) -> Place:
+    place = session.get(Place, place_id)
+    if place is None:
+        raise PlaceNotFound(
+            f"No place with id {place_id}; it may have been deleted. Reload the list.",
+            f"Kein Ort mit der Nummer {place_id}; vielleicht wurde er gelöscht. Bitte die Liste neu laden.",
+        )
+    return place
+
+
+def _info(session: Session, place: Place) -> PlaceInfo:
+    return _place_info(place, _merged_refs(session, [place]).get(place.id, []))
+
+
+def get_place(session: Session, *, place_id: int) -> PlaceInfo:
+    return _info(session, _get_place_row(session, place_id))
+
+
+def find_place_by_ref(session: Session, *, area_id: int | None, ref: str) -> PlaceInfo:
+    """The place with OSM reference ``ref`` (``node/123``), also when it was merged into another."""
+    parsed = parse_osm_ref(ref)
+    if parsed is None:
+        raise InvalidInput(
+            f"{ref!r} is not an OSM reference; write it like node/123, way/45 or relation/6.",
+            f"{ref!r} ist kein OSM-Verweis; Schreibweise z. B. node/123, way/45 oder relation/6.",
+        )
+    kind, osm_id = parsed
+    alias_place = select(PlaceAlias.place_id).where(PlaceAlias.osm_type == kind, PlaceAlias.osm_id == osm_id)
+    query = select(Place).where(
+        or_(Place.id.in_(alias_place), (Place.osm_type == kind) & (Place.osm_id == osm_id))
+    )
+    if area_id is not None:
+        query = query.where(Place.area_id == area_id)
+    # A direct hit beats an alias; the oldest area wins when several areas hold the object.
+    direct = (Place.osm_type == kind) & (Place.osm_id == osm_id)
+    place = session.scalar(query.order_by(direct.desc(), Place.area_id, Place.id).limit(1))
+    if place is None:
+        raise PlaceNotFound(
+            f"No place for OSM object {kind}/{osm_id} in this area.",
+            f"Kein Ort zum OSM-Objekt {kind}/{osm_id} in diesem Gebiet.",
+        )
+    return _info(session, place)
+
+
+def add_manual_place(
+    session: Session, *, area_id: int, name: str, category: str, lon: float, lat: float
+) -> PlaceInfo:
+    """Add a place by hand; names are stored verbatim (escaping is the job of the output)."""
+    area = get_area_by_id(session, area_id=area_id)
+    clean_name = validate_place_name(name)
+    clean_category = validate_category(category)
+    x, y = validate_location(lon, lat, bbox=area.bbox)
+    now = datetime.now(UTC)
+    place = Place(
+        area_id=area_id,
+        osm_type=None,
+        osm_id=None,
+        name=clean_name,
+        category=clean_category,
+        lon=x,
+        lat=y,
+        geometry_wkt=None,
+        tags={},
+        origin="manual",
+        status="active",
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    session.add(place)
+    session.flush()
+    return _info(session, place)
+
+
+def update_place(
+    session: Session, *, place_id: int, name: str, category: str, lon: float, lat: float
+) -> PlaceInfo:
+    """Change name, category and location of a manual place (OSM places are edited in OSM)."""
+    place = _get_place_row(session, place_id)
+    area = get_area_by_id(session, area_id=place.area_id)
+    clean_name = validate_place_name(name)
+    clean_category = validate_category(category)
+    x, y = validate_location(lon, lat, bbox=area.bbox)
+    values = {"name": clean_name, "category": clean_category, "lon": x, "lat": y}
+    changed = {k: v for k, v in values.items() if getattr(place, k) != v}
+    if not changed:
+        return _info(session, place)
+    if place.origin == "osm":
+        raise InvalidInput(
+            "This place comes from OpenStreetMap: correct it there (the next import brings the change), "
+            "or close it here.",
+            "Dieser Ort stammt aus OpenStreetMap: bitte dort korrigieren (der nächste Import übernimmt es) "
+            "oder ihn hier schließen.",
+        )
+    for k, v in changed.items():
+        setattr(place, k, v)
+    place.updated_at = datetime.now(UTC)
+    place.version += 1
+    session.flush()
+    return _info(session, place)
+
+
+def set_place_status(session: Session, *, place_id: int, closed: bool) -> PlaceInfo:
+    """Close or reopen a place (any origin); re-imports leave the status alone."""
+    place = _get_place_row(session, place_id)
+    status = "closed" if closed else "active"
+    if place.status != status:
+        place.status = status
+        place.updated_at = datetime.now(UTC)
+        place.version += 1
+        session.flush()
+    return _info(session, place)
+
+
+def load_network(session: Session, *, area_id: int) -> WalkNetwork:
+    """The area's walking network (empty when the area has none yet)."""
+    get_area_by_id(session, area_id=area_id)
+    data = session.scalar(select(Network.data).where(Network.area_id == area_id))
+    return WalkNetwork.empty() if data is None else WalkNetwork.from_bytes(data)

@@ -1,0 +1,165 @@
+"""The database tables (SQLAlchemy 2 declarative, typed).
+
+Every change here needs a new Alembic revision in ``storage/migrations/versions/``;
+``tests/test_storage.py`` fails when the models and the migrations disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names, so later migrations (SQLite batch mode included) can address them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ORIGINS = ("osm", "manual", "suggestion")
+STATUSES = ("active", "closed")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware timestamp stored as UTC; SQLite gives it back aware as well."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass a timezone-aware value (datetime.now(UTC))")
+        value = value.astimezone(UTC)
+        # SQLite has no time zones: store naive UTC there.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JsonType}
+
+
+class Area(Base):
+    """A quarter (Quartier) imported from one OSM source."""
+
+    __tablename__ = "areas"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    west: Mapped[float] = mapped_column(Double)
+    south: Mapped[float] = mapped_column(Double)
+    east: Mapped[float] = mapped_column(Double)
+    north: Mapped[float] = mapped_column(Double)
+    source: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_at: Mapped[datetime | None]
+
+
+class Place(Base):
+    """A place of encounter: from OSM, entered by hand, or accepted from a resident's suggestion."""
+
+    __tablename__ = "places"
+    __table_args__ = (
+        UniqueConstraint("area_id", "osm_type", "osm_id"),
+        CheckConstraint("lon >= -180 AND lon <= 180 AND lat >= -90 AND lat <= 90", name="coordinates"),
+        CheckConstraint("origin IN ('osm', 'manual', 'suggestion')", name="origin"),
+        CheckConstraint("status IN ('active', 'closed')", name="status"),
+        CheckConstraint("(osm_type IS NULL) = (osm_id IS NULL)", name="osm_ref"),
+        CheckConstraint("version >= 1", name="version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    osm_type: Mapped[str | None] = mapped_column(String(8))
+    osm_id: Mapped[int | None] = mapped_column(BigInteger)
+    name: Mapped[str | None] = mapped_column(String(500))
+    category: Mapped[str] = mapped_column(String(40))
+    lon: Mapped[float] = mapped_column(Double)
+    lat: Mapped[float] = mapped_column(Double)
+    geometry_wkt: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[dict[str, Any]]
+    origin: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(8), default="active")
+    missing_since: Mapped[date | None] = mapped_column(Date)
+    last_seen_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped on every change; later used to detect conflicting edits.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PlaceAlias(Base):
+    """Every OSM object that is (part of) a place, including ones merged into it."""
+
+    __tablename__ = "place_aliases"
+    __table_args__ = (
+        ForeignKeyConstraint(["area_id"], ["areas.id"], ondelete="CASCADE"),
+        ForeignKeyConstraint(["place_id"], ["places.id"], ondelete="CASCADE"),
+    )
+
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    osm_type: Mapped[str] = mapped_column(String(8), primary_key=True)
+    osm_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    place_id: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class Network(Base):
+    """The walkable street network of an area, as ``WalkNetwork.to_bytes()``."""
+
+    __tablename__ = "networks"
+
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True)
+    node_count: Mapped[int] = mapped_column(Integer)
+    edge_count: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    built_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ImportRun(Base):
+    """One completed import: where from, how long, what it counted."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(500))
+    started_at: Mapped[datetime]
+    seconds: Mapped[float] = mapped_column(Double)
+    counts: Mapped[dict[str, Any]]
