@@ -74,7 +74,7 @@ def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision (idempotent; safe when several processes start)."""
     from alembic import command
 
-    command.upgrade(alembic_config(engine), "head")
+    command.upgrade(alembic_config(engine), "heads")
 
 
 def open_database(url: str | None = None) -> Engine:
@@ -107,7 +107,7 @@ def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Sessio
 
 def read_all_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, ordered by primary key – to compare a database before and after."""
-    from storage.models import Base
+    from storage.schema import Base
 
     dump: dict[str, list[tuple[Any, ...]]] = {}
     names = set(inspect(engine).get_table_names())

@@ -12,7 +12,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import make_engine, open_database, read_all_rows, session_scope
-from storage.models import Area, Base, ImportRun
+from storage.models import Area, ImportRun
+from storage.schema import Base
 
 
 @pytest.fixture

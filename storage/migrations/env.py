@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-from storage.models import Base
+from storage.schema import Base
 
 # Any constant; it only has to be the same for every process that migrates this database.
 PG_MIGRATION_LOCK = 4_242_001

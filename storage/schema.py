@@ -1,0 +1,12 @@
+"""Every table of the database: importing this module registers all model modules on ``Base``.
+
+Alembic, the table dump and the model/migration comparison read ``Base.metadata`` from here,
+so a new model module only needs one import line below (and its own Alembic revision).
+"""
+
+from __future__ import annotations
+
+import storage.models  # noqa: F401  (areas, places, networks, imports, audits)
+from storage.models import Base
+
+__all__ = ["Base"]
