@@ -1,0 +1,353 @@
+"""Katalog: the places of encounter of one area – map, table, details, additions, downloads."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import streamlit as st
+from sqlalchemy import Engine
+from streamlit_folium import st_folium
+
+from app_pages import ui
+from catalogue.categories import CATEGORIES, CATEGORY_BY_ID, CATEGORY_IDS
+from catalogue.errors import AtlasError
+from catalogue.export import export_places_bytes
+from catalogue.importer import import_file
+from catalogue.osm_file import sample_extract_path
+from catalogue.store import (
+    AreaInfo,
+    PlaceInfo,
+    add_manual_place,
+    list_areas,
+    load_places,
+    set_place_status,
+    update_place,
+)
+from catalogue.webmap import build_places_map, pick_clicked_place, place_is_inactive, place_label
+from storage.db import session_scope
+
+PLACE_KEY = "place_pick"
+# A place to select on the next run (the selectbox's own key cannot change once it is drawn).
+PENDING_KEY = "place_pick_next"
+NEW_KEYS = ("new_name", "new_category", "new_lat", "new_lon")
+FLASH_KEY = "catalogue_flash"
+DOWNLOADS = (
+    ("geojson", "application/geo+json"),
+    ("gpkg", "application/geopackage+sqlite3"),
+    ("csv", "text/csv"),
+)
+
+
+def status_text(place: PlaceInfo) -> str:
+    if place.status == "closed":
+        return ui.t("status.closed")
+    if place.missing_since is not None:
+        return ui.t("status.missing", date=place.missing_since.isoformat())
+    return ui.t("status.active")
+
+
+def category_label(category_id: str, lang: str) -> str:
+    category = CATEGORY_BY_ID.get(category_id)
+    return category.label(lang) if category else category_id
+
+
+def category_labels() -> dict[str, str]:
+    # Widgets get plain dict lookups as format_func: AppTest calls them outside a script run.
+    return {cid: category_label(cid, ui.get_lang()) for cid in CATEGORY_IDS}
+
+
+def place_options(places: list[PlaceInfo], lang: str) -> dict[int | None, str]:
+    """Selectbox texts; places with the same name and category get their address or OSM ref added."""
+    texts = {
+        p.id: " – ".join(place_label(p, lang=lang)) + (f" ({status_text(p)})" if place_is_inactive(p) else "")
+        for p in places
+    }
+    counts = Counter(texts.values())
+    for p in places:
+        if counts[texts[p.id]] > 1:
+            texts[p.id] += f" · {p.address or p.ref or '#' + str(p.id)}"
+    return {None: ui.t("place.select_none"), **texts}
+
+
+def flash(message: str) -> None:
+    """A success message that survives the rerun after a change."""
+    st.session_state[FLASH_KEY] = message
+
+
+def onboarding(engine: Engine) -> None:
+    st.subheader(ui.t("onboarding.title"))
+    st.info(ui.t("onboarding.text"))
+    st.page_link("app_pages/import_data.py", label=ui.t("onboarding.file"), icon=":material/upload_file:")
+    st.page_link("app_pages/import_data.py", label=ui.t("onboarding.online"), icon=":material/public:")
+    if st.button(ui.t("onboarding.sample"), icon=":material/dataset:", type="primary", key="onboarding_sample"):
+        try:
+            sample = sample_extract_path()
+        except AtlasError as err:
+            ui.show_error(err)
+            return
+        area_name = ui.t("onboarding.sample_area")
+        summary = ui.run_import(lambda: import_file(engine, path=sample, area_name=area_name))
+        if summary is not None:
+            flash(ui.import_summary_text(summary))
+            st.rerun()
+
+
+def pick_area(areas: list[AreaInfo]) -> AreaInfo:
+    by_name = {a.name: a for a in areas}
+    if len(areas) == 1:
+        area = areas[0]
+    else:
+        # AREA_KEY outlives page switches (widget state does not); the widget starts from it.
+        if st.session_state.get("area_pick") not in by_name:
+            wanted = st.session_state.get(ui.AREA_KEY)
+            st.session_state["area_pick"] = wanted if wanted in by_name else areas[0].name
+        name = st.selectbox(
+            ui.t("catalogue.area"),
+            options=list(by_name),
+            format_func={
+                n: ui.t("catalogue.area_option", name=n, count=a.place_count) for n, a in by_name.items()
+            }.__getitem__,
+            key="area_pick",
+        )
+        area = by_name[name]
+    st.session_state[ui.AREA_KEY] = area.name
+    imported = area.imported_at.strftime("%Y-%m-%d %H:%M") if area.imported_at else "–"
+    st.caption(
+        ui.md(
+            ui.t(
+                "catalogue.area_summary", name=area.name, count=area.place_count, source=area.source, imported=imported
+            )
+        )
+    )
+    return area
+
+
+def filter_places(places: list[PlaceInfo], *, categories: list[str], query: str) -> list[PlaceInfo]:
+    wanted = set(categories)
+    needle = query.strip().casefold()
+    return [p for p in places if p.category in wanted and (not needle or needle in (p.name or "").casefold())]
+
+
+def handle_map_click(result: dict | None, places: list[PlaceInfo]) -> None:
+    """A marker click selects its place; a click on the empty map sets the new place's location."""
+    if not result:
+        return
+    obj = result.get("last_object_clicked")
+    click = result.get("last_clicked")
+    if obj and obj != st.session_state.get("_seen_obj"):
+        st.session_state["_seen_obj"] = obj
+        st.session_state["_seen_click"] = click  # the same click also reached the map
+        place = pick_clicked_place(
+            places,
+            lat=obj["lat"],
+            lon=obj["lng"],
+            tooltip=result.get("last_object_clicked_tooltip"),
+            lang=ui.get_lang(),
+        )
+        if place is not None:
+            st.session_state[PLACE_KEY] = place.id
+    elif click and click != st.session_state.get("_seen_click"):
+        st.session_state["_seen_click"] = click
+        st.session_state["new_lat"] = round(float(click["lat"]), 6)
+        st.session_state["new_lon"] = round(float(click["lng"]), 6)
+
+
+def places_table(places: list[PlaceInfo]) -> list[dict[str, str]]:
+    return [
+        {
+            ui.t("col.name"): place_label(p, lang=ui.get_lang())[0],
+            ui.t("col.category"): category_label(p.category, ui.get_lang()),
+            ui.t("col.status"): status_text(p),
+            ui.t("col.origin"): ui.t(f"origin.{p.origin}"),
+            ui.t("col.address"): p.address,
+            ui.t("col.opening_hours"): p.opening_hours,
+            ui.t("col.osm"): p.ref or "",
+        }
+        for p in places
+    ]
+
+
+def place_detail(engine: Engine, place: PlaceInfo) -> None:
+    name, label = place_label(place, lang=ui.get_lang())
+    st.subheader(ui.md(name))
+    st.write(f"**{ui.t('col.category')}:** {ui.md(label)} · **{ui.t('col.status')}:** {ui.md(status_text(place))}")
+    st.write(f"**{ui.t('place.address')}:** {ui.md(place.address or ui.t('place.no_value'))}")
+    st.write(f"**{ui.t('place.opening_hours')}:**")
+    st.code(place.opening_hours or ui.t("place.no_value"), language=None)
+    if place.osm_url:
+        st.link_button(ui.t("place.osm_link"), place.osm_url, icon=":material/open_in_new:")
+    if place.merged_refs:
+        st.caption(ui.md(ui.t("place.merged", refs=", ".join(place.merged_refs))))
+    if place.last_seen_at is not None:
+        st.caption(ui.t("place.last_seen", date=place.last_seen_at.strftime("%Y-%m-%d")))
+    if place.tags:
+        st.caption(ui.t("place.tags"))
+        st.dataframe(
+            [{ui.t("col.key"): k, ui.t("col.value"): v} for k, v in sorted(place.tags.items())],
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.caption(ui.t("place.no_tags"))
+
+    closed = place.status == "closed"
+    if st.button(ui.t("place.reopen") if closed else ui.t("place.close"), key=f"status_{place.id}"):
+        try:
+            with session_scope(engine) as session:
+                set_place_status(session, place_id=place.id, closed=not closed)
+        except AtlasError as err:
+            ui.show_error(err)
+        else:
+            flash(ui.t("place.reopened_done", name=name) if closed else ui.t("place.closed_done", name=name))
+            st.rerun()
+
+    if place.origin == "manual":
+        with st.expander(ui.t("place.edit")), st.form(f"edit_{place.id}"):
+            new_name = st.text_input(ui.t("add.name"), value=place.name or "")
+            new_category = st.selectbox(
+                ui.t("add.category"),
+                options=list(CATEGORY_IDS),
+                index=CATEGORY_IDS.index(place.category) if place.category in CATEGORY_IDS else 0,
+                format_func=category_labels().__getitem__,
+            )
+            c1, c2 = st.columns(2)
+            new_lat = c1.number_input(ui.t("add.lat"), value=place.lat, format="%.6f")
+            new_lon = c2.number_input(ui.t("add.lon"), value=place.lon, format="%.6f")
+            if st.form_submit_button(ui.t("place.save")):
+                try:
+                    with session_scope(engine) as session:
+                        update_place(
+                            session,
+                            place_id=place.id,
+                            name=new_name,
+                            category=new_category,
+                            lon=new_lon,
+                            lat=new_lat,
+                        )
+                except AtlasError as err:
+                    ui.show_error(err)
+                else:
+                    flash(ui.t("place.saved"))
+                    st.rerun()
+
+
+def add_place_form(engine: Engine, area: AreaInfo) -> None:
+    clicked = st.session_state.get("new_lat") is not None
+    with st.expander(ui.t("add.title"), expanded=clicked), st.form("add_place"):
+        st.caption(ui.t("add.help"))
+        if clicked and st.session_state.get("new_lon") is not None:
+            st.caption(ui.t("add.clicked", lat=st.session_state["new_lat"], lon=st.session_state["new_lon"]))
+        name = st.text_input(ui.t("add.name"), key="new_name")
+        category = st.selectbox(
+            ui.t("add.category"), options=list(CATEGORY_IDS), format_func=category_labels().__getitem__, key="new_category"
+        )
+        c1, c2 = st.columns(2)
+        lat = c1.number_input(ui.t("add.lat"), value=None, format="%.6f", key="new_lat")
+        lon = c2.number_input(ui.t("add.lon"), value=None, format="%.6f", key="new_lon")
+        if not st.form_submit_button(ui.t("add.submit"), type="primary"):
+            return
+        if lat is None or lon is None:
+            st.error(ui.t("add.need_coords"))
+            return
+        try:
+            with session_scope(engine) as session:
+                added = add_manual_place(session, area_id=area.id, name=name, category=category, lon=lon, lat=lat)
+        except AtlasError as err:
+            ui.show_error(err)
+            return
+    for key in NEW_KEYS:
+        st.session_state.pop(key, None)
+    st.session_state[PENDING_KEY] = added.id
+    flash(ui.t("add.done", name=added.name))
+    st.rerun()
+
+
+def downloads(places: list[PlaceInfo], area: AreaInfo) -> None:
+    st.write(f"**{ui.t('download.title')}**")
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", area.name).strip("_") or "places"
+    columns = st.columns(len(DOWNLOADS))
+    for column, (fmt, mime) in zip(columns, DOWNLOADS, strict=True):
+        column.download_button(
+            ui.t(f"download.{fmt}"),
+            # Built only when clicked: exactly the places shown right now.
+            data=lambda fmt=fmt: export_places_bytes(places, fmt=fmt),
+            file_name=f"{stem}.{fmt}",
+            mime=mime,
+            disabled=not places,
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"download_{fmt}",
+        )
+
+
+engine = ui.get_engine()
+settings = ui.get_settings()
+lang = ui.get_lang()
+st.title(ui.t("catalogue.title"))
+if FLASH_KEY in st.session_state:
+    st.success(ui.md(st.session_state.pop(FLASH_KEY)))
+
+with session_scope(engine, read_only=True) as session:
+    areas = list_areas(session)
+
+if not areas:
+    onboarding(engine)
+    st.stop()
+
+area = pick_area(areas)
+with session_scope(engine, read_only=True) as session:
+    all_places = load_places(session, area_id=area.id)
+
+present = [c.id for c in CATEGORIES if any(p.category == c.id for p in all_places)]
+f1, f2 = st.columns([3, 2])
+chosen = f1.multiselect(
+    ui.t("catalogue.filter_categories"),
+    options=present,
+    default=present,
+    placeholder=ui.t("catalogue.filter_none"),
+    format_func=category_labels().__getitem__,
+    key=f"category_filter_{area.id}",
+)
+query = f2.text_input(ui.t("catalogue.search"), key="name_search")
+shown = filter_places(all_places, categories=chosen, query=query)
+st.caption(ui.t("catalogue.shown", shown=len(shown), total=len(all_places)))
+
+map_col, detail_col = st.columns([3, 2], gap="medium")
+with map_col:
+    fmap = build_places_map(shown, lang=lang, tile_url=settings.tile_url, bbox=area.bbox, legend_categories=present)
+    result = st_folium(
+        fmap,
+        key="catalogue_map",
+        height=620,
+        use_container_width=True,
+        # Only clicks rerun the script; panning and zooming stay in the browser.
+        returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
+    )
+    st.caption(ui.t("catalogue.map_help"))
+handle_map_click(result, shown)
+
+with detail_col:
+    by_id = {p.id: p for p in shown}
+    if PENDING_KEY in st.session_state:
+        st.session_state[PLACE_KEY] = st.session_state.pop(PENDING_KEY)
+    if st.session_state.get(PLACE_KEY) not in by_id:
+        st.session_state[PLACE_KEY] = None
+    selected_id = st.selectbox(
+        ui.t("place.select"),
+        options=[None, *by_id],
+        format_func=place_options(shown, lang).__getitem__,
+        placeholder=ui.t("place.select_none"),
+        key=PLACE_KEY,
+    )
+    if selected_id is not None:
+        with st.container(border=True):
+            place_detail(engine, by_id[selected_id])
+    add_place_form(engine, area)
+
+st.subheader(ui.t("catalogue.table"))
+if shown:
+    st.dataframe(places_table(shown), hide_index=True, width="stretch")
+else:
+    st.info(ui.t("catalogue.none_match"))
+downloads(shown, area)

@@ -1,0 +1,66 @@
+"""The one table of UI texts: complete in German and English, and every key the code asks for exists."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from catalogue.i18n import DEFAULT_LANGUAGE, LANGUAGES, STRINGS, t
+
+ROOT = Path(__file__).resolve().parent.parent
+UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")), ROOT / "catalogue" / "webmap.py"]
+LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_][a-z0-9_.]*)["']""")
+# f"origin.{p.origin}" and the like: the literal part before the first brace.
+DYNAMIC_KEY = re.compile(r"""\bt\(\s*f["']([a-z_][a-z0-9_.]*)\{""")
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def used_keys() -> tuple[set[str], set[str]]:
+    literal: set[str] = set()
+    prefixes: set[str] = set()
+    for path in UI_SOURCES:
+        source = path.read_text(encoding="utf-8")
+        literal.update(LITERAL_KEY.findall(source))
+        prefixes.update(DYNAMIC_KEY.findall(source))
+    return literal, prefixes
+
+
+def test_both_languages_are_offered_and_german_is_the_default() -> None:
+    assert set(LANGUAGES) == {"de", "en"}
+    assert DEFAULT_LANGUAGE == "de"
+
+
+@pytest.mark.parametrize("key", sorted(STRINGS))
+def test_every_key_has_german_and_english_with_the_same_placeholders(key: str) -> None:
+    entry = STRINGS[key]
+    assert set(entry) == set(LANGUAGES), key
+    assert all(entry[lang].strip() for lang in LANGUAGES), key
+    assert placeholders(entry["de"]) == placeholders(entry["en"]), key
+
+
+def test_every_key_the_ui_asks_for_exists() -> None:
+    literal, prefixes = used_keys()
+    assert literal, "the scan found no t() calls – the pattern is out of date"
+    assert sorted(literal - set(STRINGS)) == []
+    for prefix in prefixes:
+        assert any(key.startswith(prefix) for key in STRINGS), prefix
+
+
+def test_no_key_is_left_unused() -> None:
+    literal, prefixes = used_keys()
+    unused = [k for k in STRINGS if k not in literal and not any(k.startswith(p) for p in prefixes)]
+    assert unused == []
+
+
+def test_t_fills_placeholders_and_falls_back_to_german() -> None:
+    assert t("catalogue.shown", "en", shown=3, total=10) == "3 of 10 places shown"
+    assert t("catalogue.shown", "de", shown=3, total=10) == "3 von 10 Orten angezeigt"
+    assert t("page.catalogue", "tr") == "Katalog"
+    with pytest.raises(KeyError):
+        t("no.such.key", "de")

@@ -1,0 +1,205 @@
+"""Maps of places: offline assets only, names never run as code, legend and attribution always there."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import branca
+import folium
+import folium.elements
+import pytest
+import xstatic.pkg.jquery as xjquery
+import xstatic.pkg.leaflet as xleaflet
+from hypothesis import given
+from hypothesis import strategies as st
+
+from catalogue.categories import CATEGORIES
+from catalogue.importer import import_file
+from catalogue.settings import OSM_TILES_URL
+from catalogue.store import list_areas, load_places
+from catalogue.webmap import (
+    build_places_map,
+    build_tooltip_text,
+    escape_for_map,
+    install_static_assets,
+    pick_clicked_place,
+)
+from storage.db import open_database, session_scope
+
+HOSTILE = [
+    "Treff ${window.top.__pwned=2}",
+    '<img src=x onerror="window.top.__pwned=1">',
+    "Café `whoami` \\u0060 ${1+1}",
+    "</script><script>window.top.__pwned=3</script>",
+    "Grün & Co 'Çay Ocağı' \"مقهى الحي\"",
+]
+
+
+@dataclass
+class Place:
+    id: int
+    name: str | None
+    category: str
+    lon: float
+    lat: float
+    status: str = "active"
+    missing_since: date | None = None
+
+
+def places_named(names: list[str]) -> list[Place]:
+    return [Place(i, name, "community_centre", 13.30 + i * 0.001, 52.58) for i, name in enumerate(names)]
+
+
+def render(m: folium.Map) -> str:
+    return m.get_root().render()
+
+
+def walk(element):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from walk(child)
+
+
+def circle_markers(m: folium.Map) -> list[folium.CircleMarker]:
+    return [e for e in walk(m) if isinstance(e, folium.CircleMarker)]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_escape_for_map_leaves_nothing_that_html_or_js_template_strings_act_on(name: str) -> None:
+    escaped = escape_for_map(name)
+    assert not set(escaped) & set("<>\"'`$\\")
+    assert html.unescape(escaped) == name
+
+
+@given(st.text())
+def test_escape_for_map_round_trips_any_text(text: str) -> None:
+    escaped = escape_for_map(text)
+    assert not set(escaped) & set("<>\"'`$\\")
+    assert html.unescape(escaped) == text
+
+
+def test_hostile_names_are_not_code_in_the_rendered_map() -> None:
+    benign = render(build_places_map(places_named(["a"] * len(HOSTILE)), lang="de", tile_url=None))
+    hostile = render(build_places_map(places_named(HOSTILE), lang="de", tile_url=None))
+    assert "${" not in hostile
+    assert "<img" not in hostile
+    assert "whoami`" not in hostile
+    assert "__pwned=3</script>" not in hostile
+    # folium's own template strings use backticks; the names add none.
+    assert hostile.count("`") == benign.count("`")
+    # The names are still there, as entities the browser shows literally.
+    assert "Treff &#36;{window.top.__pwned=2}" in hostile
+    assert "&lt;img src=x onerror=&quot;window.top.__pwned=1&quot;&gt;" in hostile
+
+
+def test_map_loads_leaflet_and_jquery_only_from_the_app() -> None:
+    m = build_places_map(places_named(["Treff"]), lang="de", tile_url=None)
+    page = render(m)
+    # What streamlit-folium sends to the browser: default_js/default_css of every element.
+    links = [
+        href
+        for element in walk(m)
+        if isinstance(element, folium.elements.JSCSSMixin | branca.element.Figure)
+        for _, href in [*getattr(element, "default_js", []), *getattr(element, "default_css", [])]
+    ]
+    assert sorted(links) == [
+        "/app/static/jquery/jquery.min.js",
+        "/app/static/leaflet/leaflet.css",
+        "/app/static/leaflet/leaflet.js",
+    ]
+    assert not re.findall(r"""(?:src|href)=["']https?://""", page)
+    assert "cdn" not in page.lower()
+
+
+def test_tiles_follow_the_setting_and_attribution_is_always_shown() -> None:
+    without = build_places_map(places_named(["Treff"]), lang="de", tile_url=None)
+    with_tiles = build_places_map(places_named(["Treff"]), lang="de", tile_url=OSM_TILES_URL)
+    assert not [e for e in walk(without) if isinstance(e, folium.TileLayer)]
+    assert [e.tiles for e in walk(with_tiles) if isinstance(e, folium.TileLayer)] == [OSM_TILES_URL]
+    for m in (without, with_tiles):
+        page = render(m)
+        assert "attributionControl.addAttribution(" in page
+        assert "OpenStreetMap\\u003c/a\\u003e contributors" in page
+
+
+def legend_of(m: folium.Map) -> str:
+    """The legend's HTML as the browser gets it (a JSON string literal in the map script)."""
+    found = re.findall(r"div\.innerHTML = (\".*?(?<!\\)\");", render(m))
+    assert len(found) == 1
+    return json.loads(found[0])
+
+
+def test_legend_lists_each_category_label_with_its_colour_and_the_hollow_key() -> None:
+    all_ids = [c.id for c in CATEGORIES]
+    german = legend_of(build_places_map([], lang="de", tile_url=None, legend_categories=all_ids))
+    english = legend_of(build_places_map([], lang="en", tile_url=None, legend_categories=all_ids))
+    for category in CATEGORIES:
+        assert f"<span>{html.escape(category.de)}</span>" in german
+        assert f"<span>{html.escape(category.en)}</span>" in english
+        assert f"background:{category.color}" in german
+    assert "geschlossen oder nicht mehr in OSM" in german
+    assert "closed or gone from OSM" in english
+    # Only the categories asked for (those of the area) appear.
+    one = legend_of(build_places_map([], lang="de", tile_url=None, legend_categories=["school"]))
+    assert "Schule" in one and "Spielplatz" not in one
+
+
+def test_closed_and_missing_places_are_drawn_hollow_and_dashed() -> None:
+    places = [
+        Place(1, "offen", "playground", 13.30, 52.58),
+        Place(2, "zu", "playground", 13.31, 52.58, status="closed"),
+        Place(3, "weg", "playground", 13.32, 52.58, missing_since=date(2026, 1, 5)),
+    ]
+    markers = circle_markers(build_places_map(places, lang="de", tile_url=None))
+    assert [m.options["fillOpacity"] for m in markers] == [0.75, 0.0, 0.0]
+    assert [m.options.get("dashArray") for m in markers] == [None, "4 3", "4 3"]
+    assert build_tooltip_text(places[1], lang="en") == "zu – Playground (closed or gone from OSM)"
+    assert build_tooltip_text(Place(4, None, "cafe", 0, 0), lang="de") == "(ohne Namen) – Café"
+
+
+def test_a_click_picks_the_marker_by_tooltip_then_distance() -> None:
+    a = Place(1, "Treff", "community_centre", 13.3000, 52.58)
+    b = Place(2, "Spielplatz Ost", "playground", 13.3001, 52.58)
+    # Leaflet reports the click point, which lies nearer to b; the tooltip says it was a.
+    assert pick_clicked_place([a, b], lat=52.58, lon=13.30009, tooltip="Treff – Nachbarschafts- und Stadtteilzentrum", lang="de") is a
+    assert pick_clicked_place([a, b], lat=52.58, lon=13.30009, tooltip=None, lang="de") is b
+    assert pick_clicked_place([], lat=52.58, lon=13.3, tooltip=None, lang="de") is None
+
+
+def test_the_map_of_an_imported_extract_has_one_marker_per_place(sqlite_url: str, extract_path) -> None:
+    engine = open_database(sqlite_url)
+    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    with session_scope(engine, read_only=True) as session:
+        area = list_areas(session)[0]
+        places = load_places(session, area_id=area.id)
+    engine.dispose()
+    m = build_places_map(places, lang="de", tile_url=None, bbox=area.bbox)
+    markers = circle_markers(m)
+    assert len(markers) == len(places) == 117
+    colours = {c.id: c.color for c in CATEGORIES}
+    assert {mk.options["fillColor"] for mk in markers} == {colours[p.category] for p in places}
+    west, south, east, north = area.bbox
+    fits = [e for e in walk(m) if isinstance(e, folium.map.FitBounds)]
+    assert [f.bounds for f in fits] == [[(south, west), (north, east)]]
+
+
+def test_install_static_assets_copies_leaflet_and_jquery(tmp_path: Path) -> None:
+    static = tmp_path / "static"
+    install_static_assets(static)
+    leaflet = Path(xleaflet.BASE_DIR)
+    for name in ("leaflet.js", "leaflet.css"):
+        assert (static / "leaflet" / name).read_bytes() == (leaflet / name).read_bytes()
+    assert (static / "jquery" / "jquery.min.js").read_bytes() == (Path(xjquery.BASE_DIR) / "jquery.min.js").read_bytes()
+    assert (static / "leaflet" / "images" / "layers.png").is_file()
+    # folium's templates are written for this Leaflet version.
+    assert xleaflet.VERSION.startswith("1.9.3")
+    assert "leaflet@1.9.3" in dict(folium.Map.default_js)["leaflet"]
+    # Running again (every app start) leaves the files as they are and no temp files behind.
+    before = {p: p.stat().st_mtime_ns for p in static.rglob("*")}
+    install_static_assets(static)
+    assert {p: p.stat().st_mtime_ns for p in static.rglob("*")} == before
