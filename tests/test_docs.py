@@ -1,0 +1,61 @@
+"""The docs must not fall behind the code: the vocabulary tables in docs/vocabulary.md are
+rendered from the declarative tables. After changing a table, refresh the docs with
+
+    UPDATE_DOCS=1 .venv/bin/python -m pytest tests/test_docs.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from audits.vocabulary import FACTS, GROUPS, SECTIONS
+from catalogue.categories import CATEGORIES
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "vocabulary.md"
+BLOCK = re.compile(r"(<!-- BEGIN (\w+) -->\n)(.*?)(<!-- END \2 -->)", re.S)
+
+
+def render_categories() -> str:
+    rows = ["| id | Deutsch | English | OSM tags | gap-map anchor |", "|---|---|---|---|---|"]
+    for c in CATEGORIES:
+        tags = []
+        for m in c.matches:
+            text = f"`{m.key}={m.value}`"
+            for key, value in m.require:
+                text += f" + `{key}={value or '*'}`"
+            tags.append(text)
+        rows.append(f"| `{c.id}` | {c.de} | {c.en} | {', '.join(tags)} | {'yes' if c.anchor else ''} |")
+    return "\n".join(rows) + "\n"
+
+
+def render_groups() -> str:
+    rows = ["| id | Deutsch | English | walking speed (km/h) |", "|---|---|---|---|"]
+    rows += [f"| `{g.id}` | {g.de} | {g.en} | {g.speed_kmh:g} |" for g in GROUPS]
+    return "\n".join(rows) + "\n"
+
+
+def render_facts() -> str:
+    sections = {s.id: s.en for s in SECTIONS}
+    rows = ["| id | Deutsch | English | kind | section | groups | OSM tags |", "|---|---|---|---|---|---|---|"]
+    for f in FACTS:
+        kind = f"{f.kind} ({f.unit})" if f.unit else f.kind
+        osm = ", ".join(f"`{k}`" for k in f.osm_keys)
+        groups = ", ".join(f.groups)
+        rows.append(f"| `{f.id}` | {f.label_de} | {f.label_en} | {kind} | {sections[f.section]} | {groups} | {osm} |")
+    return "\n".join(rows) + "\n"
+
+
+RENDER = {"categories": render_categories, "groups": render_groups, "facts": render_facts}
+
+
+def test_vocabulary_doc_matches_the_tables():
+    text = DOC.read_text(encoding="utf-8")
+    found = {m.group(2) for m in BLOCK.finditer(text)}
+    assert found == set(RENDER), f"docs/vocabulary.md needs the blocks {sorted(RENDER)}"
+    fresh = BLOCK.sub(lambda m: m.group(1) + RENDER[m.group(2)]() + m.group(4), text)
+    if os.environ.get("UPDATE_DOCS") == "1":
+        DOC.write_text(fresh, encoding="utf-8")
+        return
+    assert fresh == text, "docs/vocabulary.md is out of date: run UPDATE_DOCS=1 pytest tests/test_docs.py"
