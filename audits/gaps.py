@@ -8,6 +8,9 @@ Pure computation on a :class:`~audits.graph.WalkGraph`. How it stays fast:
 * Distances to the nearest serving place come from ONE multi-source Dijkstra over the whole
   network (``min_only=True``), which also says which place is nearest. A second search from the
   unknown places, bounded by the time limit, finds units that only an unknown place would serve.
+* Both searches run on the contracted network (:attr:`audits.graph.WalkGraph.contraction`: the
+  ends of the ways' stretches only, about a quarter of the nodes on the real extracts); the
+  removed nodes' distances are recovered exactly afterwards, in a few vectorised steps.
 * Everything that does not depend on the group – catchments, hexagon units and their snapped
   nodes, the place links – is cached on the graph, so a gap map for another group costs two
   searches and a few array lookups.
@@ -20,9 +23,11 @@ This runs once per area and catchment size, not per group.
 
 from __future__ import annotations
 
+import functools
+import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Literal
 
 import h3
@@ -30,7 +35,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from audits.graph import SNAP_M, Attachment, WalkGraph
+from audits.graph import SNAP_M, Attachment, PlaceLinks, WalkGraph
 from catalogue.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -40,6 +45,7 @@ if TYPE_CHECKING:
 Status = Literal["serving", "unknown", "not"]
 STATUSES: tuple[str, ...] = ("serving", "unknown", "not")
 UNIT_STATES: tuple[str, ...] = ("served", "underserved", "unknown")
+_STATE_NAMES = np.array(UNIT_STATES)
 
 # A hexagon whose centre is farther than this from any walkable way (a lake, a field, land outside
 # the extract) is no demand unit: nobody there is reached along streets.
@@ -125,6 +131,26 @@ class Catchments:
     @property
     def unit_count(self) -> int:
         return len(self.cells)
+
+    @functools.cached_property
+    def unit_anchor_count(self) -> np.ndarray:
+        """In how many catchments each unit lies."""
+        return np.bincount(self.pair_unit, minlength=self.unit_count)
+
+    @functools.cached_property
+    def anchor_unit_count(self) -> np.ndarray:
+        """How many units each anchor's catchment holds."""
+        return np.bincount(self.pair_anchor, minlength=len(self.anchors))
+
+    @functools.cached_property
+    def lookup_nodes(self) -> np.ndarray:
+        """The units' nodes, then the anchors' link nodes: where a gap map needs the nearest place."""
+        return np.concatenate([self.unit_node, self.attachment.nodes])
+
+    @functools.cached_property
+    def pair_key(self) -> np.ndarray:
+        """``3 * pair_anchor``: add a unit's state code to count units per (anchor, state)."""
+        return 3 * self.pair_anchor.astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -285,36 +311,46 @@ def compute_gaps(
             )
     catchments, cached = _cached_catchments(graph, anchors, params)
     place_list = tuple(places)
-    attachment, matrix = _cached_place_graph(graph, place_list)
-    n = graph.node_count
-    status = np.array([p.status for p in place_list], dtype=object)
-    serving = n + np.flatnonzero(status == "serving").astype(np.int32)
-    unknown = n + np.flatnonzero(status == "unknown").astype(np.int32)
+    linked = _cached_place_graph(graph, place_list)
+    contraction, links, matrix = graph.contraction, linked.links, linked.matrix
+    m = contraction.size  # place i is compact node m + i
+    status = [p.status for p in place_list]
+    is_serving = np.array([s == "serving" for s in status], bool)
+    is_unknown = np.array([s == "unknown" for s in status], bool)
     limit_m = params.limit_m
-
-    if serving.size:
-        dist, _, src = dijkstra(
-            matrix, directed=True, indices=serving, min_only=True, return_predecessors=True
-        )
-    else:
-        dist, src = np.full(matrix.shape[0], np.inf), np.full(matrix.shape[0], -9999, np.int32)
-    if unknown.size:
-        # Only whether an unknown place lies within the limit matters here, so the search is
-        # bounded, and starting from the unknown places alone keeps it small.
-        dist_unknown = dijkstra(matrix, directed=True, indices=unknown, min_only=True, limit=limit_m)
-        dist_maybe = np.minimum(dist, dist_unknown)
-    else:
-        dist_maybe = dist
-
     node = catchments.unit_node
-    unit_d = dist[node] + catchments.unit_snap_m
-    unit_d_maybe = dist_maybe[node] + catchments.unit_snap_m
-    state = np.where(unit_d <= limit_m, "served", np.where(unit_d_maybe <= limit_m, "unknown", "underserved"))
-    unit_src = src[node]
-    unit_nearest = np.where(unit_src >= n, unit_src - n, -1).astype(np.int32)
+    att = catchments.attachment
 
-    anchor_results = _anchor_table(catchments, place_list, dist, src, n, state, params)
-    counts = {s: int(np.count_nonzero(state == s)) for s in UNIT_STATES}
+    if is_serving.any():
+        dist_c, _, src_c = dijkstra(
+            matrix, directed=True, indices=m + np.flatnonzero(is_serving), min_only=True,
+            return_predecessors=True,
+        )  # fmt: skip
+        dist = contraction.expand(dist_c, links, is_serving)
+        nearest = contraction.nearest_place(dist_c, src_c, dist, links, is_serving, catchments.lookup_nodes)
+        unit_nearest, link_nearest = nearest[: node.size], nearest[node.size :]
+    else:
+        dist = np.full(graph.node_count, np.inf)
+        unit_nearest = np.full(node.size, -1, np.int32)
+        link_nearest = np.full(att.nodes.size, -1, np.int32)
+    unit_d = dist[node] + catchments.unit_snap_m
+    if is_unknown.any():
+        # Only whether an unknown place lies within the limit matters here, so the search is
+        # bounded, and starting from the unknown places alone keeps it small. (Expanded values
+        # beyond the limit may be finite; they still fail the test below, as inf would.)
+        dist_unknown = dijkstra(
+            matrix, directed=True, indices=m + np.flatnonzero(is_unknown), min_only=True, limit=limit_m
+        )
+        maybe = contraction.expand(dist_unknown, links, is_unknown)[node]
+        unit_d_maybe = np.minimum(dist[node], maybe) + catchments.unit_snap_m
+    else:
+        unit_d_maybe = unit_d
+
+    code = np.where(unit_d <= limit_m, 0, np.where(unit_d_maybe <= limit_m, 2, 1))  # UNIT_STATES
+    state = _STATE_NAMES[code]
+
+    anchor_results = _anchor_table(catchments, place_list, dist, link_nearest, code, params)
+    counts = dict(zip(UNIT_STATES, np.bincount(code, minlength=3).tolist(), strict=True))
     return GapResult(
         params=params,
         cells=catchments.cells,
@@ -326,9 +362,9 @@ def compute_gaps(
         unit_nearest_index=unit_nearest,
         unit_snap_m=catchments.unit_snap_m,
         unit_node=node,
-        unit_anchor_count=np.bincount(catchments.pair_unit, minlength=catchments.unit_count),
+        unit_anchor_count=catchments.unit_anchor_count,
         anchors=anchor_results,
-        node_distance_m=dist[:n],
+        node_distance_m=dist,
         seconds=time.perf_counter() - start,
         catchment_seconds=0.0 if cached else catchments.seconds,
         counts=counts,
@@ -336,47 +372,59 @@ def compute_gaps(
     )
 
 
+_ANCHOR_FIELDS = tuple(f.name for f in fields(AnchorResult))
+
+
+def _anchor_result(*values) -> AnchorResult:
+    """``AnchorResult(*values)`` without the frozen dataclass's per-field ``object.__setattr__``
+    (3 µs a row, most of the anchor table's cost); the result is the same frozen instance."""
+    row = object.__new__(AnchorResult)
+    row.__dict__.update(zip(_ANCHOR_FIELDS, values, strict=True))
+    return row
+
+
 def _anchor_table(
     catchments: Catchments,
     places: tuple[GapPlace, ...],
     dist: np.ndarray,
-    src: np.ndarray,
-    n: int,
-    state: np.ndarray,
+    link_nearest: np.ndarray,
+    code: np.ndarray,
     params: GapParams,
 ) -> list[AnchorResult]:
     att = catchments.attachment
     reach = dist[att.nodes] + att.offset_m
     k = len(catchments.anchors)
-    units = np.bincount(catchments.pair_anchor, minlength=k)
-    under = np.bincount(
-        catchments.pair_anchor, weights=state[catchments.pair_unit] == "underserved", minlength=k
-    )
-    unknown = np.bincount(
-        catchments.pair_anchor, weights=state[catchments.pair_unit] == "unknown", minlength=k
-    )
-    # Every anchor has at least one link, so after sorting by (anchor, distance) each anchor's
-    # best link sits where its segment starts.
-    best_links = np.lexsort((reach, att.owner()))[att.ptr[:-1]]
+    # Units per (anchor, state) in one count: column 1 = underserved, 2 = unknown (UNIT_STATES).
+    by_state = np.bincount(catchments.pair_key + code[catchments.pair_unit], minlength=3 * k).reshape(k, 3)
+    # Every anchor has at least one link: its best one is the first that reaches the minimum.
+    best_d = np.minimum.reduceat(reach, att.ptr[:-1])
+    hits = np.flatnonzero(reach == np.repeat(best_d, np.diff(att.ptr)))
+    best_links = hits[np.searchsorted(hits, att.ptr[:-1])]
+    per_minute = params.metres_per_minute
     rows = []
-    for i, anchor in enumerate(catchments.anchors):
-        best = int(best_links[i])
-        d = float(reach[best])
-        place = places[src[att.nodes[best]] - n] if np.isfinite(d) else None
+    for anchor, d, src, n_units, (_, n_under, n_unknown) in zip(
+        catchments.anchors,
+        best_d.tolist(),
+        link_nearest[best_links].tolist(),
+        catchments.anchor_unit_count.tolist(),
+        by_state.tolist(),
+        strict=True,
+    ):
+        place = places[src] if d != math.inf and src >= 0 else None
         rows.append(
-            AnchorResult(
-                id=anchor.id,
-                name=anchor.name,
-                ref=anchor.ref,
-                kind=anchor.category,
-                nearest_id=place.id if place else None,
-                nearest_name=place.name if place else None,
-                nearest_ref=place.ref if place else None,
-                distance_m=d if place else None,
-                minutes=d / params.metres_per_minute if place else None,
-                unit_count=int(units[i]),
-                underserved_share=float(under[i] / units[i]) if units[i] else None,
-                unknown_share=float(unknown[i] / units[i]) if units[i] else None,
+            _anchor_result(
+                anchor.id,
+                anchor.name,
+                anchor.ref,
+                anchor.category,
+                place.id if place else None,
+                place.name if place else None,
+                place.ref if place else None,
+                d if place else None,
+                d / per_minute if place else None,
+                n_units,
+                n_under / n_units if n_units else None,
+                n_unknown / n_units if n_units else None,
             )
         )
     return rows
@@ -390,14 +438,48 @@ def attach_places(graph: WalkGraph, places: Sequence[GapPlace]) -> Attachment:
     return graph.attach(xy, [p.geometry_wkt for p in places], SNAP_M)
 
 
+@dataclass(frozen=True)
+class _PlaceGraph:
+    """The search graph for one set of places: the contracted network plus one node per place
+    (compact index ``graph.contraction.size + i``) with one-way links into it."""
+
+    attachment: Attachment
+    links: PlaceLinks
+    matrix: csr_matrix
+
+
+def _cached_place_graph(graph: WalkGraph, places: tuple[GapPlace, ...]) -> _PlaceGraph:
+    # Statuses are left out of the key: another group reuses the same links and matrix.
+    key = ("places", _place_key(places))
+    hit = graph.cache.get(key)
+    if hit is not None:
+        return hit
+    attachment = attach_places(graph, places)
+    contraction = graph.contraction
+    links = contraction.link(attachment)
+    matrix = _link_places(contraction.matrix, attachment.count, links.place, links.node, links.offset_m)
+    return _remember(graph, key, _PlaceGraph(attachment, links, matrix))
+
+
 def _with_place_nodes(graph: WalkGraph, attachment: Attachment) -> csr_matrix:
-    """The network plus one node per place (index ``n + i``) with one-way links into the network."""
-    n, k = graph.node_count, attachment.count
-    base = graph.matrix.tocoo()
-    rows = np.concatenate([base.row, n + attachment.owner()])
-    cols = np.concatenate([base.col, attachment.nodes])
-    data = np.concatenate([base.data, attachment.offset_m])
-    matrix = csr_matrix((data, (rows, cols)), shape=(n + k, n + k))
+    """The full network plus one node per place (index ``n + i``) with one-way links into the network."""
+    return _link_places(
+        graph.matrix, attachment.count, attachment.owner(), attachment.nodes, attachment.offset_m
+    )
+
+
+def _link_places(
+    base: csr_matrix, count: int, owner: np.ndarray, nodes: np.ndarray, offset_m: np.ndarray
+) -> csr_matrix:
+    """``base`` plus ``count`` place nodes (index ``len(base) + i``), with one-way links from place
+    ``owner[k]`` to ``nodes[k]`` (numbered as in ``base``, at most one per pair)."""
+    n = base.shape[0]
+    size = n + count
+    coo = base.tocoo()
+    rows = np.concatenate([coo.row, n + owner])
+    cols = np.concatenate([coo.col, nodes])
+    data = np.concatenate([coo.data, offset_m])
+    matrix = csr_matrix((data, (rows, cols)), shape=(size, size))
     matrix.sort_indices()
     return matrix
 
@@ -439,13 +521,3 @@ def _cached_catchments(
         graph, anchors, catchment_m=params.catchment_m, h3_resolution=params.h3_resolution
     )
     return _remember(graph, key, built), False
-
-
-def _cached_place_graph(graph: WalkGraph, places: tuple[GapPlace, ...]) -> tuple[Attachment, csr_matrix]:
-    # Statuses are left out of the key: another group reuses the same links and matrix.
-    key = ("places", _place_key(places))
-    hit = graph.cache.get(key)
-    if hit is not None:
-        return hit
-    attachment = attach_places(graph, places)
-    return _remember(graph, key, (attachment, _with_place_nodes(graph, attachment)))
