@@ -161,6 +161,8 @@ class Contraction:
         """
         full = np.minimum(dist[self.left] + self.left_m, dist[self.right] + self.right_m)
         if links is not None and links.direct_place.size:
+            if searched is None:
+                raise ValueError("expand() needs `searched` together with `links`")
             use = searched[links.direct_place]
             np.minimum.at(full, links.direct_node[use], links.direct_m[use])
         return full
