@@ -123,6 +123,9 @@ class Place(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Bumped on every change; later used to detect conflicting edits.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Number of audits saved for this place: the compare-and-swap counter of ``audits.store``.
+    # Separate from ``version`` so that a re-import never makes an open audit form stale.
+    audit_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PlaceAlias(Base):
@@ -163,3 +166,66 @@ class ImportRun(Base):
     started_at: Mapped[datetime]
     seconds: Mapped[float] = mapped_column(Double)
     counts: Mapped[dict[str, Any]]
+
+
+AUDIT_METHODS = ("on_site", "phone", "desk", "import")
+REVIEW_STATES = ("submitted", "approved", "has_issues", "rejected")
+
+
+class Audit(Base):
+    """One audit visit of a place: append-only; only the review fields ever change."""
+
+    __tablename__ = "audits"
+    __table_args__ = (
+        UniqueConstraint("place_id", "version"),
+        CheckConstraint("version >= 1", name="version"),
+        CheckConstraint("based_on_version >= 0 AND based_on_version < version", name="based_on_version"),
+        CheckConstraint("method IN ('on_site', 'phone', 'desk', 'import')", name="method"),
+        CheckConstraint(
+            "review_state IN ('submitted', 'approved', 'has_issues', 'rejected')", name="review_state"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    # The audit version the form (or CSV row) was based on; version - 1 unless it raced.
+    based_on_version: Mapped[int] = mapped_column(Integer)
+    auditor: Mapped[str] = mapped_column(String(100))
+    visit_date: Mapped[date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(10))
+    # Group ids of which people took part in the audit.
+    group_participation: Mapped[list[str]] = mapped_column(JsonType)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    review_state: Mapped[str] = mapped_column(String(12), default="submitted")
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
+    reviewed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditFact(Base):
+    """A fact value recorded in one audit (only what the auditor filled in)."""
+
+    __tablename__ = "audit_facts"
+
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"), primary_key=True)
+    fact_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # A status id, a number, a list of language codes or an opening_hours string.
+    value: Mapped[Any] = mapped_column(JsonType)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditReview(Base):
+    """Append-only log of review decisions on an audit."""
+
+    __tablename__ = "audit_reviews"
+    __table_args__ = (
+        CheckConstraint("state IN ('submitted', 'approved', 'has_issues', 'rejected')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(12))
+    reviewer: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
