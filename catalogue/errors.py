@@ -37,3 +37,7 @@ class InvalidInput(AtlasError):
 
 class PlaceNotFound(AtlasError):
     """No place with that id or OSM reference."""
+
+
+class PermissionDenied(AtlasError):
+    """The signed-in role may not do this; checked inside every function that writes."""
