@@ -16,7 +16,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from catalogue.categories import CATEGORIES, KEY_PRECEDENCE, classify_tags
-from catalogue.model import Extract, PlaceRecord, WalkNetwork, osm_ref
+from catalogue.model import BaseMap, Extract, PlaceRecord, WalkNetwork, osm_ref
 
 EARTH_RADIUS_M = 6_371_009.0  # mean radius, as osmnx uses for great-circle lengths
 
@@ -72,6 +72,23 @@ def is_walkable(tags: Mapping[str, str]) -> bool:
         else:  # pragma: no cover - the walk rule uses only presence and !~
             raise ValueError(f"unsupported operator {op!r} in WALK_FILTER")
     return True
+
+
+# Base map for printed maps: which areas are water, which waterways are drawn as lines.
+BASEMAP_KEYS: tuple[str, ...] = ("building", "natural", "waterway", "landuse")
+_WATER_AREAS = {("natural", "water"), ("waterway", "riverbank"), ("landuse", "reservoir"), ("landuse", "basin")}
+WATERWAY_LINES = frozenset({"river", "stream", "canal"})
+
+
+def classify_basemap_area(tags: Mapping[str, str]) -> str | None:
+    """``"buildings"`` or ``"water"`` for an area that belongs on the base map, else ``None``."""
+    building = tags.get("building")
+    if building is not None and building != "no":
+        return "buildings"
+    for key, value in _WATER_AREAS:
+        if tags.get(key) == value:
+            return "water"
+    return None
 
 
 @dataclass
@@ -265,6 +282,7 @@ def build_extract(
     features: Iterable[RawFeature],
     network: WalkNetwork,
     bbox: tuple[float, float, float, float] | None = None,
+    basemap: BaseMap | None = None,
 ) -> Extract:
     """Places (classified, merged) + network → :class:`Extract`; bbox computed unless given."""
     places = build_places(features)
@@ -273,6 +291,7 @@ def build_extract(
         places=places,
         network=network,
         bbox=bbox if bbox is not None else compute_bbox(places, network),
+        basemap=basemap if basemap is not None else BaseMap(),
     )
 
 

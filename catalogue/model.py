@@ -115,11 +115,66 @@ class WalkNetwork:
         )
 
 
+BASEMAP_LAYERS: tuple[str, ...] = ("buildings", "water", "waterways")
+
+
+@dataclass
+class BaseMap:
+    """A light base map for printed maps, as WKB geometries in WGS84.
+
+    ``buildings`` and ``water`` hold (multi)polygons, ``waterways`` lines (rivers, streams,
+    canals). Streets are not repeated here: they are the :class:`WalkNetwork`'s edges.
+    """
+
+    buildings: list[bytes] = field(default_factory=list)
+    water: list[bytes] = field(default_factory=list)
+    waterways: list[bytes] = field(default_factory=list)
+
+    def layer(self, name: str) -> list[bytes]:
+        if name not in BASEMAP_LAYERS:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {name: len(self.layer(name)) for name in BASEMAP_LAYERS}
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.counts.values())
+
+    def to_bytes(self) -> bytes:
+        """Each layer as one concatenated byte buffer plus offsets, in a compressed npz."""
+        arrays: dict[str, np.ndarray] = {}
+        for name in BASEMAP_LAYERS:
+            items = self.layer(name)
+            arrays[f"{name}_data"] = np.frombuffer(b"".join(items), dtype=np.uint8)
+            arrays[f"{name}_offsets"] = np.cumsum([0, *map(len, items)], dtype=np.int64)
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> BaseMap:
+        layers: dict[str, list[bytes]] = {}
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            for name in BASEMAP_LAYERS:
+                raw = npz[f"{name}_data"].tobytes()
+                offsets = npz[f"{name}_offsets"].tolist()
+                layers[name] = [raw[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+        return cls(**layers)
+
+
 @dataclass
 class Extract:
-    """What one read of an OSM source yields: its places, its walking network, its extent."""
+    """What one read of an OSM source yields: its places, its walking network, its extent.
+
+    ``basemap`` (buildings, water) is only drawn on printed maps; sources that do not collect
+    it (Overpass) leave it empty.
+    """
 
     source: str  # file name or "overpass:<place or bbox>" – for messages and the import log
     places: list[PlaceRecord]
     network: WalkNetwork
     bbox: tuple[float, float, float, float]  # west, south, east, north (WGS84)
+    basemap: BaseMap = field(default_factory=BaseMap)

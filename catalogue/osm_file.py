@@ -23,10 +23,19 @@ import osmium.geom
 import shapely
 from shapely.geometry import LineString, Point, Polygon
 
-from catalogue.build import RawFeature, build_extract, build_walk_network, build_way_segments, is_walkable
+from catalogue.build import (
+    BASEMAP_KEYS,
+    WATERWAY_LINES,
+    RawFeature,
+    build_extract,
+    build_walk_network,
+    build_way_segments,
+    classify_basemap_area,
+    is_walkable,
+)
 from catalogue.categories import MATCH_KEYS, classify_tags
 from catalogue.errors import OsmSourceError
-from catalogue.model import Extract
+from catalogue.model import BaseMap, Extract
 
 _SNIFF_BYTES = 64 * 1024
 _OSM_ROOT = re.compile(rb"<osm[\s>]")
@@ -223,10 +232,15 @@ def _read(path: Path, fmt: str) -> Extract:
     bad_nodes: list[int] = []
     walk_ways = 0
     wkt = osmium.geom.WKTFactory()
+    wkb = osmium.geom.WKBFactory()
     match_keys = tuple(MATCH_KEYS)
+    basemap = BaseMap()
 
-    # Pass 2: everything. Only relations that may be places are handed to the area assembler.
-    proc = osmium.FileProcessor(src).with_locations().with_areas(osmium.filter.KeyFilter(*MATCH_KEYS))
+    # Pass 2: everything. Only relations that may be places or base map (buildings, water) are
+    # handed to the area assembler; closed ways always come back as areas as well.
+    proc = osmium.FileProcessor(src).with_locations().with_areas(
+        osmium.filter.KeyFilter(*MATCH_KEYS, *BASEMAP_KEYS)
+    )
     obj: Any  # pyosmium's entity union; the is_* checks below narrow it at runtime
     for obj in proc:
         if obj.is_node():
@@ -256,6 +270,11 @@ def _read(path: Path, fmt: str) -> Extract:
                         lons.append(nan)
                         lats.append(nan)
                 way_idx.extend([walk_ways] * len(obj.nodes))
+            elif tags.get("waterway") in WATERWAY_LINES:
+                try:
+                    basemap.waterways.append(bytes.fromhex(wkb.create_linestring(obj)))
+                except RuntimeError:
+                    pass  # fewer than two nodes with a location: nothing to draw
             is_member = obj.id in need_ways
             if is_member or any(k in tags for k in match_keys):
                 tag_dict = dict(tags)
@@ -279,6 +298,12 @@ def _read(path: Path, fmt: str) -> Extract:
                     area_wkt[obj.orig_id()] = wkt.create_multipolygon(obj)
                 except RuntimeError:
                     pass  # assembly failed: the member fallback below takes over
+            layer = classify_basemap_area(obj.tags)
+            if layer is not None:
+                try:
+                    basemap.layer(layer).append(bytes.fromhex(wkb.create_multipolygon(obj)))
+                except RuntimeError:
+                    pass  # a broken ring is left off the base map
 
     if bad_nodes:
         raise _error(
@@ -312,7 +337,9 @@ def _read(path: Path, fmt: str) -> Extract:
         np.fromiter(way_idx, np.int64, len(way_idx)),
     )
     network = build_walk_network(node_ids, nlon, nlat, seg_u, seg_v)
-    return build_extract(source=name, features=features, network=network, bbox=_header_bbox(src))
+    return build_extract(
+        source=name, features=features, network=network, bbox=_header_bbox(src), basemap=basemap
+    )
 
 
 def _header_bbox(src: osmium.io.File) -> tuple[float, float, float, float] | None:

@@ -19,8 +19,18 @@ from sqlalchemy.orm import Session
 
 from catalogue.categories import CATEGORY_IDS
 from catalogue.errors import AreaNotFound, InvalidInput, OsmSourceError, PlaceNotFound
-from catalogue.model import OSM_TYPES, Extract, PlaceRecord, WalkNetwork, osm_ref, osm_url, parse_osm_ref
+from catalogue.model import (
+    OSM_TYPES,
+    BaseMap,
+    Extract,
+    PlaceRecord,
+    WalkNetwork,
+    osm_ref,
+    osm_url,
+    parse_osm_ref,
+)
 from storage.models import Area, ImportRun, Network, Place, PlaceAlias
+from storage.models_gaps import BaseMapData
 
 NAME_MAX = 200
 AREA_NAME_MAX = 100
@@ -391,6 +401,16 @@ def save_extract(
     network.edge_count = extract.network.edge_count
     network.data = extract.network.to_bytes()
     network.built_at = now
+    basemap = session.get(BaseMapData, area.id)
+    if basemap is None:
+        basemap = BaseMapData(area_id=area.id)
+        session.add(basemap)
+    counts_bm = extract.basemap.counts
+    basemap.building_count = counts_bm["buildings"]
+    basemap.water_count = counts_bm["water"]
+    basemap.waterway_count = counts_bm["waterways"]
+    basemap.data = extract.basemap.to_bytes()
+    basemap.built_at = now
     session.flush()
 
     existing = list(session.scalars(select(Place).where(Place.area_id == area.id, Place.origin == "osm")))
@@ -656,3 +676,10 @@ def load_network(session: Session, *, area_id: int) -> WalkNetwork:
     get_area_by_id(session, area_id=area_id)
     data = session.scalar(select(Network.data).where(Network.area_id == area_id))
     return WalkNetwork.empty() if data is None else WalkNetwork.from_bytes(data)
+
+
+def load_basemap(session: Session, *, area_id: int) -> BaseMap:
+    """The area's buildings and water for printed maps (empty when the import had none)."""
+    get_area_by_id(session, area_id=area_id)
+    data = session.scalar(select(BaseMapData.data).where(BaseMapData.area_id == area_id))
+    return BaseMap() if data is None else BaseMap.from_bytes(data)

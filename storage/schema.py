@@ -7,6 +7,8 @@ so a new model module only needs one import line below (and its own Alembic revi
 from __future__ import annotations
 
 import storage.models  # noqa: F401  (areas, places, networks, imports, audits)
+import storage.models_community  # noqa: F401  (users, login attempts, suggestions, audit tasks)
+import storage.models_gaps  # noqa: F401  (base maps, school indicators)
 from storage.models import Base
 
 __all__ = ["Base"]

@@ -1,0 +1,188 @@
+"""Command line: ``python -m audits import-csv|export``.
+
+Exit codes as in ``python -m catalogue``: 0 done, 1 the data could not be used (a conflicting
+audit, a failed write), 2 bad input (invalid rows, unknown area, missing file) – and then the
+database is unchanged. Errors are messages on stderr, never a traceback (``ATLAS_DEBUG=1``
+shows one). Subcommands register themselves in ``COMMANDS``; add new ones with :func:`command`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from audits.errors import AuditConflict, AuditCsvError
+from catalogue.errors import AreaNotFound, AtlasError, InvalidInput, PlaceNotFound
+
+EXIT_OK, EXIT_DATA, EXIT_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise InvalidInput(f"{self.prog}: {message}")
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Engine], int]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(
+    name: str, help: str, add_arguments: Callable[[argparse.ArgumentParser], None]
+) -> Callable[[Callable[[argparse.Namespace, Engine], int]], Callable[[argparse.Namespace, Engine], int]]:
+    """Register a subcommand: ``@command("gaps", "…", add_args)`` on ``def run(args, engine) -> int``."""
+
+    def register(
+        run: Callable[[argparse.Namespace, Engine], int],
+    ) -> Callable[[argparse.Namespace, Engine], int]:
+        COMMANDS[name] = Command(name, help, add_arguments, run)
+        return run
+
+    return register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m audits", description="Begegnungsatlas: audits of places of encounter.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for cmd in COMMANDS.values():
+        cmd.add_arguments(sub.add_parser(cmd.name, help=cmd.help))
+    return parser
+
+
+def _area_id(engine: Engine, name: str | None) -> int | None:
+    from catalogue.store import get_area
+    from storage.db import session_scope
+
+    if name is None:
+        return None
+    with session_scope(engine, read_only=True) as session:
+        return get_area(session, name=name).id
+
+
+# ---------------------------------------------------------------- import-csv
+
+
+def _import_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="CSV: place, date, auditor, method, then one column per fact id")
+    p.add_argument("--area", help="area (quarter) the places belong to; needed when a ref is in several")
+    p.add_argument("--json", action="store_true", help="print one JSON object with the counts")
+
+
+@command("import-csv", "import audits from a CSV file (all rows or nothing)", _import_args)
+def _cmd_import_csv(args: argparse.Namespace, engine: Engine) -> int:
+    from audits.csv_io import import_audit_csv
+
+    report = import_audit_csv(engine, args.file, area_id=_area_id(engine, args.area))
+    if args.json:
+        print(json.dumps(report.to_json_dict(), ensure_ascii=False))
+    else:
+        print(f"Imported {len(report.audits)} audits of {report.places} places from {str(args.file)!r}.")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- export
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--area", required=True)
+    p.add_argument("--format", required=True, choices=["csv", "json"])
+    p.add_argument("--out", required=True, type=Path)
+
+
+@command("export", "export an area's facts and verdicts per group", _export_args)
+def _cmd_export(args: argparse.Namespace, engine: Engine) -> int:
+    from audits.csv_io import export_audits
+    from catalogue.store import get_area
+    from storage.db import session_scope
+
+    with session_scope(engine, read_only=True) as session:
+        area = get_area(session, name=args.area)
+        data = export_audits(session, area_id=area.id, fmt=args.format)
+    out: Path = args.out
+    tmp = out.with_name(out.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)  # a reader never sees half a file
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise AtlasError(
+            f"Cannot write {str(out)!r}: {exc.strerror or exc}. Choose another --out path.",
+            f"Kann {str(out)!r} nicht schreiben: {exc.strerror or exc}. Bitte anderen Pfad wählen.",
+        ) from exc
+    print(f"Exported the audits of area {area.name!r} to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- main
+
+
+def _exit_code(err: AtlasError) -> int:
+    if isinstance(err, AuditConflict):
+        return EXIT_DATA
+    if isinstance(err, (InvalidInput, AreaNotFound, PlaceNotFound, AuditCsvError)):
+        return EXIT_INPUT
+    return EXIT_DATA
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from catalogue.settings import load_settings
+    from storage.db import open_database
+
+    try:
+        args = build_parser().parse_args(argv)
+    except InvalidInput as err:
+        print(f"error: {err.en}", file=sys.stderr)
+        return EXIT_INPUT
+    url = load_settings().database_url
+    engine: Any = None
+    try:
+        engine = open_database(url)
+        return COMMANDS[args.command].run(args, engine)
+    except AtlasError as err:
+        print(f"error: {err.en}", file=sys.stderr)
+        return _exit_code(err)
+    except SQLAlchemyError as err:
+        if os.environ.get("ATLAS_DEBUG"):
+            traceback.print_exc()
+        detail = str(getattr(err, "orig", None) or err).splitlines()[0]
+        safe = make_url(url).render_as_string(hide_password=True)
+        print(f"error: database {safe}: {detail}. Check DATABASE_URL.", file=sys.stderr)
+        return EXIT_DATA
+    except Exception as err:  # noqa: BLE001 - the CLI's outermost boundary: report, never a traceback
+        if os.environ.get("ATLAS_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"error: unexpected {err.__class__.__name__}: {err} (ATLAS_DEBUG=1 shows details)",
+            file=sys.stderr,
+        )
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        print("interrupted; an unfinished import wrote nothing", file=sys.stderr)
+        return 130
+    finally:
+        if engine is not None:
+            engine.dispose()
+
+
+# Subcommands kept in their own modules register themselves (with ``command``) when imported.
+import audits.gaps_cli  # noqa: E402, F401  (gaps, import-schools)
+import audits.users_cli  # noqa: E402, F401  (users add|list|set-role|deactivate|activate|password)
