@@ -8,7 +8,17 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from app_pages import ui
+from audits import auth
+from audits.auth import (
+    ROLE_BY_ID,
+    Actor,
+    SsoConfigError,
+    actor_for_email,
+    actor_for_user_id,
+    check_sso_secrets,
+)
 from catalogue.webmap import install_static_assets
+from storage.db import session_scope
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -24,9 +34,18 @@ def _install_assets() -> bool:
 # built for a role cannot be reached, by URL either. The first page a role may open is its start page.
 PUBLIC, MANAGER, PLANNER, ADMIN = "public", "manager", "planner", "admin"
 STAFF = (MANAGER, PLANNER, ADMIN)
+EVERYONE = (PUBLIC, *STAFF)
 PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("app_pages/catalogue.py", "page.catalogue", STAFF),
+    ("app_pages/audit.py", "page.audit", (MANAGER, ADMIN)),
     ("app_pages/import_data.py", "page.import", (MANAGER, ADMIN)),
+    ("app_pages/moderation.py", "moderation.page", (MANAGER, ADMIN)),
+    ("app_pages/gaps.py", "page.gaps", (PLANNER, MANAGER, ADMIN)),
+    # Resident pages (no login), in five languages; staff may open them too.
+    ("app_pages/public_map.py", "public.page.map", EVERYONE),
+    ("app_pages/suggest.py", "public.page.suggest", EVERYONE),
+    ("app_pages/suggestion_status.py", "public.page.status", EVERYONE),
+    ("app_pages/login.py", "public.page.login", (PUBLIC,)),
 )
 
 
@@ -40,9 +59,71 @@ def build_pages(role: str) -> list[StreamlitPage]:
     return [st.Page(path, title=ui.t(key), default=i == 0) for i, (path, key) in enumerate(allowed)]
 
 
+def sso_configured() -> bool:
+    """True when ``.streamlit/secrets.toml`` has an ``[auth]`` section (single sign-on)."""
+    return st.secrets.load_if_toml_exists() and bool(st.secrets.get("auth"))
+
+
+def resolve_actor() -> Actor:
+    """Who is using the app, read from the database on every run: a role change or a deactivated
+    account takes effect at once. The session keeps only the user id (or Streamlit's SSO cookie)."""
+    engine = ui.get_engine()
+    if sso_configured() and st.user.is_logged_in:
+        email = st.user.get("email")
+        with session_scope(engine, read_only=True) as session:
+            actor = actor_for_email(session, email if isinstance(email, str) else None)
+        if actor is not None:
+            return actor
+        st.sidebar.warning(ui.md(ui.t("login.unknown_email", email=email or "?")))
+        return auth.PUBLIC
+    user_id = st.session_state.get(ui.USER_KEY)
+    if user_id is None:
+        return auth.PUBLIC
+    with session_scope(engine, read_only=True) as session:
+        actor = actor_for_user_id(session, user_id)
+    if actor is None:
+        st.session_state.pop(ui.USER_KEY, None)
+        st.sidebar.warning(ui.t("login.gone"))
+        return auth.PUBLIC
+    return actor
+
+
+def account_box(actor: Actor) -> None:
+    """Who is signed in, and the sign-out button (also for an SSO user without an account)."""
+    sso_user = sso_configured() and st.user.is_logged_in
+    if actor.is_public and not sso_user:
+        return
+    if not actor.is_public:
+        role = ROLE_BY_ID[actor.role].label(ui.get_lang())
+        st.sidebar.caption(ui.md(ui.t("login.signed_in_as", name=actor.name, role=role)))
+    if st.sidebar.button(ui.t("login.logout"), key="logout"):
+        st.session_state.pop(ui.USER_KEY, None)
+        st.session_state.pop(ui.ACTOR_KEY, None)
+        st.session_state[ui.HOME_KEY] = True
+        if sso_user:
+            st.logout()
+        st.rerun()
+
+
 st.set_page_config(page_title=ui.t("app.title"), page_icon="🤝", layout="wide")
 _install_assets()
 ui.language_switch()
+ui.apply_text_direction()
+if sso_configured():
+    try:
+        check_sso_secrets(st.secrets.to_dict())
+    except SsoConfigError as err:
+        # Refuse to run with a guessable session cookie; the message says how to fix it.
+        st.error(ui.t("login.sso_broken"))
+        ui.show_error(err)
+        st.stop()
+current = resolve_actor()
+st.session_state[ui.ACTOR_KEY] = current
+account_box(current)
 st.sidebar.caption(ui.t("app.caption"))
-# Until login exists (issue 4) everyone works as a manager.
-st.navigation(build_pages(MANAGER)).run()
+pages = build_pages(current.role)
+page = st.navigation(pages)
+if st.session_state.pop(ui.HOME_KEY, False):
+    # After signing in or out: the start page of the new role, not whatever page was open.
+    st.switch_page(pages[0])
+page.run()

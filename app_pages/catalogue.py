@@ -9,7 +9,9 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit_folium import st_folium
 
-from app_pages import ui
+from app_pages import ui, verdicts
+from audits.store import PlaceAudits, audit_history, load_area_audits
+from audits.vocabulary import GROUP_BY_ID, GROUPS
 from catalogue.categories import CATEGORIES, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.errors import AtlasError
 from catalogue.export import export_places_bytes
@@ -24,7 +26,13 @@ from catalogue.store import (
     set_place_status,
     update_place,
 )
-from catalogue.webmap import build_places_map, pick_clicked_place, place_is_inactive, place_label
+from catalogue.webmap import (
+    build_places_map,
+    pick_clicked_place,
+    place_is_inactive,
+    place_label,
+    verdict_marker_styles,
+)
 from storage.db import session_scope
 
 PLACE_KEY = "place_pick"
@@ -32,6 +40,8 @@ PLACE_KEY = "place_pick"
 PENDING_KEY = "place_pick_next"
 NEW_KEYS = ("new_name", "new_category", "new_lat", "new_lon")
 FLASH_KEY = "catalogue_flash"
+# The group whose verdict colours map and table (None: colour by category).
+GROUP_KEY = "verdict_group"
 DOWNLOADS = (
     ("geojson", "application/geo+json"),
     ("gpkg", "application/geopackage+sqlite3"),
@@ -77,6 +87,10 @@ def flash(message: str) -> None:
 
 def onboarding(engine: Engine) -> None:
     st.subheader(ui.t("onboarding.title"))
+    if ui.current_actor().role not in ("manager", "admin"):
+        # Planners cannot import (the import page is not theirs): say who can.
+        st.info(ui.t("login.empty_ask_manager"))
+        return
     st.info(ui.t("onboarding.text"))
     st.page_link("app_pages/import_data.py", label=ui.t("onboarding.file"), icon=":material/upload_file:")
     st.page_link("app_pages/import_data.py", label=ui.t("onboarding.online"), icon=":material/public:")
@@ -153,22 +167,29 @@ def handle_map_click(result: dict | None, places: list[PlaceInfo]) -> None:
         st.session_state["new_lon"] = round(float(click["lng"]), 6)
 
 
-def places_table(places: list[PlaceInfo]) -> list[dict[str, str]]:
-    return [
-        {
-            ui.t("col.name"): place_label(p, lang=ui.get_lang())[0],
-            ui.t("col.category"): category_label(p.category, ui.get_lang()),
+def places_table(places: list[PlaceInfo], verdict_of: dict[int, str] | None = None) -> list[dict[str, str]]:
+    """The table rows; with ``verdict_of`` (place id → verdict for the chosen group) a verdict column."""
+    lang = ui.get_lang()
+    group = GROUP_BY_ID.get(st.session_state.get(GROUP_KEY) or "")
+    rows = []
+    for p in places:
+        row = {ui.t("col.name"): place_label(p, lang=lang)[0]}
+        if verdict_of is not None and group is not None:
+            verdict = verdicts.verdict_text(verdict_of.get(p.id, "unknown"), lang)
+            row[ui.t("verdict.column", group=group.label(lang))] = verdict
+        row |= {
+            ui.t("col.category"): category_label(p.category, lang),
             ui.t("col.status"): status_text(p),
             ui.t("col.origin"): ui.t(f"origin.{p.origin}"),
             ui.t("col.address"): p.address,
             ui.t("col.opening_hours"): p.opening_hours,
             ui.t("col.osm"): p.ref or "",
         }
-        for p in places
-    ]
+        rows.append(row)
+    return rows
 
 
-def place_detail(engine: Engine, place: PlaceInfo) -> None:
+def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = None) -> None:
     name, label = place_label(place, lang=ui.get_lang())
     st.subheader(ui.md(name))
     st.write(f"**{ui.t('col.category')}:** {ui.md(label)} · **{ui.t('col.status')}:** {ui.md(status_text(place))}")
@@ -190,6 +211,9 @@ def place_detail(engine: Engine, place: PlaceInfo) -> None:
         )
     else:
         st.caption(ui.t("place.no_tags"))
+    with session_scope(engine, read_only=True) as session:
+        history = audit_history(session, place_id=place.id)
+    verdicts.show_place_audits(audits, history, group=st.session_state.get(GROUP_KEY))
 
     closed = place.status == "closed"
     if st.button(ui.t("place.reopen") if closed else ui.t("place.close"), key=f"status_{place.id}"):
@@ -311,11 +335,40 @@ chosen = f1.multiselect(
 )
 query = f2.text_input(ui.t("catalogue.search"), key="name_search")
 shown = filter_places(all_places, categories=chosen, query=query)
+with session_scope(engine, read_only=True) as session:
+    area_audits = load_area_audits(session, area_id=area.id)  # three queries, ~30 ms for 100 places
+g1, g2 = st.columns([3, 2])
+group_names = {None: ui.t("verdict.group_none"), **{g.id: g.label(lang) for g in GROUPS}}
+verdict_group = g1.selectbox(
+    ui.t("verdict.group"), options=list(group_names), format_func=group_names.__getitem__, key=GROUP_KEY
+)
+verdict_of: dict[int, str] | None = None
+if verdict_group is not None:
+    verdict_of = {pid: pa.verdicts[verdict_group].status for pid, pa in area_audits.items()}
+    counts = {
+        fid: sum(verdict_of.get(p.id, "unknown") in wanted for p in shown)
+        for fid, wanted in verdicts.VERDICT_FILTERS.items()
+    }
+    filter_names = {fid: ui.t(f"verdict.filter_{fid}", count=counts[fid]) for fid in verdicts.VERDICT_FILTERS}
+    verdict_filter = g2.selectbox(
+        ui.t("verdict.filter"), options=list(filter_names), format_func=filter_names.__getitem__, key="verdict_filter"
+    )
+    wanted_verdicts = verdicts.VERDICT_FILTERS[verdict_filter]
+    shown = [p for p in shown if verdict_of.get(p.id, "unknown") in wanted_verdicts]
 st.caption(ui.t("catalogue.shown", shown=len(shown), total=len(all_places)))
 
 map_col, detail_col = st.columns([3, 2], gap="medium")
 with map_col:
-    fmap = build_places_map(shown, lang=lang, tile_url=settings.tile_url, bbox=area.bbox, legend_categories=present)
+    fmap = build_places_map(
+        shown,
+        lang=lang,
+        tile_url=settings.tile_url,
+        bbox=area.bbox,
+        legend_categories=present,
+        colour_by=verdict_of,
+        marker_styles=verdict_marker_styles(lang),
+        legend_title=GROUP_BY_ID[verdict_group].label(lang) if verdict_group else None,
+    )
     result = st_folium(
         fmap,
         key="catalogue_map",
@@ -342,12 +395,12 @@ with detail_col:
     )
     if selected_id is not None:
         with st.container(border=True):
-            place_detail(engine, by_id[selected_id])
+            place_detail(engine, by_id[selected_id], area_audits.get(selected_id))
     add_place_form(engine, area)
 
 st.subheader(ui.t("catalogue.table"))
 if shown:
-    st.dataframe(places_table(shown), hide_index=True, width="stretch")
+    st.dataframe(places_table(shown, verdict_of), hide_index=True, width="stretch")
 else:
     st.info(ui.t("catalogue.none_match"))
 downloads(shown, area)

@@ -8,11 +8,12 @@ from collections.abc import Callable
 import streamlit as st
 from sqlalchemy import Engine
 
+from audits.auth import PUBLIC, Actor
 from catalogue import i18n
 from catalogue.categories import CATEGORIES
 from catalogue.errors import AtlasError
 from catalogue.settings import Settings, load_settings
-from catalogue.store import ImportSummary
+from catalogue.store import AreaInfo, ImportSummary
 from storage.db import open_database
 
 LANG_KEY = "lang"
@@ -121,3 +122,85 @@ def show_import_summary(summary: ImportSummary) -> None:
     ]
     st.caption(t("import.per_category"))
     st.dataframe(rows, hide_index=True, width="content")
+
+
+# ---- who is acting, text direction and the resident pages' language (issue 4)
+
+ACTOR_KEY = "actor"
+# The signed-in account (embedded login); its role is read again from the database on every run.
+USER_KEY = "user_id"
+# The last reference code sent in this session: the status page opens with it filled in.
+LAST_CODE_KEY = "last_ref_code"
+# Set on sign-in and sign-out: app.py then opens the start page of the new role.
+HOME_KEY = "go_home"
+# Our own fixed CSS, never user text: Arabic pages read right to left; the map keeps its layout.
+_RTL_CSS = """<style>
+[data-testid="stMain"], [data-testid="stSidebar"] { direction: rtl; }
+[data-testid="stMain"] iframe { direction: ltr; }
+[data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"], [data-testid="stHeading"],
+[data-testid="stWidgetLabel"] { text-align: right; }
+</style>"""
+
+
+def current_actor() -> Actor:
+    """Who uses the app in this run (set by app.py before the page runs; the public otherwise)."""
+    actor = st.session_state.get(ACTOR_KEY)
+    return actor if isinstance(actor, Actor) else PUBLIC
+
+
+def apply_text_direction() -> None:
+    """Right-to-left layout for Arabic (called once per run in app.py)."""
+    if get_lang() in i18n.RTL_LANGUAGES:
+        st.html(_RTL_CSS)
+
+
+def resident_language_picker() -> None:
+    """A language choice at the top of the resident pages: on a phone the sidebar is folded away."""
+    st.session_state["lang_top"] = get_lang()
+
+    def _copy() -> None:
+        st.session_state[LANG_KEY] = st.session_state["lang_top"]
+
+    st.selectbox(
+        i18n.t("public.language", get_lang()) + ("" if get_lang() == "en" else " / Language"),
+        options=list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.__getitem__,
+        key="lang_top",
+        on_change=_copy,
+    )
+
+
+def area_select(areas: list[AreaInfo], *, label: str, key: str) -> AreaInfo:
+    """The area to work in: a picker when there are several, remembered across pages."""
+    by_name = {a.name: a for a in areas}
+    if len(areas) == 1:
+        return areas[0]
+    if st.session_state.get(key) not in by_name:
+        wanted = st.session_state.get(AREA_KEY)
+        st.session_state[key] = wanted if wanted in by_name else areas[0].name
+    name = st.selectbox(label, options=list(by_name), key=key)
+    st.session_state[AREA_KEY] = name
+    return by_name[name]
+
+
+def category_text(category: str) -> str:
+    """A category in the resident's language (the catalogue's own labels are German/English only)."""
+    known = f"public.category.{category}" in i18n.STRINGS
+    return t(f"public.category.{category}") if known else category
+
+
+def translated_key(base: str) -> str:
+    """Widget key for a select box whose option labels are translated.
+
+    The browser keeps the shown label of a select box when only its labels change, so the widget
+    gets a new key per language; the chosen value is carried over (see ``remember``).
+    """
+    key = f"{base}_{get_lang()}"
+    memo = f"{base}__value"
+    if key not in st.session_state and memo in st.session_state:
+        st.session_state[key] = st.session_state[memo]
+    return key
+
+
+def remember(base: str, value: object) -> None:
+    st.session_state[f"{base}__value"] = value

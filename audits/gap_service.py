@@ -383,3 +383,37 @@ def load_gap_inputs(session: Session, *, area_id: int) -> GapInputs:
         indicators=load_school_indicators(session, area_id=area_id),
         network=load_network(session, area_id=area_id),
     )
+
+
+def load_gap_inputs_version(session: Session, *, area_id: int) -> tuple[str, ...]:
+    """A cheap fingerprint of what :func:`load_gap_inputs` reads (three aggregate queries).
+
+    It changes whenever a place, an audit, a review or the school indicators of the area change,
+    so a page can keep the loaded inputs until then instead of reading them on every rerun.
+    """
+    from sqlalchemy import func, select
+
+    from storage.models import Area, Audit, Place
+    from storage.models_gaps import SchoolIndicator as SchoolIndicatorRow
+
+    in_area = Place.area_id == area_id
+    places = session.execute(
+        select(
+            func.count(Place.id),
+            func.max(Place.updated_at),
+            func.sum(Place.version),
+            func.sum(Place.audit_version),
+        ).where(in_area)
+    ).one()
+    audits = session.execute(
+        select(func.count(Audit.id), func.max(Audit.reviewed_at))
+        .join(Place, Place.id == Audit.place_id)
+        .where(in_area)
+    ).one()
+    schools = session.execute(
+        select(func.count(SchoolIndicatorRow.place_id), func.max(SchoolIndicatorRow.imported_at))
+        .join(Place, Place.id == SchoolIndicatorRow.place_id)
+        .where(in_area)
+    ).one()
+    imported = session.scalar(select(Area.imported_at).where(Area.id == area_id))
+    return tuple(str(v) for v in (*places, *audits, *schools, imported))

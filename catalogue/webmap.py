@@ -11,7 +11,8 @@ import html
 import math
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -19,6 +20,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
+from audits.vocabulary import VERDICT_STATUSES
 from catalogue.categories import CATEGORIES, CATEGORY_BY_ID
 from catalogue.i18n import t
 from catalogue.settings import OSM_ATTRIBUTION
@@ -58,6 +60,38 @@ def escape_for_map(text: object) -> str:
     """
     escaped = html.escape(str(text), quote=True)
     return "".join(_MAP_ENTITIES.get(ch, ch) for ch in escaped)
+
+
+@dataclass(frozen=True)
+class MarkerStyle:
+    """How markers of one kind look when the map is coloured by something other than category.
+
+    ``symbol`` stands before the label in the legend and popups, so colour is never the only cue;
+    ``dashed`` draws a dashed, paler marker (used for "unknown", which must not look closed).
+    """
+
+    key: str
+    label: str
+    color: str
+    symbol: str = ""
+    dashed: bool = False
+
+
+# Verdict per group: symbol, colour, dashed. Unknown is grey and dashed, not_open red and solid.
+VERDICT_LOOK: dict[str, tuple[str, str, bool]] = {
+    "open": ("●", "#1a9850", False),
+    "limited": ("◐", "#e69f00", False),
+    "not_open": ("✕", "#d73027", False),
+    "unknown": ("?", "#8c8c8c", True),
+}
+
+
+def verdict_marker_styles(lang: str) -> list[MarkerStyle]:
+    """One marker style per verdict status (open, limited, not open, unknown)."""
+    return [
+        MarkerStyle(v.id, v.label(lang), VERDICT_LOOK[v.id][1], VERDICT_LOOK[v.id][0], VERDICT_LOOK[v.id][2])
+        for v in VERDICT_STATUSES
+    ]
 
 
 def place_is_inactive(place: MapPlace) -> bool:
@@ -123,12 +157,26 @@ class _Attribution(MacroElement):
         self.text = text
 
 
-def build_legend_html(category_ids: Sequence[str], *, lang: str) -> str:
-    """The legend rows for the given categories (in table order), plus the hollow-marker key."""
+def build_legend_html(
+    category_ids: Sequence[str], *, lang: str, styles: Sequence[MarkerStyle] = (), title: str | None = None
+) -> str:
+    """The legend rows for the given categories (in table order), plus the hollow-marker key.
+
+    With ``styles`` the rows are those styles (symbol and label) instead of the categories.
+    """
     wanted = set(category_ids)
-    rows = [f'<div class="atlas-legend-title">{escape_for_map(t("map.legend", lang))}</div>']
+    rows = [f'<div class="atlas-legend-title">{escape_for_map(title or t("map.legend", lang))}</div>']
+    for style in styles:
+        color = escape_for_map(style.color)
+        border = f"2px dashed {color}" if style.dashed else f"2px solid {color}"
+        fill = "transparent" if style.dashed else color
+        rows.append(
+            f'<div class="atlas-legend-row atlas-style-{escape_for_map(style.key)}" role="listitem">'
+            f'<span class="atlas-swatch" style="background:{fill};border:{border}"></span>'
+            f"<span>{escape_for_map(f'{style.symbol} {style.label}'.strip())}</span></div>"
+        )
     for category in CATEGORIES:
-        if category.id not in wanted:
+        if styles or category.id not in wanted:
             continue
         color = escape_for_map(category.color)
         rows.append(
@@ -176,19 +224,10 @@ def pick_clicked_place(
     return min(candidates, key=lambda p: ((p.lon - lon) * scale) ** 2 + (p.lat - lat) ** 2)
 
 
-def build_places_map(
-    places: Sequence[MapPlace],
-    *,
-    lang: str,
-    tile_url: str | None,
-    attribution: str = OSM_ATTRIBUTION,
-    bbox: tuple[float, float, float, float] | None = None,
-    legend_categories: Sequence[str] | None = None,
-) -> folium.Map:
-    """A map with one circle marker per place, coloured by category, with legend and attribution.
+def new_offline_map(*, tile_url: str | None, attribution: str = OSM_ATTRIBUTION) -> folium.Map:
+    """An empty folium map that loads Leaflet and jQuery from ``/app/static``, never from a CDN.
 
-    ``bbox`` (west, south, east, north) frames the map when given, else the places do.
-    Leaflet and jQuery load from the app's own ``/app/static`` (see ``install_static_assets``).
+    ``tile_url`` ``None`` draws no tiles (fully offline); the OSM attribution shows either way.
     """
     m = folium.Map(location=DEFAULT_CENTER, zoom_start=6, tiles=None, control_scale=True)
     # Per instance, so nothing loads from a CDN; circle markers need no Bootstrap/awesome-markers.
@@ -197,12 +236,50 @@ def build_places_map(
     if tile_url:
         folium.TileLayer(tile_url, attr=attribution, name="tiles", max_zoom=19).add_to(m)
     _Attribution(attribution).add_to(m)
+    return m
 
+
+def add_legend(m: folium.Map, *, title: str, body_html: str) -> None:
+    """Add a legend control (bottom right); ``body_html`` must already be escaped for the map."""
+    _Legend(title, body_html).add_to(m)
+
+
+def build_places_map(
+    places: Sequence[MapPlace],
+    *,
+    lang: str,
+    tile_url: str | None,
+    attribution: str = OSM_ATTRIBUTION,
+    bbox: tuple[float, float, float, float] | None = None,
+    legend_categories: Sequence[str] | None = None,
+    colour_by: Mapping[int, str] | None = None,
+    marker_styles: Sequence[MarkerStyle] = (),
+    legend_title: str | None = None,
+) -> folium.Map:
+    """A map with one circle marker per place, coloured by category, with legend and attribution.
+
+    ``bbox`` (west, south, east, north) frames the map when given, else the places do.
+    ``colour_by`` (place id → ``MarkerStyle.key`` of ``marker_styles``) colours by that instead,
+    e.g. the verdict for one group; a place without an entry takes the style ``unknown``.
+    Leaflet and jQuery load from the app's own ``/app/static`` (see ``install_static_assets``).
+    """
+    m = new_offline_map(tile_url=tile_url, attribution=attribution)
+
+    style_by_key = {s.key: s for s in marker_styles}
     for place in places:
         category = CATEGORY_BY_ID.get(place.category)
         color = category.color if category else "#666666"
         inactive = place_is_inactive(place)
         name, label = place_label(place, lang=lang)
+        dashed, fill_opacity = inactive, 0.0 if inactive else 0.75
+        popup = f"<b>{escape_for_map(name)}</b><br>{escape_for_map(label)}"
+        if colour_by is not None:
+            style = style_by_key.get(colour_by.get(place.id, "unknown"))
+            if style is not None:
+                color = style.color
+                if style.dashed and not inactive:
+                    dashed, fill_opacity = True, 0.3
+                popup += f"<br>{escape_for_map(f'{style.symbol} {style.label}'.strip())}"
         folium.CircleMarker(
             location=(place.lat, place.lon),
             radius=6,
@@ -210,14 +287,17 @@ def build_places_map(
             weight=2,
             fill=True,
             fill_color=color,
-            fill_opacity=0.0 if inactive else 0.75,
-            dash_array="4 3" if inactive else None,
+            fill_opacity=fill_opacity,
+            # Inactive: hollow, long dashes; a dashed style (unknown): pale fill, short dashes.
+            dash_array=("4 3" if inactive else "2 2") if dashed else None,
             tooltip=folium.Tooltip(escape_for_map(build_tooltip_text(place, lang=lang))),
-            popup=folium.Popup(f"<b>{escape_for_map(name)}</b><br>{escape_for_map(label)}", max_width=300),
+            popup=folium.Popup(popup, max_width=300),
         ).add_to(m)
 
     shown = legend_categories if legend_categories is not None else sorted({p.category for p in places})
-    _Legend(t("map.legend", lang), build_legend_html(shown, lang=lang)).add_to(m)
+    styles = marker_styles if colour_by is not None else ()
+    title = legend_title if colour_by is not None and legend_title else t("map.legend", lang)
+    _Legend(title, build_legend_html(shown, lang=lang, styles=styles, title=title)).add_to(m)
 
     if bbox is not None:
         west, south, east, north = bbox
@@ -225,6 +305,71 @@ def build_places_map(
     elif places:
         lats = [p.lat for p in places]
         lons = [p.lon for p in places]
+        m.fit_bounds([(min(lats), min(lons)), (max(lats), max(lons))])
+    return m
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """One marker of ``build_points_map``: plain (untrusted) texts, escaped when the map is built."""
+
+    lon: float
+    lat: float
+    title: str
+    subtitle: str
+    color: str
+    radius: int = 6
+
+
+def build_legend_rows_html(title: str, rows: Sequence[tuple[str, str]]) -> str:
+    """Legend HTML from ``(label, colour)`` rows; every text escaped for the map."""
+    parts = [f'<div class="atlas-legend-title">{escape_for_map(title)}</div>']
+    for label, color in rows:
+        c = escape_for_map(color)
+        parts.append(
+            '<div class="atlas-legend-row" role="listitem">'
+            f'<span class="atlas-swatch" style="background:{c};border-color:{c}"></span>'
+            f"<span>{escape_for_map(label)}</span></div>"
+        )
+    return "".join(parts)
+
+
+def build_points_map(
+    points: Sequence[MapPoint],
+    *,
+    legend_title: str,
+    legend_rows: Sequence[tuple[str, str]],
+    tile_url: str | None,
+    attribution: str = OSM_ATTRIBUTION,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> folium.Map:
+    """A map of coloured points with an explicit legend (public map, suggestions, moderation).
+
+    Titles and subtitles are untrusted text: tooltips and popups get them through
+    ``escape_for_map`` only. ``bbox`` (west, south, east, north) frames the map, else the points do.
+    """
+    m = new_offline_map(tile_url=tile_url, attribution=attribution)
+    for point in points:
+        folium.CircleMarker(
+            location=(point.lat, point.lon),
+            radius=point.radius,
+            color=point.color,
+            weight=2,
+            fill=True,
+            fill_color=point.color,
+            fill_opacity=0.75,
+            tooltip=folium.Tooltip(escape_for_map(f"{point.title} – {point.subtitle}")),
+            popup=folium.Popup(
+                f"<b>{escape_for_map(point.title)}</b><br>{escape_for_map(point.subtitle)}", max_width=300
+            ),
+        ).add_to(m)
+    _Legend(legend_title, build_legend_rows_html(legend_title, legend_rows)).add_to(m)
+    if bbox is not None:
+        west, south, east, north = bbox
+        m.fit_bounds([(south, west), (north, east)])
+    elif points:
+        lats = [p.lat for p in points]
+        lons = [p.lon for p in points]
         m.fit_bounds([(min(lats), min(lons)), (max(lats), max(lons))])
     return m
 

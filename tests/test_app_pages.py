@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from audits.auth import CONSOLE, create_user
 from catalogue.importer import import_file
 from catalogue.store import list_areas, load_places
 from storage.db import open_database, session_scope
@@ -21,6 +22,11 @@ TIMEOUT = 60
 def empty_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     monkeypatch.setenv("ATLAS_TILES", "none")
+    # These pages are the manager's: the tests run signed in as one (login itself: test_app_auth.py).
+    engine = open_database(sqlite_url)
+    with session_scope(engine) as session:
+        create_user(session, actor=CONSOLE, name="manager", role="manager", password="ein langes passwort")
+    engine.dispose()
     return sqlite_url
 
 
@@ -33,7 +39,9 @@ def berlin_db(empty_db: str, extract_path) -> str:
 
 
 def run_app(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["user_id"] = 1  # the manager made by ``empty_db``
+    at.run()
     if page is not None:
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]

@@ -4,64 +4,28 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, MAP_TIMEOUT_MS, chromium, log_in, map_frame, running_app
+from browser_support import offline_page as open_offline_page
 from conftest import need
 
+from audits.auth import CONSOLE, create_user
 from catalogue.importer import import_file
 from catalogue.store import add_manual_place, list_areas
 from storage.db import open_database, session_scope
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DOLLAR_NAME = "Treff ${window.top.__pwned=2}"
 IMG_NAME = '<img src=x onerror="window.top.__pwned=1">'
 SCREENSHOT = Path(tempfile.gettempdir()) / "atlas-catalogue.png"
-START_TIMEOUT_S = 90
-MAP_TIMEOUT_MS = 60_000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_healthy(proc: subprocess.Popen, url: str) -> None:
-    """Poll the health endpoint until the server answers (or has died)."""
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"streamlit not healthy after {START_TIMEOUT_S} s")
+MANAGER, PASSWORD = "manager", "ein langes passwort"
 
 
 @pytest.fixture(scope="module")
@@ -77,72 +41,27 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, extract_path) -> Iterator[
         mid_lat = (south + north) / 2
         add_manual_place(session, area_id=area.id, name=DOLLAR_NAME, category="cafe", lon=west + 0.3 * (east - west), lat=mid_lat)
         add_manual_place(session, area_id=area.id, name=IMG_NAME, category="cafe", lon=west + 0.7 * (east - west), lat=mid_lat)
+        create_user(session, actor=CONSOLE, name=MANAGER, role="manager", password=PASSWORD)
     engine.dispose()
 
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "ATLAS_TILES": "none"}
-    log = (tmp_path_factory.getbasetemp() / "streamlit.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.headless", "true",
-            "--server.port", str(port),
-            "--server.address", "127.0.0.1",
-            "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        wait_until_healthy(proc, f"http://127.0.0.1:{port}/_stcore/health")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with running_app(url, tmp_path_factory.getbasetemp() / "streamlit.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
     need(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
 def offline_page(browser, app_url: str) -> Iterator:
     """A page that can reach only the app; every other request is blocked and recorded."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1700}, locale="de-DE")
-    page = context.new_page()
-    page.blocked = []  # type: ignore[attr-defined]
-
-    def route(route_obj) -> None:
-        if re.match(r"^(https?|wss?)://127\.0\.0\.1(:\d+)?/", route_obj.request.url):
-            route_obj.continue_()
-        else:
-            page.blocked.append(route_obj.request.url)  # type: ignore[attr-defined]
-            route_obj.abort()
-
-    context.route("**/*", route)
-    page.goto(app_url)
-    yield page
-    context.close()
-
-
-def map_frame(page):
-    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=MAP_TIMEOUT_MS)
-    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    with open_offline_page(browser, app_url) as page:
+        # The catalogue is the manager's: sign in through the login page first.
+        log_in(page, MANAGER, PASSWORD)
+        yield page
 
 
 def marker_count(frame) -> int:

@@ -23,11 +23,13 @@ from catalogue.importer import import_file
 from catalogue.settings import OSM_TILES_URL
 from catalogue.store import list_areas, load_places
 from catalogue.webmap import (
+    VERDICT_LOOK,
     build_places_map,
     build_tooltip_text,
     escape_for_map,
     install_static_assets,
     pick_clicked_place,
+    verdict_marker_styles,
 )
 from storage.db import open_database, session_scope
 
@@ -160,6 +162,51 @@ def test_closed_and_missing_places_are_drawn_hollow_and_dashed() -> None:
     assert [m.options.get("dashArray") for m in markers] == [None, "4 3", "4 3"]
     assert build_tooltip_text(places[1], lang="en") == "zu – Playground (closed or gone from OSM)"
     assert build_tooltip_text(Place(4, None, "cafe", 0, 0), lang="de") == "(ohne Namen) – Café"
+
+
+def test_verdict_colouring_draws_unknown_differently_from_not_open() -> None:
+    places = [
+        Place(1, "offen", "cafe", 13.30, 52.58),
+        Place(2, "eingeschränkt", "cafe", 13.31, 52.58),
+        Place(3, "zu", "cafe", 13.32, 52.58),
+        Place(4, "unbekannt", "cafe", 13.33, 52.58),
+        Place(5, "ohne Eintrag", "cafe", 13.34, 52.58),
+        Place(6, "geschlossen", "cafe", 13.35, 52.58, status="closed"),
+    ]
+    verdict = {1: "open", 2: "limited", 3: "not_open", 4: "unknown", 6: "open"}
+    m = build_places_map(
+        places,
+        lang="de",
+        tile_url=None,
+        colour_by=verdict,
+        marker_styles=verdict_marker_styles("de"),
+        legend_title="Rollstuhlnutzende",
+    )
+    looks = [
+        (c.options["color"], c.options["fillOpacity"], c.options.get("dashArray")) for c in circle_markers(m)
+    ]
+    assert looks[0] == (VERDICT_LOOK["open"][1], 0.75, None)
+    assert looks[1] == (VERDICT_LOOK["limited"][1], 0.75, None)
+    assert looks[2] == (VERDICT_LOOK["not_open"][1], 0.75, None)
+    # Unknown (recorded or missing) is grey, pale and dashed; not_open is red and solid.
+    assert looks[3] == looks[4] == (VERDICT_LOOK["unknown"][1], 0.3, "2 2")
+    assert looks[3][0] != looks[2][0] and looks[3][2] != looks[2][2]
+    # A closed place stays hollow with long dashes, whatever its verdict.
+    assert looks[5] == (VERDICT_LOOK["open"][1], 0.0, "4 3")
+
+    rendered = render(m)
+    assert '"dashArray": "2 2"' in rendered and rendered.count('"color": "#d73027"') == 1
+    legend = legend_of(m)
+    assert "Rollstuhlnutzende" in legend
+    for text in ("● offen", "◐ eingeschränkt offen", "✕ nicht offen", "? unbekannt"):
+        assert text in legend
+    assert "border:2px dashed #8c8c8c" in legend and "border:2px solid #d73027" in legend
+    # Not colour alone: the popup names the verdict too.
+    assert "✕ nicht offen" in rendered and "? unbekannt" in rendered
+    # Without colour_by the category legend stays.
+    styles = verdict_marker_styles("de")
+    by_category = build_places_map(places, lang="de", tile_url=None, marker_styles=styles)
+    assert "Café" in legend_of(by_category)
 
 
 def test_a_click_picks_the_marker_by_tooltip_then_distance() -> None:

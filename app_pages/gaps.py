@@ -1,0 +1,309 @@
+"""Versorgungslücken: the gap map around schools and Kitas – parameters, map, anchor table, exports.
+
+The area's data is read once (``app_pages.gap_data``); a parameter change only reruns
+``run_gap_analysis`` on the cached graph. Downloads are built when clicked, from the report on screen.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages import gap_data, ui
+from audits.gap_export import CRS_CHOICES, MEDIA_TYPES, export_gaps_bytes
+from audits.gap_service import (
+    ALL_GROUPS,
+    ANCHOR_CATEGORIES,
+    DEFAULT_CATEGORIES,
+    VERDICT_CHOICES,
+    VERDICT_LABELS,
+    GapReport,
+    GapRequest,
+    group_label,
+    run_gap_analysis,
+)
+from audits.gap_webmap import build_gap_map, format_number, nearest_name, place_name
+from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS
+from catalogue.categories import CATEGORY_BY_ID, CATEGORY_IDS
+from catalogue.errors import AtlasError
+from catalogue.store import AreaInfo, list_areas
+from storage.db import session_scope
+
+AREA_PICK_KEY = "gaps_area"
+GROUP_KEY = "gaps_group"
+VERDICTS_KEY = "gaps_verdicts"
+CATEGORIES_KEY = "gaps_categories"
+SPEED_KEY = "gaps_speed"
+# The speed last filled in from the group table: while the field still shows it, a group change
+# replaces it with the new group's speed; once the planner typed another speed, it stays.
+SPEED_AUTO_KEY = "gaps_speed_auto"
+MINUTES_KEY = "gaps_minutes"
+CATCHMENT_KEY = "gaps_catchment"
+RESOLUTION_KEY = "gaps_resolution"
+CRS_KEY = "gaps_crs"
+RESOLUTIONS = (9, 10, 11)
+EXPORTS = ("gpkg", "geojson", "csv", "pdf", "png")
+
+
+def default_speed(group: str) -> float:
+    return DEFAULT_SPEED_KMH if group == ALL_GROUPS else GROUP_BY_ID[group].speed_kmh
+
+
+def _group_changed() -> None:
+    new = default_speed(st.session_state[GROUP_KEY])
+    if st.session_state.get(SPEED_KEY) == st.session_state.get(SPEED_AUTO_KEY):
+        st.session_state[SPEED_KEY] = new
+    st.session_state[SPEED_AUTO_KEY] = new
+
+
+def category_label(category_id: str, lang: str) -> str:
+    category = CATEGORY_BY_ID.get(category_id)
+    return category.label(lang) if category else category_id
+
+
+def pick_area(areas: list[AreaInfo]) -> AreaInfo:
+    by_name = {a.name: a for a in areas}
+    if len(areas) == 1:
+        area = areas[0]
+    else:
+        # The area chosen on another page (catalogue, import) is where this page starts.
+        if st.session_state.get(AREA_PICK_KEY) not in by_name:
+            wanted = st.session_state.get(ui.AREA_KEY)
+            st.session_state[AREA_PICK_KEY] = wanted if wanted in by_name else areas[0].name
+        area = by_name[st.selectbox(ui.t("catalogue.area"), options=list(by_name), key=AREA_PICK_KEY)]
+    st.session_state[ui.AREA_KEY] = area.name
+    return area
+
+
+def sidebar_request(lang: str) -> GapRequest | None:
+    """The parameters in the sidebar, as a checked request (None, with a message, when invalid)."""
+    sidebar = st.sidebar
+    sidebar.subheader(ui.t("gaps.params"))
+    groups = [ALL_GROUPS, *GROUP_IDS]
+    group = sidebar.selectbox(
+        ui.t("gaps.group"),
+        options=groups,
+        format_func={g: group_label(g, lang) for g in groups}.__getitem__,
+        key=GROUP_KEY,
+        on_change=_group_changed,
+    )
+    if SPEED_KEY not in st.session_state:
+        st.session_state[SPEED_KEY] = st.session_state[SPEED_AUTO_KEY] = default_speed(group)
+    verdict_texts = {v: label[0 if lang == "de" else 1] for v, label in VERDICT_LABELS.items()}
+    verdicts = sidebar.radio(
+        ui.t("gaps.verdicts"),
+        options=list(VERDICT_CHOICES),
+        format_func=verdict_texts.__getitem__,
+        key=VERDICTS_KEY,
+        disabled=group == ALL_GROUPS,
+        help=ui.t("gaps.verdicts_help"),
+    )
+    categories = sidebar.multiselect(
+        ui.t("gaps.categories"),
+        options=list(CATEGORY_IDS),
+        default=list(DEFAULT_CATEGORIES),
+        format_func={c: category_label(c, lang) for c in CATEGORY_IDS}.__getitem__,
+        placeholder=ui.t("catalogue.filter_none"),
+        key=CATEGORIES_KEY,
+    )
+    speed = sidebar.number_input(
+        ui.t("gaps.speed"), min_value=0.5, max_value=20.0, step=0.1, format="%.1f", key=SPEED_KEY,
+        help=ui.t("gaps.speed_help"),
+    )  # fmt: skip
+    minutes = sidebar.slider(ui.t("gaps.minutes"), min_value=1, max_value=60, value=10, key=MINUTES_KEY)
+    catchment = sidebar.number_input(
+        ui.t("gaps.catchment"), min_value=100, max_value=10_000, value=1000, step=100, key=CATCHMENT_KEY
+    )
+    resolution = sidebar.select_slider(
+        ui.t("gaps.resolution"),
+        options=RESOLUTIONS,
+        value=10,
+        format_func={r: ui.t(f"gaps.resolution_{r}") for r in RESOLUTIONS}.__getitem__,
+        key=RESOLUTION_KEY,
+    )
+    if not categories:
+        st.warning(ui.t("gaps.no_categories"))
+        return None
+    try:
+        return GapRequest(
+            group=group,
+            verdicts=verdicts,
+            categories=tuple(categories),
+            minutes=float(minutes),
+            speed_kmh=float(speed),
+            catchment_m=float(catchment),
+            h3_resolution=int(resolution),
+        )
+    except AtlasError as err:
+        ui.show_error(err)
+        return None
+
+
+def percent(share: float | None) -> float | None:
+    return None if share is None else round(100 * share, 1)
+
+
+def anchor_table(report: GapReport, lang: str) -> list[dict[str, object]]:
+    """One row per school and Kita, ranked by need; names stay plain text cells."""
+    rows = []
+    for rank, a in enumerate(report.anchors, start=1):
+        reachable = a.nearest_minutes is not None
+        rows.append(
+            {
+                "rank": rank,
+                "name": a.name or ui.t("unnamed"),
+                "kind": category_label(a.kind, lang),
+                "school_form": a.school_form or "",
+                "social_index": a.social_index,
+                "startchancen": ui.t("gaps.yes") if a.startchancen else "",
+                "nearest": nearest_name(report, a, lang) if reachable else ui.t("gaps.unreachable"),
+                "minutes": round(a.nearest_minutes, 1) if reachable else None,
+                "metres": round(a.nearest_m) if a.nearest_m is not None else None,
+                "underserved": percent(a.underserved_share),
+                "unknown": percent(a.unknown_share),
+            }
+        )
+    return rows
+
+
+def anchor_columns() -> dict[str, object]:
+    return {
+        "rank": st.column_config.NumberColumn(ui.t("gaps.col_rank"), format="%d", width="small"),
+        "name": st.column_config.TextColumn(ui.t("col.name")),
+        "kind": st.column_config.TextColumn(ui.t("gaps.col_kind")),
+        "school_form": st.column_config.TextColumn(ui.t("gaps.col_school_form")),
+        "social_index": st.column_config.NumberColumn(ui.t("gaps.col_social_index"), format="%d"),
+        "startchancen": st.column_config.TextColumn(ui.t("gaps.col_startchancen")),
+        "nearest": st.column_config.TextColumn(ui.t("gaps.col_nearest")),
+        "minutes": st.column_config.NumberColumn(ui.t("gaps.col_minutes"), format="%.1f"),
+        "metres": st.column_config.NumberColumn(ui.t("gaps.col_metres"), format="%d"),
+        "underserved": st.column_config.NumberColumn(ui.t("gaps.col_underserved"), format="%.0f %%"),
+        "unknown": st.column_config.NumberColumn(ui.t("gaps.col_unknown"), format="%.0f %%"),
+    }
+
+
+def show_counts(report: GapReport, lang: str, seconds: float) -> None:
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(ui.t("gaps.count_units"), report.cells)
+    c2.metric(ui.t("gaps.count_served"), report.count("served"))
+    c3.metric(ui.t("gaps.count_underserved"), report.count("underserved"))
+    c4.metric(ui.t("gaps.count_unknown"), report.count("unknown"))
+    by_status = {s: sum(1 for p in report.places if p.status == s) for s in ("serving", "unknown", "not")}
+    st.caption(
+        ui.t(
+            "gaps.places_summary",
+            serving=by_status["serving"],
+            unknown=by_status["unknown"],
+            other=by_status["not"],
+        )
+        + " · "
+        + ui.t("gaps.timing", ms=format_number(seconds * 1000, lang, 0))
+    )
+
+
+def show_unknown_places(report: GapReport, lang: str) -> None:
+    unknown = [p for p in report.places if p.status == "unknown"]
+    if not unknown:
+        return
+    with st.expander(ui.t("gaps.unknown_places", count=len(unknown))):
+        st.caption(ui.t("gaps.unknown_places_help"))
+        st.dataframe(
+            [
+                {
+                    ui.t("col.name"): place_name(p, lang),
+                    ui.t("col.category"): category_label(p.category, lang),
+                    ui.t("col.osm"): p.ref or "",
+                }
+                for p in unknown
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def downloads(report: GapReport, area: AreaInfo, basemap: object, lang: str) -> None:
+    st.subheader(ui.t("gaps.downloads"))
+    st.caption(ui.t("gaps.downloads_help"))
+    crs = st.radio(
+        ui.t("gaps.crs"),
+        options=list(CRS_CHOICES),
+        format_func={c: ui.t(f"gaps.crs_{c.split(':')[1]}") for c in CRS_CHOICES}.__getitem__,
+        horizontal=True,
+        key=CRS_KEY,
+    )
+    imported = area.imported_at.strftime("%Y-%m-%d") if area.imported_at else "–"
+    extra = {ui.t("gaps.data_as_of"): imported}
+    req = report.request
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", area.name).strip("_") or "gebiet"
+    stem = f"{stem}_{req.group}_{req.minutes:g}min"
+    for column, fmt in zip(st.columns(len(EXPORTS)), EXPORTS, strict=True):
+        column.download_button(
+            ui.t(f"gaps.download_{fmt}"),
+            # Built only when clicked (a PDF takes a second), from exactly the report on screen.
+            data=lambda fmt=fmt: export_gaps_bytes(
+                report, fmt=fmt, crs=crs, basemap=basemap, area_name=area.name, lang=lang, params=extra
+            ),
+            file_name=f"{stem}.{fmt}",
+            mime=MEDIA_TYPES[fmt],
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"gaps_download_{fmt}",
+            width="stretch",
+        )
+
+
+lang = ui.get_lang()
+settings = ui.get_settings()
+st.title(ui.t("gaps.title"))
+st.caption(ui.t("gaps.intro"))
+
+with session_scope(ui.get_engine(), read_only=True) as session:
+    areas = list_areas(session)
+if not areas:
+    st.info(ui.t("gaps.no_area"))
+    st.stop()
+
+area = pick_area(areas)
+request = sidebar_request(lang)
+try:
+    streets, inputs = gap_data.get_area_data(area.id, area.imported_at)
+except AtlasError as err:
+    ui.show_error(err)
+    st.stop()
+
+anchor_count = sum(1 for p in inputs.places if p.category in ANCHOR_CATEGORIES and p.status == "active")
+if anchor_count == 0:
+    st.info(ui.md(ui.t("gaps.no_anchors", area=area.name)))
+    st.stop()
+if request is None:
+    st.stop()
+
+started = time.perf_counter()
+try:
+    report = run_gap_analysis(
+        streets.graph,
+        places=inputs.places,
+        verdicts_by_place=inputs.verdicts_by_place,
+        indicators=inputs.indicators,
+        request=request,
+    )
+except AtlasError as err:
+    ui.show_error(err)
+    st.stop()
+seconds = time.perf_counter() - started
+
+st.caption(ui.md(" · ".join(f"{k}: {v}" for k, v in request.describe(lang).items())))
+show_counts(report, lang, seconds)
+
+fmap = build_gap_map(report, lang=lang, tile_url=settings.tile_url, bbox=area.bbox)
+# No returned objects: panning and zooming never rerun the script.
+st_folium(fmap, key="gap_map", height=620, use_container_width=True, returned_objects=[])
+st.caption(ui.t("gaps.map_help"))
+
+st.subheader(ui.t("gaps.table"))
+st.dataframe(anchor_table(report, lang), column_config=anchor_columns(), hide_index=True, width="stretch")
+show_unknown_places(report, lang)
+downloads(report, area, streets.basemap, lang)

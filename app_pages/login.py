@@ -1,0 +1,47 @@
+"""Anmelden: staff sign in with name and password, or with single sign-on when it is configured.
+
+Only the user id is kept in the session; app.py reads the role from the database on every run.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import ui
+from audits.auth import authenticate
+from catalogue.errors import AtlasError
+from storage.db import session_scope
+
+st.title(ui.t("login.title"))
+st.write(ui.t("login.intro"))
+
+if st.secrets.load_if_toml_exists() and st.secrets.get("auth"):
+    # app.py has checked the [auth] section (cookie secret) before any page runs.
+    if st.button(ui.t("login.sso"), type="primary", key="login_sso"):
+        st.login()
+    st.caption(ui.t("login.or_password"))
+
+with st.form("login_form"):
+    name = st.text_input(ui.t("login.name"), key="login_name", autocomplete="username")
+    password = st.text_input(
+        ui.t("login.password"), type="password", key="login_password", autocomplete="current-password"
+    )
+    submitted = st.form_submit_button(ui.t("login.submit"), type="primary")
+
+if submitted:
+    if not name.strip() or not password:
+        st.warning(ui.t("login.need_both"))
+    else:
+        try:
+            # A write scope: failed attempts are recorded for the slow-down.
+            with session_scope(ui.get_engine()) as session:
+                actor = authenticate(session, name=name, password=password)
+        except AtlasError as err:
+            # LoginFailed never says whether the name exists; LoginThrottled says how long to wait.
+            ui.show_error(err)
+        else:
+            st.session_state[ui.USER_KEY] = actor.user_id
+            st.session_state[ui.HOME_KEY] = True
+            st.session_state.pop("login_password", None)
+            # The next run builds the pages of the role; the staff start page opens.
+            st.rerun()

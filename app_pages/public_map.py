@@ -1,0 +1,106 @@
+"""Orte für mich: approved places split by their verdict for the groups a resident chooses."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages import ui
+from audits.store import verdicts_for_area
+from audits.suggestions import PublicPlaces, public_places
+from audits.vocabulary import GROUP_IDS
+from catalogue.store import PlaceInfo, list_areas
+from catalogue.webmap import VERDICT_LOOK, MapPoint, build_points_map
+from storage.db import session_scope
+
+# The three lists, in this order; colours as on the staff maps.
+BUCKETS = ("open", "limited", "unknown")
+
+
+def bucket_texts() -> dict[str, tuple[str, str]]:
+    """``bucket -> (label, explanation)`` in the user's language."""
+    return {
+        "open": (ui.t("public.open"), ui.t("public.open_help")),
+        "limited": (ui.t("public.limited"), ui.t("public.limited_help")),
+        "unknown": (ui.t("public.unknown"), ui.t("public.unknown_help")),
+    }
+
+
+def group_labels() -> dict[str, str]:
+    return {g: ui.t(f"public.group.{g}") for g in GROUP_IDS}
+
+
+def rows(places: list[PlaceInfo]) -> list[dict[str, str]]:
+    return [
+        {
+            ui.t("public.col_name"): p.name or ui.t("public.unnamed"),
+            ui.t("public.col_category"): ui.category_text(p.category),
+        }
+        for p in places
+    ]
+
+
+def load_split(area_id: int, groups: list[str]) -> PublicPlaces:
+    with session_scope(ui.get_engine(), read_only=True) as session:
+        verdicts = {
+            pid: {g: v.status for g, v in by_group.items()}
+            for pid, by_group in verdicts_for_area(session, area_id=area_id).items()
+        }
+        return public_places(session, area_id=area_id, groups=groups, verdicts_by_place=verdicts)
+
+
+ui.resident_language_picker()
+st.title(ui.t("public.title"))
+with session_scope(ui.get_engine(), read_only=True) as session:
+    areas = list_areas(session)
+if not areas:
+    st.info(ui.t("public.no_area"))
+    st.stop()
+
+area = ui.area_select(areas, label=ui.t("public.area"), key="public_area")
+st.write(ui.t("public.intro"))
+groups = st.multiselect(
+    ui.t("public.groups"),
+    options=list(GROUP_IDS),
+    format_func=group_labels().__getitem__,
+    placeholder=ui.t("public.groups_placeholder"),
+    key=ui.translated_key("public_groups"),
+)
+ui.remember("public_groups", groups)
+if not groups:
+    st.info(ui.t("public.choose_group"))
+    st.stop()
+
+split = load_split(area.id, groups)
+texts = bucket_texts()
+lists = {"open": split.open, "limited": split.limited, "unknown": split.unknown}
+points = [
+    MapPoint(
+        lon=p.lon,
+        lat=p.lat,
+        title=p.name or ui.t("public.unnamed"),
+        subtitle=f"{ui.category_text(p.category)} · {texts[bucket][0]}",
+        color=VERDICT_LOOK[bucket][1],
+    )
+    for bucket in BUCKETS
+    for p in lists[bucket]
+]
+fmap = build_points_map(
+    points,
+    legend_title=ui.t("public.legend"),
+    legend_rows=[(texts[bucket][0], VERDICT_LOOK[bucket][1]) for bucket in BUCKETS],
+    tile_url=ui.get_settings().tile_url,
+    bbox=area.bbox,
+)
+# Nothing on this map reruns the page: it only shows.
+st_folium(fmap, key="public_map", height=420, use_container_width=True, returned_objects=[])
+st.caption(ui.t("public.not_shown"))
+
+tabs = st.tabs([ui.t("public.tab", label=texts[b][0], n=len(lists[b])) for b in BUCKETS])
+for tab, bucket in zip(tabs, BUCKETS, strict=True):
+    with tab:
+        st.caption(texts[bucket][1])
+        if lists[bucket]:
+            st.dataframe(rows(lists[bucket]), hide_index=True, width="stretch")
+        else:
+            st.info(ui.t("public.none"))

@@ -1,0 +1,235 @@
+"""Ort vorschlagen: a resident suggests a place – no account, a reference code to track it.
+
+A double click or a resent form stores one suggestion: the form instance id is the idempotency
+key, renewed only after a successful send (new widget keys, so the old form is gone too).
+The hourly limit counts per browser session: a random token in session_state, no IP address.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages import ui
+from audits.suggestions import (
+    CleanSuggestion,
+    distance_m,
+    find_similar_places,
+    find_similar_suggestions,
+    submit_suggestion,
+    validate_suggestion,
+)
+from audits.vocabulary import GROUP_IDS
+from catalogue.categories import CATEGORY_IDS
+from catalogue.errors import AtlasError
+from catalogue.store import AreaInfo, list_areas
+from catalogue.webmap import MapPoint, build_points_map
+from storage.db import session_scope
+
+TOKEN_KEY = "suggest_session_token"
+FORM_ID_KEY = "suggest_form_id"
+CHECK_KEY = "suggest_check"
+RECEIPT_KEY = "suggest_receipt"
+SEEN_CLICK_KEY = "suggest_seen_click"
+MARKER_COLOR = "#7b3294"
+
+
+def form_id() -> str:
+    """This form instance's idempotency key (and suffix of its widget keys)."""
+    if FORM_ID_KEY not in st.session_state:
+        st.session_state[FORM_ID_KEY] = secrets.token_urlsafe(16)
+    return st.session_state[FORM_ID_KEY]
+
+
+def session_token() -> str:
+    if TOKEN_KEY not in st.session_state:
+        st.session_state[TOKEN_KEY] = secrets.token_urlsafe(32)
+    return st.session_state[TOKEN_KEY]
+
+
+def show_receipt(code: str) -> None:
+    st.success(ui.t("suggest.sent"))
+    st.write(ui.t("suggest.code_label"))
+    # The code uses only A–Z and 2–9: safe as a heading.
+    st.header(code, anchor=False)
+    st.write(ui.t("suggest.code_help"))
+    st.page_link("app_pages/suggestion_status.py", label=ui.t("public.page.status"))
+    if st.button(ui.t("suggest.another"), key="suggest_another"):
+        st.session_state.pop(RECEIPT_KEY, None)
+        st.rerun()
+
+
+def location_map(area: AreaInfo, fid: str) -> None:
+    """The map to tap on; a new tap sets the coordinate fields of this form."""
+    lat, lon = st.session_state.get(f"suggest_lat_{fid}"), st.session_state.get(f"suggest_lon_{fid}")
+    here = ui.t("suggest.here")
+    points = [] if lat is None or lon is None else [MapPoint(lon, lat, here, "", MARKER_COLOR, radius=9)]
+    fmap = build_points_map(
+        points,
+        legend_title=ui.t("public.legend"),
+        legend_rows=[(here, MARKER_COLOR)],
+        tile_url=ui.get_settings().tile_url,
+        bbox=area.bbox,
+    )
+    result = st_folium(
+        fmap, key="suggest_map", height=360, use_container_width=True, returned_objects=["last_clicked"]
+    )
+    click = (result or {}).get("last_clicked")
+    if click and click != st.session_state.get(SEEN_CLICK_KEY):
+        st.session_state[SEEN_CLICK_KEY] = click
+        st.session_state[f"suggest_lat_{fid}"] = round(float(click["lat"]), 6)
+        st.session_state[f"suggest_lon_{fid}"] = round(float(click["lng"]), 6)
+        st.rerun()  # draw the marker where the resident tapped
+    st.caption(ui.t("suggest.map_help"))
+    if lat is not None and lon is not None:
+        st.caption(ui.t("suggest.chosen", lat=lat, lon=lon))
+
+
+def similar_texts(area: AreaInfo, clean: CleanSuggestion) -> list[str]:
+    """The "is it one of these?" check: approved places and pending suggestions within ~50 m, as plain text."""
+    with session_scope(ui.get_engine(), read_only=True) as session:
+        places = find_similar_places(
+            session, area_id=area.id, name=clean.name, lon=clean.lon, lat=clean.lat, category=clean.category
+        )
+        pending = find_similar_suggestions(
+            session, area_id=area.id, name=clean.name, lon=clean.lon, lat=clean.lat
+        )
+    texts = [
+        ui.t(
+            "suggest.similar_place",
+            name=p.name or ui.t("public.unnamed"),
+            category=ui.category_text(p.category),
+            distance=round(distance_m(clean.lon, clean.lat, p.lon, p.lat)),
+        )
+        for p in places
+    ]
+    texts += [ui.t("suggest.similar_pending", name=s.name) for s in pending]
+    return texts
+
+
+def send(area: AreaInfo, fid: str, clean: CleanSuggestion) -> None:
+    try:
+        with session_scope(ui.get_engine()) as session:
+            receipt = submit_suggestion(
+                session,
+                area_id=area.id,
+                idempotency_key=fid,
+                session_token=session_token(),
+                name=clean.name,
+                category=clean.category,
+                lon=clean.lon,
+                lat=clean.lat,
+                description=clean.description,
+                groups=clean.groups,
+                email=clean.email,
+            )
+    except AtlasError as err:
+        # Validation and the hourly limit; their texts exist in German and English.
+        ui.show_error(err)
+        return
+    st.session_state[RECEIPT_KEY] = receipt.ref_code
+    st.session_state[ui.LAST_CODE_KEY] = receipt.ref_code
+    # Only now a new form instance: a resent old form still carries the old key.
+    for key in (FORM_ID_KEY, CHECK_KEY, SEEN_CLICK_KEY):
+        st.session_state.pop(key, None)
+    st.rerun()
+
+
+def confirm_step(area: AreaInfo, fid: str) -> None:
+    """Similar places were found: the resident confirms "none of these" before anything is sent."""
+    check = st.session_state.get(CHECK_KEY)
+    if not check or check["fid"] != fid:
+        return
+    with st.container(border=True):
+        st.subheader(ui.t("suggest.similar_title"), anchor=False)
+        st.write(ui.t("suggest.similar_text"))
+        for text in check["similar"]:
+            st.markdown("- " + ui.md(text))
+        if st.button(ui.t("suggest.none_of_these"), type="primary", key=f"suggest_confirm_{fid}"):
+            send(
+                area, fid, CleanSuggestion(**{**check["values"], "groups": tuple(check["values"]["groups"])})
+            )
+        if st.button(ui.t("suggest.is_one"), key=f"suggest_cancel_{fid}"):
+            st.session_state.pop(CHECK_KEY, None)
+            st.session_state.pop(FORM_ID_KEY, None)
+            st.session_state["suggest_cancelled"] = True
+            st.rerun()
+
+
+def suggestion_form(area: AreaInfo, fid: str) -> None:
+    categories = {c: ui.category_text(c) for c in CATEGORY_IDS}
+    groups = {g: ui.t(f"public.group.{g}") for g in GROUP_IDS}
+    with st.form(f"suggest_form_{fid}"):
+        name = st.text_input(ui.t("suggest.name"), key=f"suggest_name_{fid}")
+        category = st.selectbox(
+            ui.t("suggest.category"),
+            options=list(CATEGORY_IDS),
+            format_func=categories.__getitem__,
+            key=ui.translated_key(f"suggest_category_{fid}"),
+        )
+        ui.remember(f"suggest_category_{fid}", category)
+        c1, c2 = st.columns(2)
+        lat = c1.number_input(ui.t("suggest.lat"), value=None, format="%.6f", key=f"suggest_lat_{fid}")
+        lon = c2.number_input(ui.t("suggest.lon"), value=None, format="%.6f", key=f"suggest_lon_{fid}")
+        description = st.text_area(ui.t("suggest.description"), key=f"suggest_description_{fid}")
+        chosen_groups = st.multiselect(
+            ui.t("suggest.groups"),
+            options=list(GROUP_IDS),
+            format_func=groups.__getitem__,
+            placeholder=ui.t("public.groups_placeholder"),
+            key=ui.translated_key(f"suggest_groups_{fid}"),
+        )
+        ui.remember(f"suggest_groups_{fid}", chosen_groups)
+        email = st.text_input(
+            ui.t("suggest.email"), help=ui.t("suggest.email_help"), key=f"suggest_email_{fid}"
+        )
+        submitted = st.form_submit_button(ui.t("suggest.submit"), type="primary", use_container_width=True)
+    if not submitted:
+        return
+    st.session_state.pop(CHECK_KEY, None)
+    if lat is None or lon is None:
+        st.error(ui.t("suggest.need_coords"))
+        return
+    try:
+        clean = validate_suggestion(
+            name=name,
+            category=category,
+            lon=lon,
+            lat=lat,
+            bbox=area.bbox,
+            description=description,
+            groups=chosen_groups,
+            email=email,
+        )
+    except AtlasError as err:
+        st.error(ui.t("suggest.check_input") + " " + ui.md(err.message(ui.get_lang())))
+        return
+    similar = similar_texts(area, clean)
+    if not similar:
+        send(area, fid, clean)
+        return
+    st.session_state[CHECK_KEY] = {"fid": fid, "values": asdict(clean), "similar": similar}
+
+
+ui.resident_language_picker()
+st.title(ui.t("suggest.title"))
+if RECEIPT_KEY in st.session_state:
+    show_receipt(st.session_state[RECEIPT_KEY])
+    st.stop()
+if st.session_state.pop("suggest_cancelled", False):
+    st.success(ui.t("suggest.cancelled"))
+st.write(ui.t("suggest.intro"))
+
+with session_scope(ui.get_engine(), read_only=True) as session:
+    areas = list_areas(session)
+if not areas:
+    st.info(ui.t("public.no_area"))
+    st.stop()
+area = ui.area_select(areas, label=ui.t("public.area"), key="suggest_area")
+fid = form_id()
+location_map(area, fid)
+suggestion_form(area, fid)
+confirm_step(area, fid)
