@@ -20,7 +20,7 @@ from catalogue.build import RawFeature, build_extract, build_walk_network
 from catalogue.categories import overpass_tags
 from catalogue.errors import InvalidInput, OverpassError
 from catalogue.model import Extract
-from catalogue.settings import DATA_DIR, Settings
+from catalogue.settings import Settings
 
 PUBLIC_OVERPASS_HOSTS = ("overpass-api.de", "overpass.kumi.systems", "overpass.private.coffee")
 MAX_BBOX_DEG = 0.5  # a quarter, not a city: larger boxes overload Overpass and the app
@@ -97,7 +97,7 @@ def fetch_overpass(
 
     Exactly one of ``place``/``bbox``. Raises :class:`InvalidInput` for bad arguments and
     :class:`OverpassError` when a server cannot be reached, answers with an error or nothing, or
-    the place is not found. HTTP answers are cached under ``cache_dir`` (default ``data/cache``).
+    the place is not found. HTTP answers are cached under ``cache_dir`` (default ``settings.cache_dir``).
     """
     if (place is None) == (bbox is None):
         raise InvalidInput(
@@ -120,7 +120,7 @@ def fetch_overpass(
 
     ox_errors = (ox._errors.InsufficientResponseError, ox._errors.ResponseStatusCodeError)
     with _OSMNX_LOCK:
-        _configure_osmnx(ox, settings, cache_dir or DATA_DIR / "cache")
+        _configure_osmnx(ox, settings, cache_dir or settings.cache_dir)
         try:
             if place is not None:
                 polygon = _geocode(ox, place.strip(), settings)

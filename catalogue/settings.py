@@ -8,6 +8,7 @@
 | ``ATLAS_OVERPASS_URL`` | URL | Overpass API endpoint for live imports | ``https://overpass-api.de/api`` |
 | ``ATLAS_NOMINATIM_URL`` | URL | Nominatim endpoint to find a place by name | ``https://nominatim.openstreetmap.org/`` |
 | ``ATLAS_HTTP_TIMEOUT`` | seconds | timeout for Overpass/Nominatim requests | ``180`` |
+| ``ATLAS_CACHE_DIR`` | path | cache of live Overpass/Nominatim answers | ``<repo>/data/cache`` |
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Settings:
     overpass_url: str
     nominatim_url: str
     http_timeout: int
+    cache_dir: Path
 
     @property
     def tile_url(self) -> str | None:
@@ -51,4 +53,5 @@ def load_settings() -> Settings:
         overpass_url=os.environ.get("ATLAS_OVERPASS_URL", "https://overpass-api.de/api"),
         nominatim_url=os.environ.get("ATLAS_NOMINATIM_URL", "https://nominatim.openstreetmap.org/"),
         http_timeout=int(os.environ.get("ATLAS_HTTP_TIMEOUT", "180")),
+        cache_dir=Path(os.environ.get("ATLAS_CACHE_DIR", str(DATA_DIR / "cache"))),
     )
