@@ -326,7 +326,11 @@ def pick_place(
     names: dict[int | None, str] = {None: ui.t("place.select_none")}
     names.update({p.id: " – ".join(place_label(p, lang=lang)) for p in places})
     place_id = st.selectbox(
-        ui.t("audit.place"), options=list(names), format_func=names.__getitem__, key=PLACE_KEY
+        ui.t("audit.place"),
+        options=list(names),
+        format_func=names.__getitem__,
+        key=PLACE_KEY,
+        placeholder=ui.t("place.select_none"),
     )
     return by_id.get(place_id) if place_id is not None else None
 

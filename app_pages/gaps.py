@@ -157,7 +157,8 @@ def anchor_table(report: GapReport, lang: str) -> list[dict[str, object]]:
                 "name": a.name or ui.t("unnamed"),
                 "kind": category_label(a.kind, lang),
                 "school_form": a.school_form or "",
-                "social_index": a.social_index,
+                # text, so a school without an index shows "–" rather than "None"
+                "social_index": "–" if a.social_index is None else str(a.social_index),
                 "startchancen": ui.t("gaps.yes") if a.startchancen else "",
                 "nearest": nearest_name(report, a, lang) if reachable else ui.t("gaps.unreachable"),
                 "minutes": round(a.nearest_minutes, 1) if reachable else None,
@@ -175,7 +176,7 @@ def anchor_columns() -> dict[str, object]:
         "name": st.column_config.TextColumn(ui.t("col.name")),
         "kind": st.column_config.TextColumn(ui.t("gaps.col_kind")),
         "school_form": st.column_config.TextColumn(ui.t("gaps.col_school_form")),
-        "social_index": st.column_config.NumberColumn(ui.t("gaps.col_social_index"), format="%d"),
+        "social_index": st.column_config.TextColumn(ui.t("gaps.col_social_index")),
         "startchancen": st.column_config.TextColumn(ui.t("gaps.col_startchancen")),
         "nearest": st.column_config.TextColumn(ui.t("gaps.col_nearest")),
         "minutes": st.column_config.NumberColumn(ui.t("gaps.col_minutes"), format="%.1f"),

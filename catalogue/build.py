@@ -173,8 +173,13 @@ def build_places(features: Iterable[RawFeature]) -> list[PlaceRecord]:
             node_points.append(geom)
             node_place.append(idx)
 
+    merged = _merge_nested_polygons(places, polygons, polygon_place)
+    if merged:
+        keep = [k for k, i in enumerate(polygon_place) if i not in merged]
+        polygons = [polygons[k] for k in keep]
+        polygon_place = [polygon_place[k] for k in keep]
     if not polygons or not node_points:
-        return places
+        return [p for i, p in enumerate(places) if i not in merged]
     tree = shapely.STRtree(polygons)
     point_idx, poly_idx = tree.query(np.array(node_points, dtype=object), predicate="within")
     best: dict[int, tuple[int, float]] = {}  # node place index → (polygon place index, area)
@@ -188,12 +193,62 @@ def build_places(features: Iterable[RawFeature]) -> list[PlaceRecord]:
         if node_i not in best or area < best[node_i][1]:
             best[node_i] = (poly_i, area)
     for node_i in sorted(best, key=lambda i: places[i].osm_id):
-        node, poly = places[node_i], places[best[node_i][0]]
-        poly.merged_refs.append(node.ref)
-        for key, value in node.tags.items():
-            poly.tags.setdefault(key, value)
-        poly.name = poly.tags.get("name")
-    return [p for i, p in enumerate(places) if i not in best]
+        _absorb(places[best[node_i][0]], places[node_i])
+    return [p for i, p in enumerate(places) if i not in best and i not in merged]
+
+
+def _absorb(keep: PlaceRecord, other: PlaceRecord) -> None:
+    """``other`` is the same place as ``keep``: remember its ref, fill the tags ``keep`` lacks."""
+    keep.merged_refs.append(other.ref)
+    keep.merged_refs.extend(other.merged_refs)
+    for key, value in other.tags.items():
+        keep.tags.setdefault(key, value)
+    keep.name = keep.tags.get("name")
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a.strip().casefold() == b.strip().casefold()
+
+
+def _merge_nested_polygons(
+    places: list[PlaceRecord], polygons: list[BaseGeometry], polygon_place: list[int]
+) -> set[int]:
+    """Merge a polygon lying (≥ 80 %) inside a larger polygon of the same kind and name.
+
+    Real data maps one school as campus *and* building, both ``amenity=school`` with the same
+    name (Benjamin-Franklin-Oberschule in Berlin): one place, kept as the larger polygon. An
+    unnamed inner polygon counts as the same place; differently named ones stay apart.
+    Returns the indices (into ``places``) of the polygons merged away.
+    """
+    if len(polygons) < 2:
+        return set()
+    tree = shapely.STRtree(polygons)
+    left, right = tree.query(np.array(polygons, dtype=object), predicate="intersects")
+    areas = shapely.area(np.array(polygons, dtype=object))
+    parent: dict[int, int] = {}  # polygon index → larger polygon index it belongs to
+    for a, b in zip(left.tolist(), right.tolist(), strict=True):
+        if a == b or areas[a] > areas[b] or (areas[a] == areas[b] and a > b):
+            continue  # consider each pair once, as (smaller a, larger b)
+        small, large = places[polygon_place[a]], places[polygon_place[b]]
+        if small.category != large.category or classify_kind(small.tags) != classify_kind(large.tags):
+            continue
+        if not _same_name(small.name, large.name) or (small.name is not None and large.name is None):
+            continue
+        if areas[a] <= 0 or polygons[a].intersection(polygons[b]).area < 0.8 * areas[a]:
+            continue
+        if a not in parent or areas[b] > areas[parent[a]]:
+            parent[a] = b
+
+    def root(k: int) -> int:
+        while k in parent:
+            k = parent[k]
+        return k
+
+    merged: set[int] = set()
+    for a in sorted(parent, key=lambda k: areas[k], reverse=True):  # inner-most last
+        _absorb(places[polygon_place[root(a)]], places[polygon_place[a]])
+        merged.add(polygon_place[a])
+    return merged
 
 
 def compute_haversine_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:

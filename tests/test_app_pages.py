@@ -99,17 +99,17 @@ def test_sample_button_imports_helsinki_and_shows_the_catalogue(empty_db: str) -
 
 def test_catalogue_lists_the_imported_places(berlin_db: str) -> None:
     at = run_app()
-    assert table_rows(at) == len(berlin_places(berlin_db)) == 117
-    assert "117 von 117 Orten angezeigt" in [c.value for c in at.caption]
+    assert table_rows(at) == len(berlin_places(berlin_db)) == 115
+    assert "115 von 115 Orten angezeigt" in [c.value for c in at.caption]
 
 
 def test_category_filter_and_search_change_the_table(berlin_db: str) -> None:
     at = run_app()
     area_id = berlin_places(berlin_db)[0].area_id
     at.multiselect(key=f"category_filter_{area_id}").set_value(["school"]).run()
-    assert table_rows(at) == 9
+    assert table_rows(at) == 7
     at.multiselect(key=f"category_filter_{area_id}").set_value(["school", "kita"]).run()
-    assert table_rows(at) == 19
+    assert table_rows(at) == 17
     at.text_input(key="name_search").input("zzz-kein-solcher-name").run()
     assert "Kein Ort passt zu Filter und Suche." in [e.value for e in at.info]
 
@@ -139,7 +139,7 @@ def test_add_place_with_bad_coordinates_shows_error_and_stores_nothing(
     at = fill_new_place(run_app(), name="Nachbarschaftstreff", lat=lat, lon=lon)
     assert not at.exception
     assert any(message in literal(e.value) for e in at.error), [e.value for e in at.error]
-    assert len(berlin_places(berlin_db)) == 117
+    assert len(berlin_places(berlin_db)) == 115
 
 
 def test_add_place_with_good_input_stores_one_place(berlin_db: str) -> None:
@@ -147,9 +147,9 @@ def test_add_place_with_good_input_stores_one_place(berlin_db: str) -> None:
     assert not at.exception
     places = berlin_places(berlin_db)
     manual = [p for p in places if p.origin == "manual"]
-    assert len(places) == 118 and len(manual) == 1
+    assert len(places) == 116 and len(manual) == 1
     assert (manual[0].name, manual[0].category) == ("Çay Ocağı & Treff", "community_centre")
-    assert table_rows(at) == 118
+    assert table_rows(at) == 116
     # The new place is selected and its details are shown.
     assert at.selectbox(key="place_pick").value == manual[0].id
 
@@ -183,7 +183,7 @@ def test_switching_to_english_changes_labels(berlin_db: str) -> None:
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Catalogue of places of encounter"
-    assert "117 of 117 places shown" in [c.value for c in at.caption]
+    assert "115 of 115 places shown" in [c.value for c in at.caption]
     # The language holds on the other page too: it is chosen once, in app.py.
     at.switch_page("app_pages/import_data.py").run()
     assert at.title[0].value == "Import data"

@@ -87,7 +87,7 @@ def test_catalogue_map_renders_offline_with_markers_legend_and_table(offline_pag
     page = offline_page
     frame = map_frame(page)
     count = wait_for_markers(page, frame, lambda n: n > 50)
-    assert count == 119  # 117 places of the extract + the two hand-entered ones
+    assert count == 117  # 115 places of the extract + the two hand-entered ones
     legend = frame.locator(".atlas-legend")
     assert legend.is_visible()
     assert "Spielplatz" in legend.inner_text() and "Schule" in legend.inner_text()
@@ -96,7 +96,7 @@ def test_catalogue_map_renders_offline_with_markers_legend_and_table(offline_pag
     # Its accessible grid counts every place plus the header row (only visible rows are in the DOM).
     grid = page.locator('[data-testid="stDataFrame"]').last.locator('[role="grid"]')
     grid.wait_for(state="attached", timeout=MAP_TIMEOUT_MS)
-    assert grid.get_attribute("aria-rowcount") == "120"
+    assert grid.get_attribute("aria-rowcount") == "118"
     assert grid.locator('[role="row"]').count() > 10
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     # Leaflet, jQuery and the component came from the app: nothing even tried to go elsewhere.
@@ -172,10 +172,10 @@ def test_csv_download_holds_exactly_the_places_shown(offline_page, tmp_path: Pat
     wait_for_markers(page, frame, lambda n: n > 50)
     search(page, "spielplatz")
     # Wait for the rerun: the count drops below the total.
-    shown = page.get_by_text(re.compile(r"^(?!119 )\d+ von 119 Orten angezeigt$"))
+    shown = page.get_by_text(re.compile(r"^(?!117 )\d+ von 117 Orten angezeigt$"))
     shown.wait_for(timeout=MAP_TIMEOUT_MS)
     count = int(shown.inner_text().split()[0])
-    assert 0 < count < 119
+    assert 0 < count < 117
     with page.expect_download(timeout=MAP_TIMEOUT_MS) as download_info:
         page.get_by_role("button", name="CSV (Excel)").click()
     target = tmp_path / "places.csv"

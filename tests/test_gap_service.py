@@ -256,7 +256,7 @@ def test_gaps_cli_json(berlin_db):
     data = json.loads(done.stdout)
     assert set(data) == JSON_KEYS
     assert data["area"] == "Borsigwalde" and data["group"] == "all" and data["minutes"] == 10
-    assert len(data["anchors"]) == 19  # 9 schools + 10 Kitas
+    assert len(data["anchors"]) == 17  # 7 schools + 10 Kitas
     for anchor in data["anchors"]:
         assert set(anchor) == ANCHOR_KEYS and OSM_REF.match(anchor["osm_ref"])
 
