@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
 from audits.errors import AuditConflict, AuditCsvError
+from catalogue.cli import EXIT_DATA, EXIT_INPUT, EXIT_OK, run_cli
 from catalogue.errors import AreaNotFound, AtlasError, InvalidInput, PlaceNotFound
 
-EXIT_OK, EXIT_DATA, EXIT_INPUT = 0, 1, 2
+__all__ = ["EXIT_DATA", "EXIT_INPUT", "EXIT_OK", "command", "main"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -142,45 +139,12 @@ def _exit_code(err: AtlasError) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from catalogue.settings import load_settings
-    from storage.db import open_database
-
-    try:
-        args = build_parser().parse_args(argv)
-    except InvalidInput as err:
-        print(f"error: {err.en}", file=sys.stderr)
-        return EXIT_INPUT
-    url = load_settings().database_url
-    engine: Any = None
-    try:
-        engine = open_database(url)
-        return COMMANDS[args.command].run(args, engine)
-    except AtlasError as err:
-        print(f"error: {err.en}", file=sys.stderr)
-        return _exit_code(err)
-    except SQLAlchemyError as err:
-        if os.environ.get("ATLAS_DEBUG"):
-            traceback.print_exc()
-        detail = str(getattr(err, "orig", None) or err).splitlines()[0]
-        safe = make_url(url).render_as_string(hide_password=True)
-        print(f"error: database {safe}: {detail}. Check DATABASE_URL.", file=sys.stderr)
-        return EXIT_DATA
-    except Exception as err:  # noqa: BLE001 - the CLI's outermost boundary: report, never a traceback
-        if os.environ.get("ATLAS_DEBUG"):
-            traceback.print_exc()
-        print(
-            f"error: unexpected {err.__class__.__name__}: {err} (ATLAS_DEBUG=1 shows details)",
-            file=sys.stderr,
-        )
-        return EXIT_DATA
-    except KeyboardInterrupt:
-        print("interrupted; an unfinished import wrote nothing", file=sys.stderr)
-        return 130
-    finally:
-        if engine is not None:
-            engine.dispose()
+    return run_cli(
+        argv,
+        build_parser=build_parser,
+        dispatch=lambda args, engine: COMMANDS[args.command].run(args, engine),
+        exit_code=_exit_code,
+    )
 
 
 # Subcommands kept in their own modules register themselves (with ``command``) when imported.

@@ -30,8 +30,9 @@ from audits.hours import HoursInfo, analyse_opening_hours
 from audits.osm_facts import facts_from_osm_tags, merge_facts
 from audits.rules import Verdict, complete_facts, evaluate_all
 from audits.vocabulary import FACT_BY_ID, GROUP_BY_ID, GROUP_IDS, FactValue, format_value, validate_fact_value
-from catalogue.errors import InvalidInput, PlaceNotFound
+from catalogue.errors import InvalidInput
 from catalogue.model import osm_ref
+from catalogue.store import load_place_row
 from storage.models import AUDIT_METHODS, REVIEW_STATES, Audit, AuditFact, AuditReview, Place
 
 REAUDIT_MONTHS = 24
@@ -362,33 +363,25 @@ def _status(audits: list[AuditInfo], version: int, today: date | None) -> AuditS
     return AuditStatus(last_checked=last, version=version, reaudit_due=is_reaudit_due(last, today=today))
 
 
-def _place_row(session: Session, place_id: int) -> Place:
-    place = session.get(Place, place_id)
-    if place is None:
-        raise PlaceNotFound(
-            f"No place with id {place_id}; it may have been deleted. Reload the list.",
-            f"Kein Ort mit der Nummer {place_id}; vielleicht wurde er gelöscht. Bitte die Liste neu laden.",
-        )
-    return place
 
 
 def current_audit_version(session: Session, *, place_id: int) -> int:
     """The stored audit version of a place – what a form must pass as ``expected_version``."""
     version = session.scalar(select(Place.audit_version).where(Place.id == place_id))
     if version is None:
-        _place_row(session, place_id)  # raises PlaceNotFound
+        load_place_row(session, place_id)  # raises PlaceNotFound
     return int(version or 0)
 
 
 def list_audits(session: Session, *, place_id: int) -> list[AuditInfo]:
     """Every audit of a place, oldest first (rejected ones included)."""
-    _place_row(session, place_id)
+    load_place_row(session, place_id)
     return _load_audits(session, place_id=place_id).get(place_id, [])
 
 
 def current_facts(session: Session, *, place_id: int) -> dict[str, FactValue]:
     """The facts as they stand: OSM pre-fill overlaid with the newest non-rejected audit values."""
-    place = _place_row(session, place_id)
+    place = load_place_row(session, place_id)
     audits = _load_audits(session, place_id=place_id).get(place_id, [])
     return compute_effective_facts(place.tags or {}, audited_layer(audits))
 
@@ -400,7 +393,7 @@ def place_verdicts(session: Session, *, place_id: int) -> dict[str, Verdict]:
 
 def audit_status(session: Session, *, place_id: int, today: date | None = None) -> AuditStatus:
     """Last checked, the audit version and whether a re-audit is due (newest older than 24 months)."""
-    place = _place_row(session, place_id)
+    place = load_place_row(session, place_id)
     audits = _load_audits(session, place_id=place_id).get(place_id, [])
     return _status(audits, current_audit_version(session, place_id=place.id), today)
 
@@ -453,7 +446,7 @@ def audit_history(session: Session, *, place_id: int) -> list[AuditVersion]:
     "Changed" compares with the facts in force before that version (OSM included); a rejected
     audit lists what it would have changed, and does not count for later versions.
     """
-    place = _place_row(session, place_id)
+    place = load_place_row(session, place_id)
     audits = _load_audits(session, place_id=place_id).get(place_id, [])
     return list(reversed(_history(place.tags or {}, audits)))
 
@@ -557,7 +550,7 @@ def save_audit(
             f"expected_version must be a whole number ≥ 0, not {expected_version!r}.",
             f"expected_version muss eine ganze Zahl ≥ 0 sein, nicht {expected_version!r}.",
         )
-    place = _place_row(session, place_id)
+    place = load_place_row(session, place_id)
     # The one atomic step: on PostgreSQL a concurrent save waits for the row lock and then
     # re-checks the condition; on SQLite BEGIN IMMEDIATE serialises the writers.
     result = cast(

@@ -12,8 +12,9 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -158,7 +159,15 @@ def _exit_code(err: AtlasError) -> int:
     return EXIT_DATA
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run_cli(
+    argv: Sequence[str] | None,
+    *,
+    build_parser: Callable[[], argparse.ArgumentParser],
+    dispatch: Callable[[argparse.Namespace, Any], int],
+    exit_code: Callable[[AtlasError], int],
+) -> int:
+    """The CLIs' outermost boundary: parse, open the migrated database, run, and turn every
+    failure into one line on stderr and an exit code (``ATLAS_DEBUG=1`` shows tracebacks)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from catalogue.settings import load_settings
@@ -173,10 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine = None
     try:
         engine = open_database(url)
-        return COMMANDS[args.command](args, engine)
+        return dispatch(args, engine)
     except AtlasError as err:
         print(f"error: {err.en}", file=sys.stderr)
-        return _exit_code(err)
+        return exit_code(err)
     except SQLAlchemyError as err:
         if os.environ.get("ATLAS_DEBUG"):
             traceback.print_exc()
@@ -192,8 +201,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_DATA
     except KeyboardInterrupt:
-        print("interrupted; nothing was changed by an unfinished import", file=sys.stderr)
+        print("interrupted; an unfinished write changed nothing", file=sys.stderr)
         return 130
     finally:
         if engine is not None:
             engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_cli(
+        argv,
+        build_parser=build_parser,
+        dispatch=lambda args, engine: COMMANDS[args.command](args, engine),
+        exit_code=_exit_code,
+    )

@@ -557,7 +557,8 @@ def load_places(session: Session, *, area_id: int, include_closed: bool = True) 
     return [_place_info(p, merged.get(p.id, [])) for p in places]
 
 
-def _get_place_row(session: Session, place_id: int) -> Place:
+def load_place_row(session: Session, place_id: int) -> Place:
+    """The ORM row of a place (for other storage modules), or PlaceNotFound."""
     place = session.get(Place, place_id)
     if place is None:
         raise PlaceNotFound(
@@ -572,7 +573,7 @@ def _info(session: Session, place: Place) -> PlaceInfo:
 
 
 def get_place(session: Session, *, place_id: int) -> PlaceInfo:
-    return _info(session, _get_place_row(session, place_id))
+    return _info(session, load_place_row(session, place_id))
 
 
 def find_place_by_ref(session: Session, *, area_id: int | None, ref: str) -> PlaceInfo:
@@ -635,7 +636,7 @@ def update_place(
     session: Session, *, place_id: int, name: str, category: str, lon: float, lat: float
 ) -> PlaceInfo:
     """Change name, category and location of a manual place (OSM places are edited in OSM)."""
-    place = _get_place_row(session, place_id)
+    place = load_place_row(session, place_id)
     area = get_area_by_id(session, area_id=place.area_id)
     clean_name = validate_place_name(name)
     clean_category = validate_category(category)
@@ -661,7 +662,7 @@ def update_place(
 
 def set_place_status(session: Session, *, place_id: int, closed: bool) -> PlaceInfo:
     """Close or reopen a place (any origin); re-imports leave the status alone."""
-    place = _get_place_row(session, place_id)
+    place = load_place_row(session, place_id)
     status = "closed" if closed else "active"
     if place.status != status:
         place.status = status
