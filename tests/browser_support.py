@@ -95,10 +95,11 @@ def chromium() -> Iterator:
             browser.close()
 
 
-@contextmanager
-def offline_page(browser, url: str, *, viewport: tuple[int, int] = (1400, 1700)) -> Iterator:
-    """A page that can reach only the app; every other request is blocked and listed in ``page.blocked``."""
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="de-DE")
+def open_offline_page(browser, url: str, **context_args):
+    """A page that can reach only the app; every other request is blocked and listed in
+    ``page.blocked``. ``context_args`` go to ``browser.new_context`` (viewport, is_mobile, …)."""
+    context_args.setdefault("viewport", {"width": 1400, "height": 1700})
+    context = browser.new_context(locale="de-DE", **context_args)
     page = context.new_page()
     page.blocked = []  # type: ignore[attr-defined]
 
@@ -111,15 +112,42 @@ def offline_page(browser, url: str, *, viewport: tuple[int, int] = (1400, 1700))
 
     context.route("**/*", route)
     page.goto(url)
+    return page
+
+
+@contextmanager
+def offline_page(browser, url: str, *, viewport: tuple[int, int] = (1400, 1700)) -> Iterator:
+    """``open_offline_page`` as a context manager that closes the page's context afterwards."""
+    page = open_offline_page(browser, url, viewport={"width": viewport[0], "height": viewport[1]})
     try:
         yield page
     finally:
-        context.close()
+        page.context.close()
+
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def map_count(page) -> int:
+    return page.locator(MAP_IFRAME).count()
+
+
+def wait_single_map(page) -> None:
+    """During a rerun Streamlit briefly shows the old and the new map iframe: wait for one."""
+    page.wait_for_function(
+        f"() => document.querySelectorAll({MAP_IFRAME!r}).length === 1", timeout=MAP_TIMEOUT_MS
+    )
+
+
+def wait_idle(page) -> None:
+    """Wait until the script run a widget change started has finished (no sleeps)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=MAP_TIMEOUT_MS)
 
 
 def map_frame(page):
-    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=MAP_TIMEOUT_MS)
-    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    page.wait_for_selector(MAP_IFRAME, timeout=MAP_TIMEOUT_MS)
+    wait_single_map(page)
+    return page.frame_locator(MAP_IFRAME)
 
 
 def log_in(page, name: str, password: str) -> None:

@@ -96,3 +96,13 @@ def db_url(request, tmp_path: Path) -> str:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'atlas.db'}"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright (never a downloaded browser)."""
+    from browser_support import CHROMIUM, chromium
+
+    need(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    with chromium() as instance:
+        yield instance

@@ -11,7 +11,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, MAP_TIMEOUT_MS, chromium, log_in, map_frame, running_app
+from browser_support import (
+    CHROMIUM,
+    MAP_TIMEOUT_MS,
+    log_in,
+    map_count,
+    map_frame,
+    running_app,
+    wait_idle,
+    wait_single_map,
+)
 from browser_support import offline_page as open_offline_page
 from conftest import need
 
@@ -48,13 +57,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, extract_path) -> Iterator[
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    need(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    with chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
 def offline_page(browser, app_url: str) -> Iterator:
     """A page that can reach only the app; every other request is blocked and recorded."""
@@ -69,12 +71,13 @@ def marker_count(frame) -> int:
 
 
 def wait_for_markers(page, frame, predicate) -> int:
+    """Poll until the (single, settled) map shows a marker count the predicate accepts."""
     deadline = time.monotonic() + MAP_TIMEOUT_MS / 1000
-    count = marker_count(frame)
-    while not predicate(count) and time.monotonic() < deadline:
+    while True:
+        count = marker_count(frame) if map_count(page) == 1 else -1
+        if (count >= 0 and predicate(count)) or time.monotonic() > deadline:
+            return count
         page.wait_for_timeout(200)
-        count = marker_count(frame)
-    return count
 
 
 def search(page, text: str) -> None:
@@ -174,6 +177,7 @@ def test_csv_download_holds_exactly_the_places_shown(offline_page, tmp_path: Pat
     # Wait for the rerun: the count drops below the total.
     shown = page.get_by_text(re.compile(r"^(?!117 )\d+ von 117 Orten angezeigt$"))
     shown.wait_for(timeout=MAP_TIMEOUT_MS)
+    wait_idle(page)  # the download buttons below the table belong to the same run
     count = int(shown.inner_text().split()[0])
     assert 0 < count < 117
     with page.expect_download(timeout=MAP_TIMEOUT_MS) as download_info:
@@ -191,6 +195,7 @@ def test_clicking_the_empty_map_sets_the_location_of_a_new_place(offline_page) -
     wait_for_markers(page, frame, lambda n: n > 50)
     search(page, "kein solcher Ort")
     assert wait_for_markers(page, frame, lambda n: n == 0) == 0
+    wait_single_map(page)
     frame.locator(".leaflet-container").click(position={"x": 200, "y": 200})
     lat = page.get_by_role("spinbutton", name="Breite (lat)")
     lat.wait_for(timeout=MAP_TIMEOUT_MS)

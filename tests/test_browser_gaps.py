@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, MAP_TIMEOUT_MS, chromium, log_in, map_frame, offline_page, running_app
+from browser_support import CHROMIUM, MAP_TIMEOUT_MS, log_in, map_frame, offline_page, running_app
 from conftest import need
 
 from audits.auth import CONSOLE, create_user
@@ -33,13 +33,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, extract_path) -> Iterator[
     engine.dispose()
     with running_app(url, folder / "streamlit.log") as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    need(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, LOCAL_URL, MAP_TIMEOUT_MS, chromium, log_in, map_frame, running_app
+from browser_support import CHROMIUM, MAP_TIMEOUT_MS, log_in, map_frame, open_offline_page, running_app
 from conftest import need
 
 from audits.auth import CONSOLE, create_user
@@ -40,31 +40,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, extract_path) -> Iterator[
     engine.dispose()
     with running_app(url, tmp_path_factory.getbasetemp() / "streamlit-issue4.log") as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    need(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    with chromium() as browser:
-        yield browser
-
-
-def new_page(browser, url: str, **context_args):
-    """A page that can reach only the app (phone-sized contexts need more than a viewport)."""
-    context = browser.new_context(locale="de-DE", **context_args)
-    page = context.new_page()
-    page.blocked = []  # type: ignore[attr-defined]
-
-    def route(route_obj) -> None:
-        if LOCAL_URL.match(route_obj.request.url):
-            route_obj.continue_()
-        else:
-            page.blocked.append(route_obj.request.url)  # type: ignore[attr-defined]
-            route_obj.abort()
-
-    context.route("**/*", route)
-    page.goto(url)
-    return page
 
 
 def heading(page, name: str) -> None:
@@ -127,7 +102,7 @@ def assert_not_pwned(page) -> None:
 
 
 def test_hostile_suggestions_stay_text_from_resident_to_moderator_to_map(browser, app_url: str) -> None:
-    page = new_page(browser, app_url, viewport={"width": 1300, "height": 1500})
+    page = open_offline_page(browser, app_url, viewport={"width": 1300, "height": 1500})
     heading(page, "Orte, die für mich offen sind")
     nav(page, "Ort vorschlagen", "Ort vorschlagen")
     first = suggest(page, IMG_NAME, click_map=True)
@@ -179,7 +154,7 @@ def test_hostile_suggestions_stay_text_from_resident_to_moderator_to_map(browser
 
 
 def test_moderation_page_by_url_without_login_is_not_shown(browser, app_url: str) -> None:
-    page = new_page(browser, f"{app_url}/moderation", viewport={"width": 1300, "height": 1000})
+    page = open_offline_page(browser, f"{app_url}/moderation", viewport={"width": 1300, "height": 1000})
     heading(page, "Orte, die für mich offen sind")
     assert page.get_by_role("heading", name="Vorschläge moderieren").count() == 0
     assert page.get_by_role("link", name="Vorschläge moderieren").count() == 0
@@ -187,7 +162,7 @@ def test_moderation_page_by_url_without_login_is_not_shown(browser, app_url: str
 
 @pytest.mark.parametrize(("lang", "shot"), [("de", PHONE_SHOT), ("ar", PHONE_SHOT_AR)])
 def test_suggest_page_fits_a_phone_screen(browser, app_url: str, lang: str, shot: Path) -> None:
-    page = new_page(
+    page = open_offline_page(
         browser, f"{app_url}/suggest", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
     heading(page, "Ort vorschlagen")
