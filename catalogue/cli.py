@@ -1,4 +1,4 @@
-"""Command line: ``python -m catalogue import|export|areas``.
+"""Command line: ``python -m catalogue import|export|areas|backup``.
 
 Exit codes: 0 done, 1 the data or source could not be used (bad OSM file, failed export),
 2 bad input (arguments, unknown area, missing file), 3 a live source was unreachable.
@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", required=True, choices=["geojson", "gpkg", "csv"])
     exp.add_argument("--out", required=True, type=Path)
     exp.add_argument("--active-only", action="store_true", help="leave out closed places")
+
+    bak = sub.add_parser("backup", help="copy the SQLite database consistently, even while the app writes")
+    bak.add_argument("--out", required=True, type=Path, help="new file for the backup, e.g. backup-2026-11-25.db")
 
     areas = sub.add_parser("areas", help="list the areas in the database")
     areas.add_argument("--json", action="store_true")
@@ -148,7 +151,15 @@ def _cmd_areas(args: argparse.Namespace, engine) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"import": _cmd_import, "export": _cmd_export, "areas": _cmd_areas}
+def _cmd_backup(args: argparse.Namespace, engine) -> int:
+    from storage.db import backup_database
+
+    out = backup_database(engine, args.out)
+    print(f"Backup written to {out}. Restore: stop the app and copy it over the database file.")
+    return EXIT_OK
+
+
+COMMANDS = {"import": _cmd_import, "export": _cmd_export, "areas": _cmd_areas, "backup": _cmd_backup}
 
 
 def _exit_code(err: AtlasError) -> int:

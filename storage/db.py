@@ -8,6 +8,7 @@ writes later would otherwise fail with "database is locked" instead of waiting i
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -122,3 +123,44 @@ def read_all_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
                 tuple(row) for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")
             ]
     return dump
+
+
+def backup_database(engine: Engine, out: Path) -> Path:
+    """A consistent copy of a SQLite database, safe while the app writes (SQLite's backup API).
+
+    Copying the file is no backup in WAL mode (recent writes sit in ``-wal``); the backup API
+    copies a snapshot that includes them. PostgreSQL is backed up with ``pg_dump``.
+    """
+    from catalogue.errors import InvalidInput
+
+    if engine.dialect.name != "sqlite":
+        raise InvalidInput(
+            "Back up PostgreSQL with pg_dump (e.g. pg_dump -Fc DBNAME > atlas.dump); "
+            "this command copies SQLite databases only.",
+            "PostgreSQL sichern Sie mit pg_dump (z. B. pg_dump -Fc DBNAME > atlas.dump); "
+            "dieser Befehl kopiert nur SQLite-Datenbanken.",
+        )
+    out = Path(out)
+    if out.exists():
+        raise InvalidInput(
+            f"{out} exists already; choose a new file name so no backup is overwritten.",
+            f"{out} gibt es schon; wählen Sie einen neuen Dateinamen, damit keine Sicherung überschrieben wird.",
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    partial.unlink(missing_ok=True)
+    raw = engine.raw_connection()
+    try:
+        target = sqlite3.connect(partial)
+        try:
+            raw.driver_connection.backup(target)  # type: ignore[union-attr]
+            ok = target.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            target.close()
+    finally:
+        raw.close()
+    if ok != "ok":
+        partial.unlink(missing_ok=True)
+        raise RuntimeError(f"backup failed its integrity check: {ok}")
+    partial.replace(out)  # the backup appears complete or not at all
+    return out
