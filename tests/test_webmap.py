@@ -227,7 +227,7 @@ def test_the_map_of_an_imported_extract_has_one_marker_per_place(sqlite_url: str
     engine.dispose()
     m = build_places_map(places, lang="de", tile_url=None, bbox=area.bbox)
     markers = circle_markers(m)
-    assert len(markers) == len(places) == 117
+    assert len(markers) == len(places) == 115
     colours = {c.id: c.color for c in CATEGORIES}
     assert {mk.options["fillColor"] for mk in markers} == {colours[p.category] for p in places}
     west, south, east, north = area.bbox
