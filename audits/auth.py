@@ -211,12 +211,7 @@ def validate_email(email: object) -> str:
     """A plausible e-mail address (stripped, lower-case), or InvalidInput."""
     clean = email.strip().lower() if isinstance(email, str) else ""
     if len(clean) > EMAIL_MAX or not EMAIL_RE.fullmatch(clean):
-        raise InvalidInput(
-            f"{str(email)[:80]!r} does not look like an e-mail address (name@example.org, at most "
-            f"{EMAIL_MAX} characters).",
-            f"{str(email)[:80]!r} sieht nicht wie eine E-Mail-Adresse aus (name@beispiel.de, höchstens "
-            f"{EMAIL_MAX} Zeichen).",
-        )
+        raise InvalidInput.from_key("public.error.email", email=repr(str(email)[:80]), max=EMAIL_MAX)
     return clean
 
 

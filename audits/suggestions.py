@@ -65,12 +65,9 @@ class RateLimited(AtlasError):
     def __init__(self, retry_after_s: int) -> None:
         self.retry_after_s = retry_after_s
         minutes = max(1, math.ceil(retry_after_s / 60))
-        super().__init__(
-            f"Thank you – you have sent {RATE_LIMIT_PER_HOUR} suggestions within an hour, which is our "
-            f"limit. Please try again in {minutes} minute(s).",
-            f"Danke – Sie haben innerhalb einer Stunde {RATE_LIMIT_PER_HOUR} Vorschläge geschickt, mehr "
-            f"geht nicht. Bitte in {minutes} Minute(n) erneut versuchen.",
-        )
+        keyed = AtlasError.from_key("public.error.rate_limited", limit=RATE_LIMIT_PER_HOUR, minutes=minutes)
+        super().__init__(keyed.en, keyed.de)
+        self.key, self.params = keyed.key, keyed.params
 
 
 class SuggestionNotFound(AtlasError):
@@ -159,10 +156,7 @@ def validate_description(description: object) -> str:
         raise InvalidInput("The description must be text.", "Die Beschreibung muss Text sein.")
     text = description.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > DESCRIPTION_MAX:
-        raise InvalidInput(
-            f"The description has {len(text)} characters; use at most {DESCRIPTION_MAX}.",
-            f"Die Beschreibung hat {len(text)} Zeichen; erlaubt sind höchstens {DESCRIPTION_MAX}.",
-        )
+        raise InvalidInput.from_key("public.error.description_too_long", n=len(text), max=DESCRIPTION_MAX)
     _reject_controls(text, keep_newlines=True, what_en="description", what_de="Die Beschreibung")
     return text
 
@@ -216,10 +210,7 @@ def normalise_ref_code(code: object) -> str:
     """``"k7m2 q9xp"`` → ``"K7M2-Q9XP"``; InvalidInput when it cannot be a reference code."""
     raw = re.sub(r"[\s\-_.]", "", code).upper() if isinstance(code, str) else ""
     if len(raw) != REF_LENGTH or any(ch not in REF_ALPHABET for ch in raw):
-        raise InvalidInput(
-            f"{str(code)[:40]!r} is not a reference code: it has 8 letters and digits, like K7M2-Q9XP.",
-            f"{str(code)[:40]!r} ist kein Vorgangscode: er hat 8 Buchstaben und Ziffern, z. B. K7M2-Q9XP.",
-        )
+        raise InvalidInput.from_key("public.error.code_malformed", code=repr(str(code)[:40]))
     return f"{raw[:4]}-{raw[4:]}"
 
 
@@ -491,10 +482,7 @@ def suggestion_status(session: Session, *, ref_code: str) -> SuggestionStatus:
     code = normalise_ref_code(ref_code)
     row = session.scalar(select(Suggestion).where(Suggestion.ref_code == code))
     if row is None:
-        raise SuggestionNotFound(
-            f"There is no suggestion with the code {code}. Check the code as shown after sending.",
-            f"Es gibt keinen Vorschlag mit dem Code {code}. Bitte den nach dem Senden angezeigten Code prüfen.",
-        )
+        raise SuggestionNotFound.from_key("public.error.code_unknown", code=code)
     return _status(row)
 
 

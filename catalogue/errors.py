@@ -6,16 +6,36 @@ language. Pages catch ``AtlasError`` (and only that) and show ``err.message(lang
 
 from __future__ import annotations
 
+from typing import Self
+
 
 class AtlasError(Exception):
-    """Base class: a problem the user can act on."""
+    """Base class: a problem the user can act on.
+
+    Errors residents can meet carry an i18n ``key`` (built with :meth:`from_key`): their text
+    then comes from ``catalogue.i18n.STRINGS`` in every language of the resident pages.
+    """
 
     def __init__(self, en: str, de: str | None = None) -> None:
         super().__init__(en)
         self.en = en
         self.de = de or en
+        self.key: str | None = None
+        self.params: dict[str, object] = {}
+
+    @classmethod
+    def from_key(cls, key: str, **params: object) -> Self:
+        from catalogue.i18n import t
+
+        err = cls(t(key, "en", **params), t(key, "de", **params))
+        err.key, err.params = key, params
+        return err
 
     def message(self, lang: str) -> str:
+        if self.key is not None:
+            from catalogue.i18n import t
+
+            return t(self.key, lang, **self.params)
         return self.de if lang == "de" else self.en
 
 

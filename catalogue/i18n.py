@@ -28,6 +28,104 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Orte der Begegnung im Quartier – Daten © OpenStreetMap-Mitwirkende (ODbL)",
         "en": "Places of encounter in the neighbourhood – data © OpenStreetMap contributors (ODbL)",
     },
+    # errors residents can meet (AtlasError.from_key), in every resident language
+    "public.error.name_missing": {
+        "de": "Bitte einen Namen für den Ort angeben.",
+        "en": "Give the place a name.",
+        "tr": "Lütfen yer için bir ad girin.",
+        "ar": "يرجى إدخال اسم للمكان.",
+        "uk": "Будь ласка, вкажіть назву місця.",
+    },
+    "public.error.name_too_long": {
+        "de": "Der Name hat {n} Zeichen; erlaubt sind höchstens {max}.",
+        "en": "The name is {n} characters long; use at most {max}.",
+        "tr": "Ad {n} karakter uzunluğunda; en fazla {max} karakter kullanın.",
+        "ar": "يتكون الاسم من {n} حرفًا؛ الحد الأقصى {max}.",
+        "uk": "Назва має {n} символів; дозволено щонайбільше {max}.",
+    },
+    "public.error.coords_not_numbers": {
+        "de": "Längen- und Breitengrad müssen Zahlen in Grad sein (z. B. 6,78 und 51,21).",
+        "en": "Longitude and latitude must be numbers in degrees (e.g. 6.78, 51.21).",
+        "tr": "Boylam ve enlem derece cinsinden sayı olmalıdır (ör. 6.78 ve 51.21).",
+        "ar": "يجب أن يكون خط الطول وخط العرض أرقامًا بالدرجات (مثل 6.78 و 51.21).",
+        "uk": "Довгота й широта мають бути числами в градусах (наприклад, 6.78 і 51.21).",
+    },
+    "public.error.coords_not_degrees": {
+        "de": "{x}, {y} sind keine WGS84-Grad; projizierte Koordinaten (Meter, z. B. UTM) werden nicht "
+        "angenommen – bitte Längen- und Breitengrad in Grad angeben.",
+        "en": "{x}, {y} are not WGS84 degrees; projected coordinates (metres, e.g. UTM) are not accepted – "
+        "give longitude and latitude in degrees.",
+        "tr": "{x}, {y} WGS84 derecesi değil; projeksiyonlu koordinatlar (metre, ör. UTM) kabul edilmez – "
+        "boylam ve enlemi derece cinsinden girin.",
+        "ar": "{x}، {y} ليست درجات WGS84؛ لا تُقبل الإحداثيات المسقطة (بالأمتار، مثل UTM) – "
+        "أدخل خط الطول وخط العرض بالدرجات.",
+        "uk": "{x}, {y} — це не градуси WGS84; проєктовані координати (метри, наприклад UTM) не "
+        "приймаються — вкажіть довготу й широту в градусах.",
+    },
+    "public.error.coords_swapped": {
+        "de": "{x}, {y} liegt außerhalb des Gebiets, {y}, {x} aber darin: offenbar sind Breiten- und "
+        "Längengrad vertauscht (der Längengrad kommt zuerst).",
+        "en": "{x}, {y} lies outside the area, but {y}, {x} lies inside: it looks like latitude and "
+        "longitude are swapped (longitude comes first).",
+        "tr": "{x}, {y} bölgenin dışında, ama {y}, {x} içinde: enlem ve boylam yer değiştirmiş görünüyor "
+        "(önce boylam gelir).",
+        "ar": "النقطة {x}، {y} خارج المنطقة، لكن {y}، {x} داخلها: يبدو أن خط العرض وخط الطول مُبدَّلان "
+        "(خط الطول أولًا).",
+        "uk": "{x}, {y} лежить поза районом, а {y}, {x} — усередині: схоже, широту й довготу переплутано "
+        "(спочатку довгота).",
+    },
+    "public.error.coords_outside": {
+        "de": "{x}, {y} liegt außerhalb des Gebiets (mehr als {km} km vom Rand). Bitte die Koordinaten "
+        "prüfen oder ein anderes Gebiet wählen.",
+        "en": "{x}, {y} lies outside the area (more than {km} km from its edge). Check the coordinates "
+        "or choose another area.",
+        "tr": "{x}, {y} bölgenin dışında (kenarından {km} km'den fazla uzakta). Koordinatları kontrol edin "
+        "veya başka bir bölge seçin.",
+        "ar": "النقطة {x}، {y} خارج المنطقة (أبعد من {km} كم عن حدودها). تحقق من الإحداثيات أو اختر "
+        "منطقة أخرى.",
+        "uk": "{x}, {y} лежить поза районом (понад {km} км від межі). Перевірте координати або виберіть "
+        "інший район.",
+    },
+    "public.error.description_too_long": {
+        "de": "Die Beschreibung hat {n} Zeichen; erlaubt sind höchstens {max}.",
+        "en": "The description has {n} characters; use at most {max}.",
+        "tr": "Açıklama {n} karakter; en fazla {max} karakter kullanın.",
+        "ar": "يتكون الوصف من {n} حرفًا؛ الحد الأقصى {max}.",
+        "uk": "Опис має {n} символів; дозволено щонайбільше {max}.",
+    },
+    "public.error.email": {
+        "de": "{email} sieht nicht wie eine E-Mail-Adresse aus (name@beispiel.de, höchstens {max} Zeichen).",
+        "en": "{email} does not look like an e-mail address (name@example.org, at most {max} characters).",
+        "tr": "{email} bir e-posta adresine benzemiyor (isim@ornek.com, en fazla {max} karakter).",
+        "ar": "{email} لا يبدو عنوان بريد إلكتروني (name@example.org، بحد أقصى {max} حرفًا).",
+        "uk": "{email} не схоже на адресу електронної пошти (name@example.org, щонайбільше {max} символів).",
+    },
+    "public.error.rate_limited": {
+        "de": "Danke – Sie haben innerhalb einer Stunde {limit} Vorschläge geschickt, mehr geht nicht. "
+        "Bitte in {minutes} Minute(n) erneut versuchen.",
+        "en": "Thank you – you have sent {limit} suggestions within an hour, which is our limit. Please "
+        "try again in {minutes} minute(s).",
+        "tr": "Teşekkürler – bir saat içinde {limit} öneri gönderdiniz; sınır bu. Lütfen {minutes} dakika "
+        "sonra tekrar deneyin.",
+        "ar": "شكرًا لك – لقد أرسلت {limit} اقتراحات خلال ساعة، وهذا هو الحد الأقصى. يرجى المحاولة مرة "
+        "أخرى بعد {minutes} دقيقة.",
+        "uk": "Дякуємо — ви надіслали {limit} пропозицій протягом години, це наш ліміт. Спробуйте ще раз "
+        "через {minutes} хв.",
+    },
+    "public.error.code_malformed": {
+        "de": "{code} ist kein Vorgangscode: er hat 8 Buchstaben und Ziffern, z. B. K7M2-Q9XP.",
+        "en": "{code} is not a reference code: it has 8 letters and digits, like K7M2-Q9XP.",
+        "tr": "{code} bir takip kodu değil: kod 8 harf ve rakamdan oluşur, ör. K7M2-Q9XP.",
+        "ar": "{code} ليس رمز متابعة: يتكون الرمز من 8 حروف وأرقام، مثل K7M2-Q9XP.",
+        "uk": "{code} — це не код пропозиції: він має 8 літер і цифр, наприклад K7M2-Q9XP.",
+    },
+    "public.error.code_unknown": {
+        "de": "Es gibt keinen Vorschlag mit dem Code {code}. Bitte den nach dem Senden angezeigten Code prüfen.",
+        "en": "There is no suggestion with the code {code}. Check the code as shown after sending.",
+        "tr": "{code} koduyla bir öneri yok. Lütfen gönderdikten sonra gösterilen kodu kontrol edin.",
+        "ar": "لا يوجد اقتراح بالرمز {code}. يرجى التحقق من الرمز الذي ظهر بعد الإرسال.",
+        "uk": "Пропозиції з кодом {code} немає. Перевірте код, показаний після надсилання.",
+    },
     "page.catalogue": {"de": "Katalog", "en": "Catalogue"},
     "page.import": {"de": "Daten importieren", "en": "Import data"},
     # onboarding (empty database)

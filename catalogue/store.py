@@ -159,13 +159,10 @@ def _reject_control_chars(text: str, what_en: str, what_de: str) -> None:
 def validate_place_name(name: object) -> str:
     """The stripped place name (stored verbatim otherwise: escaping is the job of the output)."""
     if not isinstance(name, str) or not name.strip():
-        raise _invalid("Give the place a name.", "Bitte einen Namen für den Ort angeben.")
+        raise InvalidInput.from_key("public.error.name_missing")
     name = name.strip()
     if len(name) > NAME_MAX:
-        raise _invalid(
-            f"The name is {len(name)} characters long; use at most {NAME_MAX}.",
-            f"Der Name hat {len(name)} Zeichen; erlaubt sind höchstens {NAME_MAX}.",
-        )
+        raise InvalidInput.from_key("public.error.name_too_long", n=len(name), max=NAME_MAX)
     _reject_control_chars(name, "name", "Name")
     return name
 
@@ -194,37 +191,16 @@ def validate_location(
     try:
         x, y = float(lon), float(lat)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise _invalid(
-            "Longitude and latitude must be numbers in degrees (e.g. 6.78, 51.21).",
-            "Längen- und Breitengrad müssen Zahlen in Grad sein (z. B. 6,78 und 51,21).",
-        ) from None
+        raise InvalidInput.from_key("public.error.coords_not_numbers") from None
     if not (math.isfinite(x) and math.isfinite(y)):
-        raise _invalid(
-            "Longitude and latitude must be finite numbers.",
-            "Längen- und Breitengrad müssen endliche Zahlen sein.",
-        )
+        raise InvalidInput.from_key("public.error.coords_not_numbers")
     if not (-180 <= x <= 180 and -90 <= y <= 90):
-        raise _invalid(
-            f"{x}, {y} are not WGS84 degrees; projected coordinates (metres, e.g. UTM) are not accepted – "
-            "give longitude and latitude in degrees.",
-            f"{x}, {y} sind keine WGS84-Grad; projizierte Koordinaten (Meter, z. B. UTM) werden nicht "
-            "angenommen – bitte Längen- und Breitengrad in Grad angeben.",
-        )
+        raise InvalidInput.from_key("public.error.coords_not_degrees", x=x, y=y)
     if _within(x, y, bbox, margin_m):
         return x, y
     if _within(y, x, bbox, margin_m):
-        raise _invalid(
-            f"{x}, {y} lies outside the area, but {y}, {x} lies inside: it looks like latitude and "
-            "longitude are swapped (longitude comes first).",
-            f"{x}, {y} liegt außerhalb des Gebiets, {y}, {x} aber darin: offenbar sind Breiten- und "
-            "Längengrad vertauscht (der Längengrad kommt zuerst).",
-        )
-    raise _invalid(
-        f"{x}, {y} lies outside the area (more than {margin_m / 1000:g} km from its edge). "
-        "Check the coordinates or choose another area.",
-        f"{x}, {y} liegt außerhalb des Gebiets (mehr als {margin_m / 1000:g} km vom Rand). "
-        "Bitte die Koordinaten prüfen oder ein anderes Gebiet wählen.",
-    )
+        raise InvalidInput.from_key("public.error.coords_swapped", x=x, y=y)
+    raise InvalidInput.from_key("public.error.coords_outside", x=x, y=y, km=f"{margin_m / 1000:g}")
 
 
 def validate_place_record(record: PlaceRecord, *, source: str) -> None:

@@ -21,6 +21,9 @@ LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_][a-z0-9_.]*)["']""")
 # f"origin.{p.origin}" and the like: the literal part before the first brace.
 DYNAMIC_KEY = re.compile(r"""\bt\(\s*f["']([a-z_][a-z0-9_.]*)\{""")
 # The page table in app.py: ("app_pages/x.py", "title.key", roles).
+# Errors residents can meet: ``InvalidInput.from_key("public.error.…")`` in the domain packages.
+FROM_KEY = re.compile(r"""\bfrom_key\(\s*["']([a-z_][a-z0-9_.]*)["']""")
+ERROR_SOURCES = [*sorted((ROOT / "catalogue").glob("*.py")), *sorted((ROOT / "audits").glob("*.py"))]
 PAGE_TITLE_KEY = re.compile(r"""["']app_pages/[a-z_]+\.py["'],\s*["']([a-z_][a-z0-9_.]*)["']""")
 
 
@@ -36,6 +39,8 @@ def used_keys() -> tuple[set[str], set[str]]:
         literal.update(LITERAL_KEY.findall(source))
         literal.update(PAGE_TITLE_KEY.findall(source))
         prefixes.update(DYNAMIC_KEY.findall(source))
+    for path in ERROR_SOURCES:
+        literal.update(FROM_KEY.findall(path.read_text(encoding="utf-8")))
     return literal, prefixes
 
 

@@ -235,7 +235,7 @@ def test_manual_place_names_are_stored_verbatim(engine, name):
         ({"name": "x" * 201}, "at most 200"),
         ({"name": "line\nbreak"}, "control characters"),
         ({"category": "pub"}, "Unknown category"),
-        ({"lon": math.nan}, "finite"),
+        ({"lon": math.nan}, "numbers in degrees"),
         ({"lon": "six"}, "numbers"),
         ({"lon": 345_000.0, "lat": 5_675_000.0}, "projected"),
         ({"lon": 51.2, "lat": 6.68}, "swapped"),

@@ -457,3 +457,27 @@ def test_places_open_to_me_for_several_groups(engine, area_id):
     assert {p.id for p in one.open} == {a, b, c}
     assert [p.id for p in one.limited] == [e]
     assert d not in {p.id for p in one.unknown}
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar", "uk"])
+def test_errors_residents_meet_are_in_their_language(lang):
+    """Bad input on the resident pages is explained in Turkish, Arabic and Ukrainian too."""
+    from catalogue.i18n import STRINGS
+
+    bbox = (6.67, 51.18, 6.70, 51.22)
+    cases = [
+        dict(name="", lon=6.68, lat=51.2),
+        dict(name="Treff", lon=51.2, lat=6.68),  # swapped
+        dict(name="Treff", lon=6.68, lat=51.2, email="nicht-eine-adresse"),
+    ]
+    keys = []
+    for kwargs in cases:
+        with pytest.raises(InvalidInput) as err:
+            validate_suggestion(category="cafe", bbox=bbox, description="", groups=(),
+                                **{"email": None, **kwargs})  # fmt: skip
+        keys.append(err.value.key)
+        text = err.value.message(lang)
+        assert text == STRINGS[err.value.key][lang].format(**err.value.params)
+        assert text not in (err.value.en, err.value.de)
+    assert keys == ["public.error.name_missing", "public.error.coords_swapped", "public.error.email"]
+    assert RateLimited(90).message(lang) != RateLimited(90).en
