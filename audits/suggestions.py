@@ -31,6 +31,7 @@ from audits.vocabulary import GROUP_IDS, LIMITED, NOT_OPEN, OPEN
 from catalogue.errors import AtlasError, InvalidInput, PlaceNotFound
 from catalogue.store import (
     PlaceInfo,
+    add_local_place_row,
     get_area_by_id,
     get_place,
     load_places,
@@ -589,26 +590,18 @@ def approve_suggestions(
     _require_pending(rows)
     places: list[Place] = []
     for s in rows:
-        place = Place(
+        place = add_local_place_row(
+            session,
             area_id=s.area_id,
-            osm_type=None,
-            osm_id=None,
             name=s.name,
             category=s.category,
             lon=s.lon,
             lat=s.lat,
-            geometry_wkt=None,
-            tags={"description": s.description} if s.description else {},
             origin="suggestion",
-            status="active",
-            created_at=now,
-            updated_at=now,
-            version=1,
+            tags={"description": s.description} if s.description else None,
+            now=now,
         )
-        session.add(place)
         places.append(place)
-    session.flush()
-    for s, place in zip(rows, places, strict=True):
         s.place_id = place.id
         session.add(AuditTask(place_id=place.id, reason="suggestion", status="open", created_at=now))
     _decide(session, rows, actor=actor, status="approved", now=now)

@@ -578,6 +578,41 @@ def find_place_by_ref(session: Session, *, area_id: int | None, ref: str) -> Pla
     return _info(session, place)
 
 
+def add_local_place_row(
+    session: Session,
+    *,
+    area_id: int,
+    name: str,
+    category: str,
+    lon: float,
+    lat: float,
+    origin: str,
+    tags: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> Place:
+    """Insert a place that does not come from OSM (``manual`` or ``suggestion``); values already checked."""
+    now = now or datetime.now(UTC)
+    place = Place(
+        area_id=area_id,
+        osm_type=None,
+        osm_id=None,
+        name=name,
+        category=category,
+        lon=lon,
+        lat=lat,
+        geometry_wkt=None,
+        tags=tags or {},
+        origin=origin,
+        status="active",
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    session.add(place)
+    session.flush()
+    return place
+
+
 def add_manual_place(
     session: Session, *, area_id: int, name: str, category: str, lon: float, lat: float
 ) -> PlaceInfo:
@@ -586,25 +621,9 @@ def add_manual_place(
     clean_name = validate_place_name(name)
     clean_category = validate_category(category)
     x, y = validate_location(lon, lat, bbox=area.bbox)
-    now = datetime.now(UTC)
-    place = Place(
-        area_id=area_id,
-        osm_type=None,
-        osm_id=None,
-        name=clean_name,
-        category=clean_category,
-        lon=x,
-        lat=y,
-        geometry_wkt=None,
-        tags={},
-        origin="manual",
-        status="active",
-        created_at=now,
-        updated_at=now,
-        version=1,
+    place = add_local_place_row(
+        session, area_id=area_id, name=clean_name, category=clean_category, lon=x, lat=y, origin="manual"
     )
-    session.add(place)
-    session.flush()
     return _info(session, place)
 
 
