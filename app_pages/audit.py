@@ -60,7 +60,6 @@ ALL = "all"
 GROUP_KEY = "audit_group"
 PLACE_KEY = "audit_place"
 AREA_PICK_KEY = "audit_area_pick"
-FLASH_KEY = "audit_flash"
 # The signed-in account (``audits.auth.Actor``), put there by the login page.
 ACTOR_KEY = "actor"
 FORM_METHODS = ("on_site", "phone", "desk")
@@ -274,18 +273,6 @@ def show_conflict(err: AuditConflict, place_id: int) -> None:
 # ------------------------------------------------------------------ page parts
 
 
-def pick_area(areas: list[AreaInfo]) -> AreaInfo:
-    by_name = {a.name: a for a in areas}
-    if len(areas) == 1:
-        return areas[0]
-    if st.session_state.get(AREA_PICK_KEY) not in by_name:
-        wanted = st.session_state.get(ui.AREA_KEY)
-        st.session_state[AREA_PICK_KEY] = wanted if wanted in by_name else areas[0].name
-    name = st.selectbox(ui.t("catalogue.area"), options=list(by_name), key=AREA_PICK_KEY)
-    st.session_state[ui.AREA_KEY] = name
-    return by_name[name]
-
-
 def pick_place(
     places: list[PlaceInfo], area: AreaInfo, audits: dict[int, PlaceAudits], group: str
 ) -> PlaceInfo | None:
@@ -408,7 +395,7 @@ def save(
         ui.show_error(err)
         return
     close_form(place.id)
-    st.session_state[FLASH_KEY] = ui.t("audit.saved", version=info.version, facts=len(info.facts))
+    ui.flash(ui.t("audit.saved", version=info.version, facts=len(info.facts)))
     st.rerun()
 
 
@@ -462,10 +449,12 @@ def review_section(engine: Engine, history: list[AuditVersion]) -> None:
                     except AtlasError as err:
                         ui.show_error(err)
                     else:
-                        st.session_state[FLASH_KEY] = ui.t(
-                            "audit.reviewed",
-                            version=audit.version,
-                            state=verdicts.label_of(REVIEW_LABELS, target, lang),
+                        ui.flash(
+                            ui.t(
+                                "audit.reviewed",
+                                version=audit.version,
+                                state=verdicts.label_of(REVIEW_LABELS, target, lang),
+                            )
                         )
                         st.rerun()
 
@@ -475,8 +464,7 @@ def review_section(engine: Engine, history: list[AuditVersion]) -> None:
 engine = ui.get_engine()
 lang = ui.get_lang()
 st.title(ui.t("audit.title"))
-if FLASH_KEY in st.session_state:
-    st.success(ui.md(st.session_state.pop(FLASH_KEY)))
+ui.show_flash()
 
 with session_scope(engine, read_only=True) as session:
     areas = list_areas(session)
@@ -485,7 +473,7 @@ if not areas:
     st.page_link("app_pages/import_data.py", label=ui.t("page.import"))
     st.stop()
 
-area = pick_area(areas)
+area = ui.area_select(areas, label=ui.t("catalogue.area"), key=AREA_PICK_KEY)
 with session_scope(engine, read_only=True) as session:
     places = load_places(session, area_id=area.id)
     area_audits = load_area_audits(session, area_id=area.id)

@@ -39,7 +39,6 @@ PLACE_KEY = "place_pick"
 # A place to select on the next run (the selectbox's own key cannot change once it is drawn).
 PENDING_KEY = "place_pick_next"
 NEW_KEYS = ("new_name", "new_category", "new_lat", "new_lon")
-FLASH_KEY = "catalogue_flash"
 # The group whose verdict colours map and table (None: colour by category).
 GROUP_KEY = "verdict_group"
 DOWNLOADS = (
@@ -80,11 +79,6 @@ def place_options(places: list[PlaceInfo], lang: str) -> dict[int | None, str]:
     return {None: ui.t("place.select_none"), **texts}
 
 
-def flash(message: str) -> None:
-    """A success message that survives the rerun after a change."""
-    st.session_state[FLASH_KEY] = message
-
-
 def onboarding(engine: Engine) -> None:
     st.subheader(ui.t("onboarding.title"))
     if ui.current_actor().role not in ("manager", "admin"):
@@ -103,29 +97,17 @@ def onboarding(engine: Engine) -> None:
         area_name = ui.t("onboarding.sample_area")
         summary = ui.run_import(lambda: import_file(engine, path=sample, area_name=area_name))
         if summary is not None:
-            flash(ui.import_summary_text(summary))
+            ui.flash(ui.import_summary_text(summary))
             st.rerun()
 
 
 def pick_area(areas: list[AreaInfo]) -> AreaInfo:
-    by_name = {a.name: a for a in areas}
-    if len(areas) == 1:
-        area = areas[0]
-    else:
-        # AREA_KEY outlives page switches (widget state does not); the widget starts from it.
-        if st.session_state.get("area_pick") not in by_name:
-            wanted = st.session_state.get(ui.AREA_KEY)
-            st.session_state["area_pick"] = wanted if wanted in by_name else areas[0].name
-        name = st.selectbox(
-            ui.t("catalogue.area"),
-            options=list(by_name),
-            format_func={
-                n: ui.t("catalogue.area_option", name=n, count=a.place_count) for n, a in by_name.items()
-            }.__getitem__,
-            key="area_pick",
-        )
-        area = by_name[name]
-    st.session_state[ui.AREA_KEY] = area.name
+    area = ui.area_select(
+        areas,
+        label=ui.t("catalogue.area"),
+        key="area_pick",
+        option_label=lambda a: ui.t("catalogue.area_option", name=a.name, count=a.place_count),
+    )
     imported = area.imported_at.strftime("%Y-%m-%d %H:%M") if area.imported_at else "–"
     st.caption(
         ui.md(
@@ -223,7 +205,7 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
         except AtlasError as err:
             ui.show_error(err)
         else:
-            flash(ui.t("place.reopened_done", name=name) if closed else ui.t("place.closed_done", name=name))
+            ui.flash(ui.t("place.reopened_done", name=name) if closed else ui.t("place.closed_done", name=name))
             st.rerun()
 
     if place.origin == "manual":
@@ -252,7 +234,7 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
                 except AtlasError as err:
                     ui.show_error(err)
                 else:
-                    flash(ui.t("place.saved"))
+                    ui.flash(ui.t("place.saved"))
                     st.rerun()
 
 
@@ -283,7 +265,7 @@ def add_place_form(engine: Engine, area: AreaInfo) -> None:
     for key in NEW_KEYS:
         st.session_state.pop(key, None)
     st.session_state[PENDING_KEY] = added.id
-    flash(ui.t("add.done", name=added.name))
+    ui.flash(ui.t("add.done", name=added.name))
     st.rerun()
 
 
@@ -309,8 +291,7 @@ engine = ui.get_engine()
 settings = ui.get_settings()
 lang = ui.get_lang()
 st.title(ui.t("catalogue.title"))
-if FLASH_KEY in st.session_state:
-    st.success(ui.md(st.session_state.pop(FLASH_KEY)))
+ui.show_flash()
 
 with session_scope(engine, read_only=True) as session:
     areas = list_areas(session)

@@ -64,20 +64,6 @@ def category_label(category_id: str, lang: str) -> str:
     return category.label(lang) if category else category_id
 
 
-def pick_area(areas: list[AreaInfo]) -> AreaInfo:
-    by_name = {a.name: a for a in areas}
-    if len(areas) == 1:
-        area = areas[0]
-    else:
-        # The area chosen on another page (catalogue, import) is where this page starts.
-        if st.session_state.get(AREA_PICK_KEY) not in by_name:
-            wanted = st.session_state.get(ui.AREA_KEY)
-            st.session_state[AREA_PICK_KEY] = wanted if wanted in by_name else areas[0].name
-        area = by_name[st.selectbox(ui.t("catalogue.area"), options=list(by_name), key=AREA_PICK_KEY)]
-    st.session_state[ui.AREA_KEY] = area.name
-    return area
-
-
 def sidebar_request(lang: str) -> GapRequest | None:
     """The parameters in the sidebar, as a checked request (None, with a message, when invalid)."""
     sidebar = st.sidebar
@@ -267,7 +253,7 @@ if not areas:
     st.info(ui.t("gaps.no_area"))
     st.stop()
 
-area = pick_area(areas)
+area = ui.area_select(areas, label=ui.t("catalogue.area"), key=AREA_PICK_KEY)
 request = sidebar_request(lang)
 try:
     streets, inputs = gap_data.get_area_data(area.id, area.imported_at)

@@ -28,7 +28,6 @@ from catalogue.store import PlaceInfo, list_areas, load_places
 from catalogue.webmap import MapPoint, build_points_map
 from storage.db import session_scope
 
-FLASH_KEY = "moderation_flash"
 SELECT_KEY = "moderation_pick"
 MERGE_RADIUS_M = 250
 PENDING_COLOR = "#7b3294"
@@ -71,15 +70,14 @@ def run_action(action: Callable[[Session], object], done: str) -> None:
     except AtlasError as err:
         ui.show_error(err)
         return
-    st.session_state[FLASH_KEY] = done
+    ui.flash(done)
     st.session_state.pop(SELECT_KEY, None)
     st.rerun()
 
 
 actor = ui.current_actor()
 st.title(ui.t("moderation.page"))
-if FLASH_KEY in st.session_state:
-    st.success(ui.md(st.session_state.pop(FLASH_KEY)))
+ui.show_flash()
 
 with session_scope(ui.get_engine(), read_only=True) as session:
     areas = list_areas(session)

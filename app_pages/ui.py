@@ -58,6 +58,19 @@ def get_engine() -> Engine:
     return _engine_for(get_settings().database_url)
 
 
+FLASH_KEY = "flash"
+
+
+def flash(message: str) -> None:
+    """A success message that survives the ``st.rerun()`` after a change; shown by ``show_flash``."""
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    if FLASH_KEY in st.session_state:
+        st.success(md(st.session_state.pop(FLASH_KEY)))
+
+
 def show_error(err: AtlasError) -> None:
     # Messages quote user input (file and place names): shown literally, never as Markdown.
     st.error(md(err.message(get_lang())))
@@ -170,17 +183,25 @@ def resident_language_picker() -> None:
     )
 
 
-def area_select(areas: list[AreaInfo], *, label: str, key: str) -> AreaInfo:
-    """The area to work in: a picker when there are several, remembered across pages."""
+def area_select(
+    areas: list[AreaInfo], *, label: str, key: str, option_label: Callable[[AreaInfo], str] | None = None
+) -> AreaInfo:
+    """The area to work in: a picker when there are several, remembered across pages.
+
+    ``AREA_KEY`` outlives page switches (widget state does not), so each page's picker starts
+    from the area chosen last anywhere (catalogue, import, audit, gap map).
+    """
     by_name = {a.name: a for a in areas}
     if len(areas) == 1:
-        return areas[0]
-    if st.session_state.get(key) not in by_name:
-        wanted = st.session_state.get(AREA_KEY)
-        st.session_state[key] = wanted if wanted in by_name else areas[0].name
-    name = st.selectbox(label, options=list(by_name), key=key)
-    st.session_state[AREA_KEY] = name
-    return by_name[name]
+        area = areas[0]
+    else:
+        if st.session_state.get(key) not in by_name:
+            wanted = st.session_state.get(AREA_KEY)
+            st.session_state[key] = wanted if wanted in by_name else areas[0].name
+        labels = {n: option_label(a) if option_label else n for n, a in by_name.items()}
+        area = by_name[st.selectbox(label, options=list(by_name), format_func=labels.__getitem__, key=key)]
+    st.session_state[AREA_KEY] = area.name
+    return area
 
 
 def category_text(category: str) -> str:
