@@ -16,12 +16,16 @@ install: $(BIN)/python
 run: install
 	$(BIN)/streamlit run app.py
 
-# Debian's Chromium for the browser tests; fonts for the printable maps.
+# Debian's Chromium for the browser tests; fonts for the printable maps; pdftotext to read them back.
+SYSTEM_TOOLS := chromium:chromium pdftotext:poppler-utils
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; for pair in $(SYSTEM_TOOLS); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	[ -z "$$missing" ] || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; }
 
 # Tests run against a real PostgreSQL at 127.0.0.1:5432 (user postgres); start it when it is down.
 postgres:

@@ -569,8 +569,17 @@ def _short(text: str, width: int) -> str:
 def _rc():
     import matplotlib
 
+    # ``text.parse_math`` off: names and parameters are data, and ``$…$`` in a school's name must
+    # print as dollars, not run matplotlib's mathtext parser (which fails on unknown commands).
     return matplotlib.rc_context(
-        {"font.family": "DejaVu Sans", "pdf.fonttype": 42, "hatch.linewidth": 0.6, "svg.fonttype": "none"}
+        {
+            "font.family": "DejaVu Sans",
+            "pdf.fonttype": 42,
+            "hatch.linewidth": 0.6,
+            "svg.fonttype": "none",
+            "text.parse_math": False,
+            "text.usetex": False,
+        }
     )
 
 

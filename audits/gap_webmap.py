@@ -3,8 +3,9 @@
 Pure map building on top of :func:`catalogue.webmap.new_offline_map` (Leaflet from the app's own
 ``/app/static``). Underserved and "not enough data" hexagons differ from the rest by pattern,
 outline, legend text and tooltip text, never by colour alone; the colours are those of the
-printed map (:mod:`audits.gap_export`). Every text that can hold a name goes through
-``escape_for_map``.
+printed map (:mod:`audits.gap_export`). Every text that can hold a name reaches the browser
+only as :func:`catalogue.webmap.script_json` data, set on the page as text (see the module
+docstring of :mod:`catalogue.webmap` for why folium's own tooltips are not used).
 """
 
 from __future__ import annotations
@@ -23,7 +24,16 @@ from audits.gaps import GapPlace
 from catalogue.categories import CATEGORY_BY_ID
 from catalogue.i18n import t
 from catalogue.settings import OSM_ATTRIBUTION
-from catalogue.webmap import add_legend, escape_for_map, new_offline_map
+from catalogue.webmap import (
+    MarkerLayer,
+    StyleTable,
+    add_legend,
+    circle_style,
+    escape_for_map,
+    inert_script,
+    new_offline_map,
+    script_json,
+)
 
 HATCH_ID = "atlas-hatch-underserved"
 DOTS_ID = "atlas-dots-unknown"
@@ -108,6 +118,51 @@ class _Patterns(MacroElement):
         self.unknown, self.unknown_edge = _UNKNOWN, _UNKNOWN_EDGE
 
 
+class _Hexagons(MacroElement):
+    """The hexagon units drawn by one script from data: style per class, tooltip text per cell."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var styles = {{ this.styles_js }};
+            var cells = {{ this.cells_js }};
+            var highlight = {weight: 3, fillOpacity: 0.9};
+            function asHtml(text) {
+                var box = document.createElement("div");
+                box.textContent = text;
+                return box.innerHTML;
+            }
+            cells.forEach(function(c) {
+                var style = styles[c.cls];
+                var layer = L.polygon(c.ring, style).addTo(map);
+                layer.bindTooltip(asHtml(c.tip), {sticky: true});
+                layer.on("mouseover", function() { layer.setStyle(highlight); });
+                layer.on("mouseout", function() { layer.setStyle(style); });
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, collection: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "AtlasHexagons"
+        cells = [
+            {
+                # Leaflet wants [lat, lon]; GeoJSON has [lon, lat].
+                "ring": [[lat, lon] for lon, lat in f["geometry"]["coordinates"][0][:-1]],
+                "cls": f["properties"]["cls"],
+                "tip": f["properties"]["tip"],
+            }
+            for f in collection["features"]
+        ]
+        self.cells = cells
+        self.styles_js = inert_script(script_json(_HEX_STYLE))
+        self.cells_js = inert_script(script_json(cells))
+
+
 def format_number(value: float, lang: str, digits: int = 1) -> str:
     """``3.25`` → ``3,3`` in German, ``3.3`` in English."""
     text = f"{value:.{digits}f}"
@@ -179,7 +234,7 @@ def hex_tooltip(
 
 
 def build_hexagon_geojson(report: GapReport, *, lang: str) -> dict[str, Any]:
-    """The hexagon units as a GeoJSON FeatureCollection with ``cls`` (style class) and ``tip`` (escaped)."""
+    """The hexagon units as a GeoJSON FeatureCollection with ``cls`` (style class) and ``tip`` (plain text)."""
     result = report.result
     limit = float(report.request.minutes)
     nearest = result.unit_nearest
@@ -197,7 +252,7 @@ def build_hexagon_geojson(report: GapReport, *, lang: str) -> dict[str, Any]:
                 "geometry": {"type": "Polygon", "coordinates": [ring]},
                 "properties": {
                     "cls": hex_class(state, minutes, limit),
-                    "tip": escape_for_map(hex_tooltip(state, minutes, metres, nearest[i], limit, lang)),
+                    "tip": hex_tooltip(state, minutes, metres, nearest[i], limit, lang),
                 },
             }
         )
@@ -274,45 +329,48 @@ def build_gap_map(
     m = new_offline_map(tile_url=tile_url, attribution=attribution)
     collection = build_hexagon_geojson(report, lang=lang)
     if collection["features"]:
-        folium.GeoJson(
-            collection,
-            name="hexagons",
-            style_function=lambda feature: _HEX_STYLE[feature["properties"]["cls"]],
-            highlight_function=lambda feature: {"weight": 3, "fillOpacity": 0.9},
-            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-        ).add_to(m)
+        _Hexagons(collection).add_to(m)
     _Patterns().add_to(m)
 
+    table = StyleTable()
+    markers: list[dict[str, object]] = []
     for place in report.places:
         if place.status == "not":
             continue  # neither serves nor is unknown: left off so the map stays readable
         serving = place.status == "serving"
-        folium.CircleMarker(
-            location=(place.lat, place.lon),
+        look = circle_style(
             radius=4,
             color="#ffffff" if serving else "#262626",
             weight=1.5,
-            fill=True,
             fill_color=_PLACE if serving else "#ffffff",
             fill_opacity=0.95,
             dash_array=None if serving else "2 2",
-            tooltip=folium.Tooltip(escape_for_map(_place_tooltip(place, lang))),
-        ).add_to(m)
+        )
+        markers.append(
+            {"lat": place.lat, "lon": place.lon, "style": table.index(look), "tip": _place_tooltip(place, lang)}
+        )
 
     for rank, row in enumerate(report.anchors, start=1):
-        letter = t(f"gaps.letter_{row.kind}", lang) if row.kind in ("school", "kita") else "?"
-        folium.Marker(
-            location=(row.lat, row.lon),
-            icon=folium.DivIcon(
-                html=f'<div class="atlas-anchor atlas-anchor-{escape_for_map(row.kind)}">{escape_for_map(letter)}{rank}</div>',
-                icon_size=(24, 16),
-                icon_anchor=(12, 8),
-                class_name="atlas-anchor-icon",
-            ),
-            tooltip=folium.Tooltip(
-                escape_for_map(anchor_tooltip(rank, row, lang, nearest_name(report, row, lang)))
-            ),
-        ).add_to(m)
+        kind = row.kind if row.kind in ("school", "kita") else "other"
+        letter = t(f"gaps.letter_{kind}", lang) if kind != "other" else "?"
+        icon = {
+            "icon": {
+                "className": "atlas-anchor-icon",
+                "cls": f"atlas-anchor atlas-anchor-{kind}",
+                "size": [24, 16],
+                "anchor": [12, 8],
+            }
+        }
+        markers.append(
+            {
+                "lat": row.lat,
+                "lon": row.lon,
+                "style": table.index(icon),
+                "label": f"{letter}{rank}",
+                "tip": anchor_tooltip(rank, row, lang, nearest_name(report, row, lang)),
+            }
+        )
+    MarkerLayer(table.styles, markers).add_to(m)
 
     add_legend(m, title=t("gaps.legend_title", lang), body_html=build_gap_legend_html(report, lang=lang))
 

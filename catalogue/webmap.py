@@ -1,15 +1,24 @@
 """Folium maps of places of encounter that work offline and never run text from names.
 
-Pure map building (``build_places_map``, ``escape_for_map``) plus one file helper
+Pure map building (``build_places_map``, ``build_points_map``) plus one file helper
 (``install_static_assets``) that copies Leaflet and jQuery from the XStatic packages into the
 app's ``static/`` folder, so the map loads without any CDN.
+
+Text is data, never code. folium renders every element's script and branca compiles that output
+*again* as a Jinja template (``Element(rendered)``), and streamlit-folium evaluates the result as
+JavaScript; so a name that reaches any template's output can run on the server (``{{ … }}``) or
+in the browser (``${…}`` in a template string). Untrusted text therefore never enters folium's
+own popups, tooltips or GeoJSON: it goes into the map only as :func:`script_json` data (strings
+in which ``{ } % # < > & ' ` $`` are JSON unicode escapes, so neither Jinja nor HTML nor a JS
+template literal sees them) and the browser puts it on the page with ``textContent``.
 """
 
 from __future__ import annotations
 
-import html
+import json
 import math
 import os
+import re
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,7 +45,14 @@ MAP_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
 # Germany, for an empty map with nothing to fit to.
 DEFAULT_CENTER = (51.16, 10.45)
 
-_MAP_ENTITIES = {"`": "&#96;", "$": "&#36;", "\\": "&#92;"}
+# HTML entities for text in markup, in one pass: ``& < > " '`` as HTML needs, everything that acts
+# in a JS template string (`` ` `` ``$`` ``\\``), and the braces that start a Jinja construct.
+_MAP_ENTITIES = {ch: f"&#{ord(ch)};" for ch in "&<>\"'`$\\{}"}
+# The same characters (and U+2028/2029, which end a JS line) as JSON unicode escapes; a backslash
+# needs none: JSON already writes it as an escape of its own.
+_SCRIPT_ESCAPES = {ch: f"\\u{ord(ch):04x}" for ch in "<>&'`${}%#\u2028\u2029"}
+# What may start a Jinja construct when branca compiles a rendered script again.
+_JINJA_START = re.compile(r"\{[{%#]")
 
 
 class MapPlace(Protocol):
@@ -52,14 +68,48 @@ class MapPlace(Protocol):
 
 
 def escape_for_map(text: object) -> str:
-    """Text safe inside folium's popups, tooltips and our legend.
+    """Text made literal for HTML that ends up in a map (legend rows): entities only.
 
-    folium writes these into JavaScript template literals, where ``${…}``, backticks and
-    backslashes act even after HTML escaping; they become HTML entities, which show as the
-    literal characters.
+    Besides HTML's ``& < > " '`` it encodes `` ` ``, ``$`` and ``\\`` (which act inside JavaScript
+    template literals) and ``{ }`` (which would start a Jinja construct when branca compiles the
+    rendered map again), so the browser shows exactly the text and nothing runs anywhere.
     """
-    escaped = html.escape(str(text), quote=True)
-    return "".join(_MAP_ENTITIES.get(ch, ch) for ch in escaped)
+    return "".join(_MAP_ENTITIES.get(ch, ch) for ch in str(text))
+
+
+def script_json(value: object) -> str:
+    """``value`` (str, number, bool, None, list, tuple, dict with str keys) as a JavaScript literal.
+
+    The result is valid JSON. Inside strings every character that HTML, a JS template literal or
+    Jinja acts on is a unicode escape, so the literal can stand in a ``<script>`` that branca
+    compiles as a template again: no ``{{``, ``{%`` or ``{#`` can come from the data.
+    """
+    if isinstance(value, str):
+        return "".join(_SCRIPT_ESCAPES.get(ch, ch) for ch in json.dumps(value, ensure_ascii=True))
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError(f"not a finite number for the map: {value!r}")
+        return json.dumps(value)
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(script_json(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        items = []
+        for key, v in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"map data keys must be strings, not {type(key).__name__}")
+            items.append(f"{script_json(key)}:{script_json(v)}")
+        return "{" + ",".join(items) + "}"
+    raise TypeError(f"cannot put {type(value).__name__} into map data")
+
+
+def inert_script(source: str) -> str:
+    """``source`` unchanged, after checking it starts no Jinja construct (branca compiles it again)."""
+    found = _JINJA_START.search(source)
+    if found:
+        raise ValueError(f"map script would start a template construct at {found.start()}: refusing to render")
+    return source
 
 
 @dataclass(frozen=True)
@@ -110,8 +160,8 @@ class _Legend(MacroElement):
             legend.onAdd = function() {
                 var div = L.DomUtil.create("div", "atlas-legend");
                 div.setAttribute("role", "list");
-                div.setAttribute("aria-label", {{ this.title|tojson }});
-                div.innerHTML = {{ this.body|tojson }};
+                div.setAttribute("aria-label", {{ this.title_js }});
+                div.innerHTML = {{ this.body_js }};
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
@@ -136,8 +186,8 @@ class _Legend(MacroElement):
     def __init__(self, title: str, body: str) -> None:
         super().__init__()
         self._name = "AtlasLegend"
-        self.title = title
-        self.body = body
+        self.title_js = inert_script(script_json(title))
+        self.body_js = inert_script(script_json(body))
 
 
 class _Attribution(MacroElement):
@@ -146,7 +196,7 @@ class _Attribution(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_js }});
         {% endmacro %}
         """
     )
@@ -154,7 +204,113 @@ class _Attribution(MacroElement):
     def __init__(self, text: str) -> None:
         super().__init__()
         self._name = "AtlasAttribution"
-        self.text = text
+        self.text_js = inert_script(script_json(text))
+
+
+class MarkerLayer(MacroElement):
+    """Many markers drawn by one script from :func:`script_json` data; texts set as text, not HTML.
+
+    ``styles`` are Leaflet ``circleMarker`` options (or ``{"icon": {...}}`` for a labelled
+    ``divIcon``: ``className``, ``cls`` of the inner element, ``size``, ``anchor``); each marker is
+    ``{"lat", "lon", "style" (index), "tip", "popup" (lines; the first is bold), "label"}``.
+    Tooltips are strings (streamlit-folium reports a clicked marker's tooltip text), made from the
+    text by the browser itself; popups and icon labels are DOM nodes filled with ``textContent``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var styles = {{ this.styles_js }};
+            var markers = {{ this.markers_js }};
+            function asHtml(text) {
+                var box = document.createElement("div");
+                box.textContent = text;
+                return box.innerHTML;
+            }
+            markers.forEach(function(p) {
+                var style = styles[p.style];
+                var layer;
+                if (style.icon) {
+                    var inner = document.createElement("div");
+                    inner.className = style.icon.cls;
+                    inner.textContent = p.label || "";
+                    layer = L.marker([p.lat, p.lon], {icon: L.divIcon({html: inner,
+                        className: style.icon.className, iconSize: style.icon.size,
+                        iconAnchor: style.icon.anchor})});
+                } else {
+                    layer = L.circleMarker([p.lat, p.lon], style);
+                }
+                if (p.tip) {
+                    layer.bindTooltip(asHtml(p.tip), {sticky: true});
+                }
+                if (p.popup && p.popup.length) {
+                    layer.bindPopup(function() {
+                        var box = document.createElement("div");
+                        p.popup.forEach(function(line, i) {
+                            if (i) { box.appendChild(document.createElement("br")); }
+                            var part = document.createElement(i === 0 ? "b" : "span");
+                            part.textContent = line;
+                            box.appendChild(part);
+                        });
+                        return box;
+                    }, {maxWidth: 300});
+                }
+                layer.addTo(map);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, styles: Sequence[Mapping[str, object]], markers: Sequence[Mapping[str, object]]) -> None:
+        super().__init__()
+        self._name = "AtlasMarkers"
+        self.styles = [dict(s) for s in styles]
+        self.markers = [dict(m) for m in markers]
+        self.styles_js = inert_script(script_json(self.styles))
+        self.markers_js = inert_script(script_json(self.markers))
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        if not self.markers:
+            return [[None, None], [None, None]]
+        lats = [float(m["lat"]) for m in self.markers]  # type: ignore[arg-type]
+        lons = [float(m["lon"]) for m in self.markers]  # type: ignore[arg-type]
+        return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+class StyleTable:
+    """Collects distinct marker styles so each is sent once and markers refer to it by index."""
+
+    def __init__(self) -> None:
+        self.styles: list[dict[str, object]] = []
+        self._index: dict[str, int] = {}
+
+    def index(self, style: Mapping[str, object]) -> int:
+        key = json.dumps(style, sort_keys=True)
+        if key not in self._index:
+            self._index[key] = len(self.styles)
+            self.styles.append(dict(style))
+        return self._index[key]
+
+
+def circle_style(
+    *, color: str, fill_color: str | None = None, fill_opacity: float = 0.75, radius: int = 6,
+    weight: float = 2, dash_array: str | None = None,
+) -> dict[str, object]:
+    """Leaflet ``circleMarker`` options (the same names folium's ``CircleMarker`` sends)."""
+    style: dict[str, object] = {
+        "radius": radius,
+        "color": color,
+        "weight": weight,
+        "fill": True,
+        "fillColor": fill_color or color,
+        "fillOpacity": fill_opacity,
+    }
+    if dash_array:
+        style["dashArray"] = dash_array
+    return style
 
 
 def build_legend_html(
@@ -266,33 +422,38 @@ def build_places_map(
     m = new_offline_map(tile_url=tile_url, attribution=attribution)
 
     style_by_key = {s.key: s for s in marker_styles}
+    table = StyleTable()
+    markers: list[dict[str, object]] = []
     for place in places:
         category = CATEGORY_BY_ID.get(place.category)
         color = category.color if category else "#666666"
         inactive = place_is_inactive(place)
         name, label = place_label(place, lang=lang)
         dashed, fill_opacity = inactive, 0.0 if inactive else 0.75
-        popup = f"<b>{escape_for_map(name)}</b><br>{escape_for_map(label)}"
+        popup = [name, label]
         if colour_by is not None:
             style = style_by_key.get(colour_by.get(place.id, "unknown"))
             if style is not None:
                 color = style.color
                 if style.dashed and not inactive:
                     dashed, fill_opacity = True, 0.3
-                popup += f"<br>{escape_for_map(f'{style.symbol} {style.label}'.strip())}"
-        folium.CircleMarker(
-            location=(place.lat, place.lon),
-            radius=6,
+                popup.append(f"{style.symbol} {style.label}".strip())
+        look = circle_style(
             color=color,
-            weight=2,
-            fill=True,
-            fill_color=color,
             fill_opacity=fill_opacity,
             # Inactive: hollow, long dashes; a dashed style (unknown): pale fill, short dashes.
             dash_array=("4 3" if inactive else "2 2") if dashed else None,
-            tooltip=folium.Tooltip(escape_for_map(build_tooltip_text(place, lang=lang))),
-            popup=folium.Popup(popup, max_width=300),
-        ).add_to(m)
+        )
+        markers.append(
+            {
+                "lat": place.lat,
+                "lon": place.lon,
+                "style": table.index(look),
+                "tip": build_tooltip_text(place, lang=lang),
+                "popup": popup,
+            }
+        )
+    MarkerLayer(table.styles, markers).add_to(m)
 
     shown = legend_categories if legend_categories is not None else sorted({p.category for p in places})
     styles = marker_styles if colour_by is not None else ()
@@ -311,7 +472,7 @@ def build_places_map(
 
 @dataclass(frozen=True)
 class MapPoint:
-    """One marker of ``build_points_map``: plain (untrusted) texts, escaped when the map is built."""
+    """One marker of ``build_points_map``: plain (untrusted) texts, sent to the map as data."""
 
     lon: float
     lat: float
@@ -345,24 +506,22 @@ def build_points_map(
 ) -> folium.Map:
     """A map of coloured points with an explicit legend (public map, suggestions, moderation).
 
-    Titles and subtitles are untrusted text: tooltips and popups get them through
-    ``escape_for_map`` only. ``bbox`` (west, south, east, north) frames the map, else the points do.
+    Titles and subtitles are untrusted text: they reach the browser as data of a
+    :class:`MarkerLayer`, never as markup or template source. ``bbox`` (west, south, east, north) frames the map, else the points do.
     """
     m = new_offline_map(tile_url=tile_url, attribution=attribution)
-    for point in points:
-        folium.CircleMarker(
-            location=(point.lat, point.lon),
-            radius=point.radius,
-            color=point.color,
-            weight=2,
-            fill=True,
-            fill_color=point.color,
-            fill_opacity=0.75,
-            tooltip=folium.Tooltip(escape_for_map(f"{point.title} – {point.subtitle}")),
-            popup=folium.Popup(
-                f"<b>{escape_for_map(point.title)}</b><br>{escape_for_map(point.subtitle)}", max_width=300
-            ),
-        ).add_to(m)
+    table = StyleTable()
+    markers = [
+        {
+            "lat": point.lat,
+            "lon": point.lon,
+            "style": table.index(circle_style(color=point.color, radius=point.radius)),
+            "tip": f"{point.title} – {point.subtitle}" if point.subtitle else point.title,
+            "popup": [point.title, point.subtitle] if point.subtitle else [point.title],
+        }
+        for point in points
+    ]
+    MarkerLayer(table.styles, markers).add_to(m)
     _Legend(legend_title, build_legend_rows_html(legend_title, legend_rows)).add_to(m)
     if bbox is not None:
         west, south, east, north = bbox

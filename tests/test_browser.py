@@ -33,6 +33,7 @@ pytestmark = pytest.mark.browser
 
 DOLLAR_NAME = "Treff ${window.top.__pwned=2}"
 IMG_NAME = '<img src=x onerror="window.top.__pwned=1">'
+TEMPLATE_NAME = "Treff {{ 7*7 }} {% raw %} `${1+1}` END"
 SCREENSHOT = Path(tempfile.gettempdir()) / "atlas-catalogue.png"
 MANAGER, PASSWORD = "manager", "ein langes passwort"
 
@@ -50,6 +51,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, extract_path) -> Iterator[
         mid_lat = (south + north) / 2
         add_manual_place(session, area_id=area.id, name=DOLLAR_NAME, category="cafe", lon=west + 0.3 * (east - west), lat=mid_lat)
         add_manual_place(session, area_id=area.id, name=IMG_NAME, category="cafe", lon=west + 0.7 * (east - west), lat=mid_lat)
+        add_manual_place(session, area_id=area.id, name=TEMPLATE_NAME, category="cafe", lon=west + 0.5 * (east - west), lat=mid_lat)
         create_user(session, actor=CONSOLE, name=MANAGER, role="manager", password=PASSWORD)
     engine.dispose()
 
@@ -90,7 +92,7 @@ def test_catalogue_map_renders_offline_with_markers_legend_and_table(offline_pag
     page = offline_page
     frame = map_frame(page)
     count = wait_for_markers(page, frame, lambda n: n > 50)
-    assert count == 117  # 115 places of the extract + the two hand-entered ones
+    assert count == 118  # 115 places of the extract + the three hand-entered ones
     legend = frame.locator(".atlas-legend")
     assert legend.is_visible()
     assert "Spielplatz" in legend.inner_text() and "Schule" in legend.inner_text()
@@ -99,14 +101,16 @@ def test_catalogue_map_renders_offline_with_markers_legend_and_table(offline_pag
     # Its accessible grid counts every place plus the header row (only visible rows are in the DOM).
     grid = page.locator('[data-testid="stDataFrame"]').last.locator('[role="grid"]')
     grid.wait_for(state="attached", timeout=MAP_TIMEOUT_MS)
-    assert grid.get_attribute("aria-rowcount") == "118"
+    assert grid.get_attribute("aria-rowcount") == "119"
     assert grid.locator('[role="row"]').count() > 10
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     # Leaflet, jQuery and the component came from the app: nothing even tried to go elsewhere.
     assert page.blocked == []
 
 
-@pytest.mark.parametrize(("name", "needle"), [(DOLLAR_NAME, "Treff $"), (IMG_NAME, "<img")])
+@pytest.mark.parametrize(
+    ("name", "needle"), [(DOLLAR_NAME, "Treff $"), (IMG_NAME, "<img"), (TEMPLATE_NAME, "{{ 7*7")]
+)
 def test_hostile_names_show_as_text_and_never_run(offline_page, name: str, needle: str) -> None:
     page = offline_page
     frame = map_frame(page)
@@ -175,11 +179,11 @@ def test_csv_download_holds_exactly_the_places_shown(offline_page, tmp_path: Pat
     wait_for_markers(page, frame, lambda n: n > 50)
     search(page, "spielplatz")
     # Wait for the rerun: the count drops below the total.
-    shown = page.get_by_text(re.compile(r"^(?!117 )\d+ von 117 Orten angezeigt$"))
+    shown = page.get_by_text(re.compile(r"^(?!118 )\d+ von 118 Orten angezeigt$"))
     shown.wait_for(timeout=MAP_TIMEOUT_MS)
     wait_idle(page)  # the download buttons below the table belong to the same run
     count = int(shown.inner_text().split()[0])
-    assert 0 < count < 117
+    assert 0 < count < 118
     with page.expect_download(timeout=MAP_TIMEOUT_MS) as download_info:
         page.get_by_role("button", name="CSV (Excel)").click()
     target = tmp_path / "places.csv"

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 
 IMG_NAME = '<img src=x onerror="window.top.__pwned=1">'
 DOLLAR_NAME = "Treff ${window.top.__pwned=2} `am` Park"
+TEMPLATE_NAME = "Treff {{ 7*7 }} {% raw %} pwned"
 PASSWORD = "ein sehr langes passwort"
 PHONE_SHOT = Path(tempfile.gettempdir()) / "atlas-suggest-phone.png"
 PHONE_SHOT_AR = Path(tempfile.gettempdir()) / "atlas-suggest-phone-ar.png"
@@ -108,26 +109,30 @@ def test_hostile_suggestions_stay_text_from_resident_to_moderator_to_map(browser
     first = suggest(page, IMG_NAME, click_map=True)
     page.get_by_role("button", name="Noch einen Ort vorschlagen").click()
     second = suggest(page, DOLLAR_NAME, click_map=False)
-    assert first != second
+    page.get_by_role("button", name="Noch einen Ort vorschlagen").click()
+    third = suggest(page, TEMPLATE_NAME, click_map=False)
+    assert len({first, second, third}) == 3
     assert_not_pwned(page)
 
     # The manager signs in through the form and opens the queue.
     log_in(page, "maria", PASSWORD)
     page.get_by_text("Angemeldet: maria").wait_for(timeout=MAP_TIMEOUT_MS)
     nav(page, "Vorschläge moderieren", "Vorschläge moderieren")
-    page.get_by_text("2 offene Vorschläge").wait_for(timeout=MAP_TIMEOUT_MS)
+    page.get_by_text("3 offene Vorschläge").wait_for(timeout=MAP_TIMEOUT_MS)
     shown = tooltips_with(page, "pwned")
     assert sorted(shown) == sorted(
         [f"{IMG_NAME} – {first} · Nachbarschafts- und Stadtteilzentrum",
-         f"{DOLLAR_NAME} – {second} · Nachbarschafts- und Stadtteilzentrum"]
+         f"{DOLLAR_NAME} – {second} · Nachbarschafts- und Stadtteilzentrum",
+         f"{TEMPLATE_NAME} – {third} · Nachbarschafts- und Stadtteilzentrum"]
     ), shown  # fmt: skip
     page.get_by_role("button", name="Alle auswählen").click()
-    approve = page.get_by_role("button", name="In den Katalog aufnehmen (2)")
+    approve = page.get_by_role("button", name="In den Katalog aufnehmen (3)")
     approve.wait_for(timeout=MAP_TIMEOUT_MS)
     options = page.locator('[data-testid="stMultiSelect"]').inner_text()
     assert f"{first} – {IMG_NAME}" in options and f"{second} – {DOLLAR_NAME}" in options
+    assert f"{third} – {TEMPLATE_NAME}" in options
     approve.click()
-    page.get_by_text("2 Vorschläge aufgenommen").wait_for(timeout=MAP_TIMEOUT_MS)
+    page.get_by_text("3 Vorschläge aufgenommen").wait_for(timeout=MAP_TIMEOUT_MS)
     assert_not_pwned(page)
 
     # The public map shows both (not audited yet: "not checked yet") with the names as text.
@@ -137,7 +142,8 @@ def test_hostile_suggestions_stay_text_from_resident_to_moderator_to_map(browser
     page.keyboard.press("Escape")
     page.get_by_role("tab", name=re.compile(r"^noch nicht geprüft \(\d+\)")).wait_for(timeout=MAP_TIMEOUT_MS)
     shown = tooltips_with(page, "pwned")
-    assert len(shown) == 2, shown
+    assert len(shown) == 3, shown
+    assert any(t.startswith(TEMPLATE_NAME + " – ") for t in shown), shown
     assert any(t.startswith(IMG_NAME + " – ") for t in shown), shown
     assert any(t.startswith(DOLLAR_NAME + " – ") for t in shown), shown
     assert_not_pwned(page)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from audits.gap_service import GapRequest, load_gap_inputs, run_gap_analysis
@@ -75,7 +77,9 @@ def test_names_are_escaped_and_assets_are_local(berlin) -> None:
     html = build_gap_map(report_for(berlin, group="all", categories=("cafe",)), lang="de", tile_url=None)
     page = html.get_root().render()
     assert "${window.top" not in page and "<img src=x>" not in page
-    assert "Treff &#36;{window.top.__pwned=2} &lt;img src=x&gt;" in page
+    # The name reaches the browser as data (set as text there), escaped for script and template.
+    assert "Treff \\u0024\\u007bwindow.top.__pwned=2\\u007d \\u003cimg src=x\\u003e" in page
     assert "cdn.jsdelivr" not in page and "code.jquery" not in page and "unpkg" not in page
     assert "/app/static/leaflet/leaflet.js" in page
     assert "unterversorgt" in page and "zu wenig Daten" in page
+    assert not re.search(r"\{[{%#]", page.split("<script>", 1)[1])

@@ -24,11 +24,13 @@ from catalogue.settings import OSM_TILES_URL
 from catalogue.store import list_areas, load_places
 from catalogue.webmap import (
     VERDICT_LOOK,
+    MarkerLayer,
     build_places_map,
     build_tooltip_text,
     escape_for_map,
     install_static_assets,
     pick_clicked_place,
+    script_json,
     verdict_marker_styles,
 )
 from storage.db import open_database, session_scope
@@ -67,22 +69,43 @@ def walk(element):
         yield from walk(child)
 
 
-def circle_markers(m: folium.Map) -> list[folium.CircleMarker]:
-    return [e for e in walk(m) if isinstance(e, folium.CircleMarker)]
+def circle_markers(m: folium.Map) -> list[dict]:
+    """Each marker's Leaflet options, with its tooltip and popup texts (as the browser gets them)."""
+    layers = [e for e in walk(m) if isinstance(e, MarkerLayer)]
+    assert not [e for e in walk(m) if isinstance(e, folium.CircleMarker | folium.Tooltip | folium.Popup)]
+    return [
+        {**layer.styles[mk["style"]], "tip": mk.get("tip"), "popup": mk.get("popup")}
+        for layer in layers
+        for mk in layer.markers
+    ]
+
+
+def marker_data(page: str) -> list[dict]:
+    """The markers' data exactly as the browser parses it from the rendered map."""
+    found = re.findall(r"var markers = (.*);$", page, flags=re.MULTILINE)
+    return [mk for chunk in found for mk in json.loads(chunk)]
 
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_escape_for_map_leaves_nothing_that_html_or_js_template_strings_act_on(name: str) -> None:
     escaped = escape_for_map(name)
-    assert not set(escaped) & set("<>\"'`$\\")
+    assert not set(escaped) & set("<>\"'`$\\{}")
     assert html.unescape(escaped) == name
 
 
 @given(st.text())
 def test_escape_for_map_round_trips_any_text(text: str) -> None:
     escaped = escape_for_map(text)
-    assert not set(escaped) & set("<>\"'`$\\")
+    assert not set(escaped) & set("<>\"'`$\\{}")
     assert html.unescape(escaped) == text
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(), lambda kids: st.lists(kids) | st.dictionaries(st.text(), kids)))
+def test_script_json_is_json_and_starts_no_template_or_markup(value) -> None:
+    literal = script_json(value)
+    assert json.loads(literal) == value
+    assert not re.search(r"\{[{%#]", literal)
+    assert not set(literal) & set("<>&'`$")
 
 
 def test_hostile_names_are_not_code_in_the_rendered_map() -> None:
@@ -94,9 +117,9 @@ def test_hostile_names_are_not_code_in_the_rendered_map() -> None:
     assert "__pwned=3</script>" not in hostile
     # folium's own template strings use backticks; the names add none.
     assert hostile.count("`") == benign.count("`")
-    # The names are still there, as entities the browser shows literally.
-    assert "Treff &#36;{window.top.__pwned=2}" in hostile
-    assert "&lt;img src=x onerror=&quot;window.top.__pwned=1&quot;&gt;" in hostile
+    # The names are still there, as data the browser shows as text.
+    assert [mk["tip"].split(" – ")[0] for mk in marker_data(hostile)] == HOSTILE
+    assert [mk["popup"][0] for mk in marker_data(hostile)] == HOSTILE
 
 
 def test_map_loads_leaflet_and_jquery_only_from_the_app() -> None:
@@ -158,8 +181,8 @@ def test_closed_and_missing_places_are_drawn_hollow_and_dashed() -> None:
         Place(3, "weg", "playground", 13.32, 52.58, missing_since=date(2026, 1, 5)),
     ]
     markers = circle_markers(build_places_map(places, lang="de", tile_url=None))
-    assert [m.options["fillOpacity"] for m in markers] == [0.75, 0.0, 0.0]
-    assert [m.options.get("dashArray") for m in markers] == [None, "4 3", "4 3"]
+    assert [m["fillOpacity"] for m in markers] == [0.75, 0.0, 0.0]
+    assert [m.get("dashArray") for m in markers] == [None, "4 3", "4 3"]
     assert build_tooltip_text(places[1], lang="en") == "zu – Playground (closed or gone from OSM)"
     assert build_tooltip_text(Place(4, None, "cafe", 0, 0), lang="de") == "(ohne Namen) – Café"
 
@@ -182,9 +205,7 @@ def test_verdict_colouring_draws_unknown_differently_from_not_open() -> None:
         marker_styles=verdict_marker_styles("de"),
         legend_title="Rollstuhlnutzende",
     )
-    looks = [
-        (c.options["color"], c.options["fillOpacity"], c.options.get("dashArray")) for c in circle_markers(m)
-    ]
+    looks = [(c["color"], c["fillOpacity"], c.get("dashArray")) for c in circle_markers(m)]
     assert looks[0] == (VERDICT_LOOK["open"][1], 0.75, None)
     assert looks[1] == (VERDICT_LOOK["limited"][1], 0.75, None)
     assert looks[2] == (VERDICT_LOOK["not_open"][1], 0.75, None)
@@ -195,14 +216,16 @@ def test_verdict_colouring_draws_unknown_differently_from_not_open() -> None:
     assert looks[5] == (VERDICT_LOOK["open"][1], 0.0, "4 3")
 
     rendered = render(m)
-    assert '"dashArray": "2 2"' in rendered and rendered.count('"color": "#d73027"') == 1
+    # Each look is sent once, and markers refer to it.
+    assert rendered.count('"dashArray":"2 2"') == 1 and rendered.count('"color":"\\u0023d73027"') == 1
     legend = legend_of(m)
     assert "Rollstuhlnutzende" in legend
     for text in ("● offen", "◐ eingeschränkt offen", "✕ nicht offen", "? unbekannt"):
         assert text in legend
     assert "border:2px dashed #8c8c8c" in legend and "border:2px solid #d73027" in legend
     # Not colour alone: the popup names the verdict too.
-    assert "✕ nicht offen" in rendered and "? unbekannt" in rendered
+    popups = [mk["popup"] for mk in marker_data(rendered)]
+    assert popups[2][-1] == "✕ nicht offen" and popups[3][-1] == "? unbekannt"
     # Without colour_by the category legend stays.
     styles = verdict_marker_styles("de")
     by_category = build_places_map(places, lang="de", tile_url=None, marker_styles=styles)
@@ -229,7 +252,7 @@ def test_the_map_of_an_imported_extract_has_one_marker_per_place(sqlite_url: str
     markers = circle_markers(m)
     assert len(markers) == len(places) == 115
     colours = {c.id: c.color for c in CATEGORIES}
-    assert {mk.options["fillColor"] for mk in markers} == {colours[p.category] for p in places}
+    assert {mk["fillColor"] for mk in markers} == {colours[p.category] for p in places}
     west, south, east, north = area.bbox
     fits = [e for e in walk(m) if isinstance(e, folium.map.FitBounds)]
     assert [f.bounds for f in fits] == [[(south, west), (north, east)]]
