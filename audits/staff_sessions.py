@@ -65,9 +65,11 @@ class SignedIn:
     def needs_touch(self, now: datetime) -> bool:
         return now - self.last_seen_at >= TOUCH_AFTER
 
-    def cookie_max_age_s(self) -> int:
-        """The cookie's ``Max-Age`` when it is (re)written right after ``last_seen_at``."""
-        return max(1, int((self.ends_at - self.last_seen_at).total_seconds()))
+    def cookie_max_age_s(self, now: datetime | None = None) -> int:
+        """The cookie's ``Max-Age`` when it is (re)written at ``now`` (default: the last use),
+        the use at ``now`` counted: the idle timeout, or less when the lifetime ends sooner."""
+        at = now or self.last_seen_at
+        return max(1, int((min(at + self.idle, self.expires_at) - at).total_seconds()))
 
 
 def new_token() -> str:
