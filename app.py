@@ -118,9 +118,9 @@ current = resolve_actor()
 st.session_state[ui.ACTOR_KEY] = current
 account_box(current)
 st.sidebar.caption(ui.t("app.caption"))
-staff_session.render_cookie()
 pages = build_pages(current.role)
 page = st.navigation(pages)
+staff_session.render_cookie()
 if st.session_state.pop(ui.HOME_KEY, False):
     # After signing in or out: the start page of the new role, not whatever page was open.
     st.switch_page(pages[0])

@@ -35,18 +35,30 @@ TOKEN_KEY = "staff_token"
 # A token this session gave up (signed out, refused): the cookie of the first request may
 # still hold it, since ``st.context.cookies`` does not change during a session.
 DROPPED_KEY = "staff_token_dropped"
-# What the cookie script writes: (token, max-age seconds, when); an empty token clears it.
+# What the cookie script writes: (token, max-age seconds, when, token to clear); an empty token
+# clears the cookie, but only while it still holds the token to clear.
 COOKIE_KEY = "staff_cookie"
 
-# Our own fixed script; the only inputs are a token matching TOKEN_RE and integers, and they
+# Our own fixed script; the only inputs are tokens matching TOKEN_RE and integers, and they
 # enter as JSON literals, never as script source.
 _COOKIE_SCRIPT = """<script>
 (function () {{
-  var parts = [{name} + "=" + {value}, "Path=/", "SameSite=Strict", "Max-Age=" + {max_age}];
+  var name = {name}, value = {value}, onlyIf = {only_if};
+  var current = document.cookie.split("; ").filter(function (c) {{ return c.indexOf(name + "=") === 0; }});
+  // Clearing a refused token must not clear a newer sign-in that another tab wrote meanwhile.
+  if (onlyIf && (current.length === 0 || current[0] !== name + "=" + onlyIf)) {{ return; }}
+  var parts = [name + "=" + value, "Path=/", "SameSite=Strict", "Max-Age=" + {max_age}];
   if (window.location.protocol === "https:") {{ parts.push("Secure"); }}
   document.cookie = parts.join("; ");
 }})(); /* written {stamp} */
 </script>"""
+
+
+_CONTAINER_KEY = "atlas_staff_cookie"
+_HIDE_CSS = (
+    "<style>.st-key-atlas_staff_cookie, "
+    '[data-testid="stLayoutWrapper"]:has(> .st-key-atlas_staff_cookie) { display: none; }</style>'
+)
 
 
 def policy() -> SessionPolicy:
@@ -66,13 +78,13 @@ def remember(token: str) -> None:
     st.session_state[TOKEN_KEY] = token
     st.session_state.pop(DROPPED_KEY, None)
     idle_s = int(policy().idle.total_seconds())
-    st.session_state[COOKIE_KEY] = (token, idle_s, _stamp(datetime.now(UTC)))
+    st.session_state[COOKIE_KEY] = (token, idle_s, _stamp(datetime.now(UTC)), "")
 
 
 def _drop(token: str) -> None:
     st.session_state.pop(TOKEN_KEY, None)
     st.session_state[DROPPED_KEY] = token
-    st.session_state[COOKIE_KEY] = ("", 0, _stamp(datetime.now(UTC)))
+    st.session_state[COOKIE_KEY] = ("", 0, _stamp(datetime.now(UTC)), token)
 
 
 def _stamp(now: datetime) -> int:
@@ -85,7 +97,8 @@ def _current_token() -> str | None:
     if isinstance(token, str):
         return token
     cookie = st.context.cookies.get(COOKIE_NAME)
-    if isinstance(cookie, str) and cookie and cookie != st.session_state.get(DROPPED_KEY):
+    # Anything that is not a token of ours (a stale or forged value) is ignored outright.
+    if isinstance(cookie, str) and TOKEN_RE.fullmatch(cookie) and cookie != st.session_state.get(DROPPED_KEY):
         return cookie
     return None
 
@@ -111,7 +124,7 @@ def resolve() -> tuple[Actor | None, bool]:
     if signed_in.needs_touch(now):
         with session_scope(engine) as session:
             touch_staff_session(session, token=token, now=now)
-        st.session_state[COOKIE_KEY] = (token, signed_in.cookie_max_age_s(now), _stamp(now))
+        st.session_state[COOKIE_KEY] = (token, signed_in.cookie_max_age_s(now), _stamp(now), "")
     return signed_in.actor, False
 
 
@@ -134,13 +147,18 @@ def render_cookie() -> None:
     state = st.session_state.get(COOKIE_KEY)
     if not state:
         return
-    token, max_age, stamp = state
-    if token and not TOKEN_RE.fullmatch(token):
-        return
+    token, max_age, stamp, only_if = state
+    if not all(t == "" or TOKEN_RE.fullmatch(t) for t in (token, only_if)):
+        return  # never happens: both come from new_token() or a cookie already checked
     script = _COOKIE_SCRIPT.format(
         name=json.dumps(COOKIE_NAME),
         value=json.dumps(token),
+        only_if=json.dumps(only_if),
         max_age=json.dumps(int(max_age)),
         stamp=int(stamp),
     )
-    st.sidebar.html(script, unsafe_allow_javascript=True)
+    # In the main area: a collapsed sidebar (phones) is not rendered at all, so its scripts do
+    # not run. The keyed container is hidden by fixed CSS; hidden elements still run scripts.
+    st.html(_HIDE_CSS)
+    with st.container(key=_CONTAINER_KEY):
+        st.html(script, unsafe_allow_javascript=True)
