@@ -211,3 +211,23 @@ def test_deleting_an_account_deletes_its_sign_ins(engine) -> None:
     with session_scope(engine) as session:
         session.delete(session.get(auth.User, user_id(engine)))
     assert read_all_rows(engine)["staff_sessions"] == []
+
+
+def test_the_session_settings_are_read_and_checked(monkeypatch) -> None:
+    from catalogue.settings import load_settings
+
+    monkeypatch.delenv("ATLAS_SESSION_IDLE_MINUTES", raising=False)
+    monkeypatch.delenv("ATLAS_SESSION_MAX_HOURS", raising=False)
+    settings = load_settings()
+    assert (settings.session_idle_minutes, settings.session_max_hours) == (60, 12)
+    monkeypatch.setenv("ATLAS_SESSION_IDLE_MINUTES", "15")
+    monkeypatch.setenv("ATLAS_SESSION_MAX_HOURS", "8")
+    settings = load_settings()
+    policy = SessionPolicy.from_settings(
+        idle_minutes=settings.session_idle_minutes, max_hours=settings.session_max_hours
+    )
+    assert policy == SessionPolicy(idle=timedelta(minutes=15), lifetime=timedelta(hours=8))
+    for bad in ("0", "-5", "eine Stunde"):
+        monkeypatch.setenv("ATLAS_SESSION_IDLE_MINUTES", bad)
+        with pytest.raises(ValueError, match="ATLAS_SESSION_IDLE_MINUTES"):
+            load_settings()
