@@ -77,8 +77,9 @@ def remember(token: str) -> None:
     """Keep the token in this session and have the browser store it in the cookie."""
     st.session_state[TOKEN_KEY] = token
     st.session_state.pop(DROPPED_KEY, None)
-    idle_s = int(policy().idle.total_seconds())
-    st.session_state[COOKIE_KEY] = (token, idle_s, _stamp(datetime.now(UTC)), "")
+    rules = policy()
+    max_age_s = int(min(rules.idle, rules.lifetime).total_seconds())
+    st.session_state[COOKIE_KEY] = (token, max_age_s, _stamp(datetime.now(UTC)), "")
 
 
 def _drop(token: str) -> None:
@@ -144,6 +145,11 @@ def render_cookie() -> None:
     Streamlit keeps an unchanged element as it is, so the script runs again only when the
     cookie changes (sign-in, sign-out, a renewal at most once a minute).
     """
+    # In the main area: a collapsed sidebar (phones) is not rendered at all, so its scripts do
+    # not run. The keyed container is hidden by fixed CSS (hidden elements still run scripts) and
+    # drawn on every run, so the page below keeps its place when the script first appears.
+    st.html(_HIDE_CSS)
+    box = st.container(key=_CONTAINER_KEY)
     state = st.session_state.get(COOKIE_KEY)
     if not state:
         return
@@ -157,8 +163,4 @@ def render_cookie() -> None:
         max_age=json.dumps(int(max_age)),
         stamp=int(stamp),
     )
-    # In the main area: a collapsed sidebar (phones) is not rendered at all, so its scripts do
-    # not run. The keyed container is hidden by fixed CSS; hidden elements still run scripts.
-    st.html(_HIDE_CSS)
-    with st.container(key=_CONTAINER_KEY):
-        st.html(script, unsafe_allow_javascript=True)
+    box.html(script, unsafe_allow_javascript=True)
