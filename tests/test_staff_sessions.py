@@ -166,6 +166,15 @@ def test_a_role_change_revokes_the_tokens_issued_for_the_old_role(engine, role: 
     assert fresh is not None and fresh.actor.role == role
 
 
+def test_a_role_changed_and_changed_back_does_not_revive_the_old_token(engine) -> None:
+    token = start(engine)
+    for role in ("planner", "manager"):
+        with session_scope(engine) as session:
+            set_role(session, actor=CONSOLE, user_id=user_id(engine), role=role)
+    assert check(engine, token) is None
+    assert read_all_rows(engine)["staff_sessions"] == []
+
+
 def test_a_role_changed_behind_the_apps_back_still_refuses_the_token(engine) -> None:
     # Defence in depth: even without the revocation in set_role, the stored role must match.
     token = start(engine)
