@@ -7,14 +7,13 @@ from pathlib import Path
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from app_pages import ui
+from app_pages import staff_session, ui
 from audits import auth
 from audits.auth import (
     ROLE_BY_ID,
     Actor,
     SsoConfigError,
     actor_for_email,
-    actor_for_user_id,
     check_sso_secrets,
 )
 from catalogue.webmap import install_static_assets
@@ -65,8 +64,10 @@ def sso_configured() -> bool:
 
 
 def resolve_actor() -> Actor:
-    """Who is using the app, read from the database on every run: a role change or a deactivated
-    account takes effect at once. The session keeps only the user id (or Streamlit's SSO cookie)."""
+    """Who is using the app, read from the database on every run: a deactivated account or a
+    role change ends a password sign-in at once. The session and a cookie keep only a random
+    token (``app_pages.staff_session``), so a reload or a new tab stays signed in; SSO keeps
+    Streamlit's own cookie."""
     engine = ui.get_engine()
     if sso_configured() and st.user.is_logged_in:
         email = st.user.get("email")
@@ -76,16 +77,12 @@ def resolve_actor() -> Actor:
             return actor
         st.sidebar.warning(ui.md(ui.t("login.unknown_email", email=email or "?")))
         return auth.PUBLIC
-    user_id = st.session_state.get(ui.USER_KEY)
-    if user_id is None:
-        return auth.PUBLIC
-    with session_scope(engine, read_only=True) as session:
-        actor = actor_for_user_id(session, user_id)
-    if actor is None:
-        st.session_state.pop(ui.USER_KEY, None)
-        st.sidebar.warning(ui.t("login.gone"))
-        return auth.PUBLIC
-    return actor
+    actor, ended = staff_session.resolve()
+    if actor is not None:
+        return actor
+    if ended:
+        st.sidebar.warning(ui.t("login.ended"))
+    return auth.PUBLIC
 
 
 def account_box(actor: Actor) -> None:
@@ -97,7 +94,7 @@ def account_box(actor: Actor) -> None:
         role = ROLE_BY_ID[actor.role].label(ui.get_lang())
         st.sidebar.caption(ui.md(ui.t("login.signed_in_as", name=actor.name, role=role)))
     if st.sidebar.button(ui.t("login.logout"), key="logout"):
-        st.session_state.pop(ui.USER_KEY, None)
+        staff_session.sign_out()
         st.session_state.pop(ui.ACTOR_KEY, None)
         st.session_state[ui.HOME_KEY] = True
         if sso_user:
@@ -123,6 +120,7 @@ account_box(current)
 st.sidebar.caption(ui.t("app.caption"))
 pages = build_pages(current.role)
 page = st.navigation(pages)
+staff_session.render_cookie()
 if st.session_state.pop(ui.HOME_KEY, False):
     # After signing in or out: the start page of the new role, not whatever page was open.
     st.switch_page(pages[0])

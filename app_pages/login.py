@@ -1,13 +1,14 @@
 """Anmelden: staff sign in with name and password, or with single sign-on when it is configured.
 
-Only the user id is kept in the session; app.py reads the role from the database on every run.
+A password sign-in keeps only a random token (session and cookie, ``app_pages.staff_session``);
+app.py reads the account and its role from the database on every run.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import ui
+from app_pages import staff_session, ui
 from audits.auth import authenticate
 from catalogue.errors import AtlasError
 from storage.db import session_scope
@@ -36,11 +37,13 @@ if submitted:
             # A write scope: failed attempts are recorded for the slow-down.
             with session_scope(ui.get_engine()) as session:
                 actor = authenticate(session, name=name, password=password)
+                assert actor.user_id is not None
+                token = staff_session.start(session, user_id=actor.user_id)
         except AtlasError as err:
             # LoginFailed never says whether the name exists; LoginThrottled says how long to wait.
             ui.show_error(err)
         else:
-            st.session_state[ui.USER_KEY] = actor.user_id
+            staff_session.remember(token)
             st.session_state[ui.HOME_KEY] = True
             st.session_state.pop("login_password", None)
             # The next run builds the pages of the role; the staff start page opens.

@@ -140,8 +140,6 @@ def show_import_summary(summary: ImportSummary) -> None:
 # ---- who is acting, text direction and the resident pages' language (issue 4)
 
 ACTOR_KEY = "actor"
-# The signed-in account (embedded login); its role is read again from the database on every run.
-USER_KEY = "user_id"
 # The last reference code sent in this session: the status page opens with it filled in.
 LAST_CODE_KEY = "last_ref_code"
 # Set on sign-in and sign-out: app.py then opens the start page of the new role.

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from catalogue.errors import AtlasError, InvalidInput, PermissionDenied
 from storage.models_community import LoginAttempt, User
+from storage.models_sessions import StaffSession
 
 PUBLIC_ROLE = "public"
 
@@ -396,8 +397,13 @@ def _keep_one_admin(session: Session, user: User) -> None:
         )
 
 
+def _end_sessions(session: Session, user_id: int) -> None:
+    # Every browser signed in to this account is signed out (``audits.staff_sessions``).
+    session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
+
+
 def set_role(session: Session, *, actor: Actor, user_id: int, role: str) -> UserInfo:
-    """Change an account's role; it applies on the user's next rerun."""
+    """Change an account's role; its password sign-ins end (sign in again to get the new role)."""
     require_role(actor, "admin")
     clean_role = validate_role(role)
     user = _get_user_row(session, user_id)
@@ -406,6 +412,7 @@ def set_role(session: Session, *, actor: Actor, user_id: int, role: str) -> User
     _keep_one_admin(session, user)
     user.role = clean_role
     user.updated_at = datetime.now(UTC)
+    _end_sessions(session, user.id)
     session.flush()
     return _user_info(user)
 
@@ -420,6 +427,8 @@ def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) ->
         _keep_one_admin(session, user)
     user.active = active
     user.updated_at = datetime.now(UTC)
+    if not active:
+        _end_sessions(session, user.id)
     session.flush()
     return _user_info(user)
 
@@ -432,6 +441,7 @@ def set_password(session: Session, *, actor: Actor, user_id: int, password: str)
     user = _get_user_row(session, user_id)
     user.password_hash = password_hash
     user.updated_at = datetime.now(UTC)
+    _end_sessions(session, user.id)
     session.flush()
     return _user_info(user)
 

@@ -845,9 +845,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Die Datenbank ist noch leer. Daten importieren das Quartiersmanagement oder die Administration.",
         "en": "The database is still empty. Neighbourhood managers or administrators import data.",
     },
-    "login.gone": {
-        "de": "Ihr Konto ist nicht mehr aktiv; Sie wurden abgemeldet.",
-        "en": "Your account is no longer active; you have been signed out.",
+    "login.ended": {
+        "de": "Sie wurden abgemeldet: zu lange nicht benutzt, anderswo abgemeldet, oder Ihr Konto "
+        "wurde geändert oder deaktiviert. Bitte melden Sie sich erneut an.",
+        "en": "You have been signed out: unused for too long, signed out elsewhere, or your account "
+        "was changed or deactivated. Please sign in again.",
     },
     "login.sso_broken": {
         "de": "Die App startet nicht, weil die Anmeldung (Single Sign-on) unsicher eingerichtet ist.",

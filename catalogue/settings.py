@@ -9,6 +9,8 @@
 | ``ATLAS_NOMINATIM_URL`` | URL | Nominatim endpoint to find a place by name | ``https://nominatim.openstreetmap.org/`` |
 | ``ATLAS_HTTP_TIMEOUT`` | seconds | timeout for Overpass/Nominatim requests | ``180`` |
 | ``ATLAS_CACHE_DIR`` | path | cache of live Overpass/Nominatim answers | ``<repo>/data/cache`` |
+| ``ATLAS_SESSION_IDLE_MINUTES`` | minutes | a staff sign-in (password login) ends after this long without use | ``60`` |
+| ``ATLAS_SESSION_MAX_HOURS`` | hours | a staff sign-in ends this long after signing in, however active | ``12`` |
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class Settings:
     nominatim_url: str
     http_timeout: int
     cache_dir: Path
+    session_idle_minutes: int
+    session_max_hours: int
 
     @property
     def tile_url(self) -> str | None:
@@ -54,4 +58,20 @@ def load_settings() -> Settings:
         nominatim_url=os.environ.get("ATLAS_NOMINATIM_URL", "https://nominatim.openstreetmap.org/"),
         http_timeout=int(os.environ.get("ATLAS_HTTP_TIMEOUT", "180")),
         cache_dir=Path(os.environ.get("ATLAS_CACHE_DIR", str(DATA_DIR / "cache"))),
+        session_idle_minutes=_positive_int("ATLAS_SESSION_IDLE_MINUTES", 60),
+        session_max_hours=_positive_int("ATLAS_SESSION_MAX_HOURS", 12),
     )
+
+
+def _positive_int(name: str, default: int) -> int:
+    """An integer setting of at least 1 (its default when unset); anything else is refused at start."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, not {value}")
+    return value

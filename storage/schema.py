@@ -9,6 +9,7 @@ from __future__ import annotations
 import storage.models  # noqa: F401  (areas, places, networks, imports, audits)
 import storage.models_community  # noqa: F401  (users, login attempts, suggestions, audit tasks)
 import storage.models_gaps  # noqa: F401  (base maps, school indicators)
+import storage.models_sessions  # noqa: F401  (signed-in staff sessions)
 from storage.models import Base
 
 __all__ = ["Base"]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
 from audits.auth import CONSOLE, create_user, get_user, set_active, set_role
-from storage.db import open_database, session_scope
+from storage.db import open_database, read_all_rows, session_scope
+from storage.models_sessions import StaffSession
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -22,6 +25,10 @@ PUBLIC_PAGES = [
 ]
 STAFF_PAGES = ["app_pages/catalogue.py", "app_pages/import_data.py", "app_pages/moderation.py"]
 GOOD_SECRET = "k3Jv9-Qz_7hTq2LmXo0pWc8RnYsAeB4u"
+SIGNED_OUT = (
+    "Sie wurden abgemeldet: zu lange nicht benutzt, anderswo abgemeldet, oder Ihr Konto wurde "
+    "geändert oder deaktiviert. Bitte melden Sie sich erneut an."
+)
 
 
 @pytest.fixture
@@ -118,11 +125,14 @@ def test_repeated_failures_are_slowed_down_with_the_wait_time(db: str) -> None:
     assert not reachable(at, "app_pages/moderation.py")
 
 
-def test_a_role_change_takes_effect_on_the_next_run(db: str) -> None:
+def test_a_role_change_signs_out_and_the_next_sign_in_has_the_new_role(db: str) -> None:
     at = log_in(start(), "maria", PASSWORD)
     assert reachable(at, "app_pages/moderation.py")
     change(db, lambda s, uid: set_role(s, actor=CONSOLE, user_id=uid, role="planner"))
     at.run()
+    assert SIGNED_OUT in [w.value for w in at.sidebar.warning]
+    assert not reachable(at, "app_pages/catalogue.py")
+    log_in(at, "maria", PASSWORD)
     assert not reachable(at, "app_pages/moderation.py")
     assert reachable(at, "app_pages/catalogue.py")
     assert "Angemeldet: maria (Planung)" in [c.value.replace("\\", "") for c in at.sidebar.caption]
@@ -132,14 +142,47 @@ def test_a_deactivated_account_is_signed_out(db: str) -> None:
     at = log_in(start(), "maria", PASSWORD)
     change(db, lambda s, uid: set_active(s, actor=CONSOLE, user_id=uid, active=False))
     at.run()
-    assert "Ihr Konto ist nicht mehr aktiv; Sie wurden abgemeldet." in [w.value for w in at.sidebar.warning]
+    assert SIGNED_OUT in [w.value for w in at.sidebar.warning]
     assert not reachable(at, "app_pages/catalogue.py")
+
+
+def test_a_sign_in_unused_for_the_idle_timeout_ends(db: str) -> None:
+    at = log_in(start(), "maria", PASSWORD)
+    engine = open_database(db)
+    with session_scope(engine) as session:
+        # As if the last click had been 61 minutes ago (ATLAS_SESSION_IDLE_MINUTES defaults to 60).
+        session.execute(update(StaffSession).values(last_seen_at=datetime.now(UTC) - timedelta(minutes=61)))
+    engine.dispose()
+    at.run()
+    assert SIGNED_OUT in [w.value for w in at.sidebar.warning]
+    assert not reachable(at, "app_pages/catalogue.py")
+
+
+def test_the_idle_timeout_is_a_setting(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATLAS_SESSION_IDLE_MINUTES", "5")
+    at = log_in(start(), "maria", PASSWORD)
+    engine = open_database(db)
+    with session_scope(engine) as session:
+        session.execute(update(StaffSession).values(last_seen_at=datetime.now(UTC) - timedelta(minutes=6)))
+    engine.dispose()
+    at.run()
+    assert SIGNED_OUT in [w.value for w in at.sidebar.warning]
+
+
+def staff_sessions(url: str) -> list[tuple]:
+    engine = open_database(url)
+    rows = read_all_rows(engine)["staff_sessions"]
+    engine.dispose()
+    return rows
 
 
 def test_logout_returns_to_the_public_pages(db: str) -> None:
     at = log_in(start(), "maria", PASSWORD)
+    assert len(staff_sessions(db)) == 1
     at.sidebar.button(key="logout").click().run()
     assert not at.exception
+    assert staff_sessions(db) == []  # the token is revoked, not only forgotten by this tab
+    assert SIGNED_OUT not in [w.value for w in at.sidebar.warning]
     assert at.title[0].value == "Orte, die für mich offen sind"
     assert not reachable(at, "app_pages/moderation.py")
     assert reachable(at, "app_pages/login.py")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from staff_support import sign_in
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from app_pages import gap_data
-from app_pages.ui import USER_KEY
 from audits.auth import CONSOLE, create_user
 from catalogue.importer import import_file
 from catalogue.store import list_areas, load_places, set_place_status
@@ -51,7 +51,7 @@ def berlin_db(planner_db: tuple[str, int], extract_path) -> tuple[str, int]:
 
 def open_gap_page(user_id: int) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[USER_KEY] = user_id
+    sign_in(at, user_id)
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]

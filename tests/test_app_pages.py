@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from staff_support import sign_in
 from streamlit.testing.v1 import AppTest
 
 from audits.auth import CONSOLE, create_user
@@ -40,7 +41,7 @@ def berlin_db(empty_db: str, extract_path) -> str:
 
 def run_app(page: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["user_id"] = 1  # the manager made by ``empty_db``
+    sign_in(at, 1)  # the manager made by ``empty_db``
     at.run()
     if page is not None:
         at.switch_page(page).run()
