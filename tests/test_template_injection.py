@@ -19,10 +19,10 @@ from pathlib import Path
 import folium
 import pytest
 from sqlalchemy import select
+from staff_support import sign_in
 from streamlit.testing.v1 import AppTest
 from streamlit_folium import _get_header, _get_html, _get_map_string
 
-from app_pages.ui import USER_KEY
 from audits.auth import CONSOLE, create_user
 from audits.gap_export import export_gaps
 from audits.gap_service import GapRequest, load_gap_inputs, run_gap_analysis
@@ -220,7 +220,7 @@ def open_as(url: str, user_id: int | None, page: str, monkeypatch: pytest.Monkey
     monkeypatch.setenv("ATLAS_TILES", "none")
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     if user_id is not None:
-        at.session_state[USER_KEY] = user_id
+        sign_in(at, user_id, url)
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
