@@ -18,7 +18,7 @@ from audits.auth import (
     check_sso_secrets,
 )
 from catalogue.webmap import install_static_assets
-from storage.db import session_scope
+from storage.db import database_problems, session_scope
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -120,6 +120,10 @@ if sso_configured():
 current = resolve_actor()
 st.session_state[ui.ACTOR_KEY] = current
 account_box(current)
+if not current.is_public:
+    # A deleted or replaced database file, or an empty one where data was: staff must know.
+    for problem in database_problems(ui.get_engine()):
+        st.error(ui.md(problem.message(ui.get_lang())))
 st.sidebar.caption(ui.t("app.caption"))
 pages = build_pages(current.role)
 page = st.navigation(pages)

@@ -61,3 +61,12 @@ class PlaceNotFound(AtlasError):
 
 class PermissionDenied(AtlasError):
     """The signed-in role may not do this; checked inside every function that writes."""
+
+
+class DatabaseFileGone(AtlasError):
+    """The SQLite file was deleted or replaced while the app ran (writes stop), or a database is
+    empty where one with data was (a start-up warning)."""
+
+
+class DatabaseInUse(AtlasError):
+    """The database is open in another process (the app, an import), so it cannot be restored."""

@@ -29,6 +29,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Places of encounter in the neighbourhood – data © OpenStreetMap contributors (ODbL)",
     },
     # errors residents can meet (AtlasError.from_key), in every resident language
+    "public.error.database_gone": {
+        "de": "Nichts wurde gespeichert: Die Datenbank ist gerade nicht verfügbar. Bitte später erneut versuchen; das Team ist informiert.",
+        "en": "Nothing was saved: the database is not available right now. Please try again later; the team has been told.",
+        "tr": "Hiçbir şey kaydedilmedi: veritabanı şu anda kullanılamıyor. Lütfen daha sonra tekrar deneyin; ekip bilgilendirildi.",
+        "ar": "لم يُحفظ أي شيء: قاعدة البيانات غير متاحة حاليًا. يرجى المحاولة لاحقًا؛ تم إبلاغ الفريق.",
+        "uk": "Нічого не збережено: база даних зараз недоступна. Спробуйте пізніше; команду повідомлено.",
+    },
     "public.error.name_missing": {
         "de": "Bitte einen Namen für den Ort angeben.",
         "en": "Give the place a name.",
