@@ -70,3 +70,8 @@ class DatabaseFileGone(AtlasError):
 
 class DatabaseInUse(AtlasError):
     """The database is open in another process (the app, an import), so it cannot be restored."""
+
+
+def database_gone() -> DatabaseFileGone:
+    """The error a write meets when the database file vanished (residents can meet it)."""
+    return DatabaseFileGone.from_key("public.error.database_gone")

@@ -59,10 +59,10 @@ def _sidecar(path: Path, suffix: str) -> Path:
 
 
 def _database_gone(path: Path, *, replaced: bool) -> Exception:
-    from catalogue.errors import DatabaseFileGone
+    from catalogue.errors import database_gone
 
     log.error("database file %s was %s while in use; writes stopped", path, "replaced" if replaced else "deleted")
-    return DatabaseFileGone.from_key("public.error.database_gone")
+    return database_gone()
 
 
 @dataclass
