@@ -26,6 +26,7 @@ from catalogue.store import (
     set_place_status,
     update_place,
 )
+from catalogue.text import clean_text
 from catalogue.webmap import (
     build_places_map,
     pick_clicked_place,
@@ -187,7 +188,11 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
     if place.tags:
         st.caption(ui.t("place.tags"))
         st.dataframe(
-            [{ui.t("col.key"): k, ui.t("col.value"): v} for k, v in sorted(place.tags.items())],
+            # Raw OSM values, shown with controls and bidi/invisible characters neutralised.
+            [
+                {ui.t("col.key"): clean_text(k, neutralise=True), ui.t("col.value"): clean_text(v, neutralise=True)}
+                for k, v in sorted(place.tags.items())
+            ],
             hide_index=True,
             width="stretch",
         )

@@ -36,6 +36,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "ar": "لم يُحفظ أي شيء: قاعدة البيانات غير متاحة حاليًا. يرجى المحاولة لاحقًا؛ تم إبلاغ الفريق.",
         "uk": "Нічого не збережено: база даних зараз недоступна. Спробуйте пізніше; команду повідомлено.",
     },
+    "public.error.text_hidden_chars": {
+        "de": "Der Text enthält Steuerzeichen oder unsichtbare Zeichen ({chars}: z. B. Tabulator, Zeilenumbruch, Schreibrichtungs- oder Nullbreiten-Zeichen); bitte entfernen.",
+        "en": "The text contains control characters or invisible characters ({chars}: e.g. tab, line break, direction or zero-width marks); remove them.",
+        "tr": "Metin kontrol karakterleri veya görünmez karakterler içeriyor ({chars}: ör. sekme, satır sonu, yön veya sıfır genişlikli işaretler); lütfen bunları kaldırın.",
+        "ar": "يحتوي النص على أحرف تحكم أو أحرف غير مرئية ({chars}: مثل الجدولة أو فاصل الأسطر أو علامات الاتجاه أو العرض الصفري)؛ يرجى إزالتها.",
+        "uk": "Текст містить керівні або невидимі символи ({chars}: напр. табуляцію, розрив рядка, знаки напрямку чи нульової ширини); будь ласка, видаліть їх.",
+    },
+    "public.error.text_invisible": {
+        "de": "Der Text besteht nur aus unsichtbaren Zeichen; bitte mit sichtbaren Buchstaben schreiben.",
+        "en": "The text consists only of invisible characters; write it with visible letters.",
+        "tr": "Metin yalnızca görünmez karakterlerden oluşuyor; lütfen görünür harflerle yazın.",
+        "ar": "يتكون النص من أحرف غير مرئية فقط؛ يرجى كتابته بأحرف مرئية.",
+        "uk": "Текст складається лише з невидимих символів; напишіть його видимими літерами.",
+    },
     "public.error.name_missing": {
         "de": "Bitte einen Namen für den Ort angeben.",
         "en": "Give the place a name.",

@@ -61,7 +61,9 @@ def _sidecar(path: Path, suffix: str) -> Path:
 def _database_gone(path: Path, *, replaced: bool) -> Exception:
     from catalogue.errors import database_gone
 
-    log.error("database file %s was %s while in use; writes stopped", path, "replaced" if replaced else "deleted")
+    log.error(
+        "database file %s was %s while in use; writes stopped", path, "replaced" if replaced else "deleted"
+    )
     return database_gone()
 
 
@@ -485,7 +487,12 @@ def _restore_locked(*, target: Path, backup: Path, now: datetime) -> RestoreResu
             f"Die Sicherung {backup} ist beschädigt (integrity_check: {verdict}); nichts wurde geändert.",
         )
     staging = _sidecar(target, ".restoring")
-    for leftover in (staging, _sidecar(staging, "-journal"), _sidecar(staging, "-wal"), _sidecar(staging, "-shm")):
+    for leftover in (
+        staging,
+        _sidecar(staging, "-journal"),
+        _sidecar(staging, "-wal"),
+        _sidecar(staging, "-shm"),
+    ):
         leftover.unlink(missing_ok=True)
     src = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
     try:

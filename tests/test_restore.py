@@ -135,7 +135,9 @@ def test_restore_after_sigkill_gives_exactly_the_backup(tmp_path):
         from catalogue.store import get_area, load_places
 
         area = get_area(session, name="Q")
-        assert sorted(p.name for p in load_places(session, area_id=area.id)) == [f"vorher {i}" for i in range(5)]
+        assert sorted(p.name for p in load_places(session, area_id=area.id)) == [
+            f"vorher {i}" for i in range(5)
+        ]
     engine.dispose()
 
 
