@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="export an area's places")
     exp.add_argument("--area", required=True)
-    exp.add_argument("--format", required=True, choices=["geojson", "gpkg", "csv"])
+    exp.add_argument("--format", required=True, choices=["geojson", "gpkg", "csv", "xlsx"])
     exp.add_argument("--out", required=True, type=Path)
     exp.add_argument("--active-only", action="store_true", help="leave out closed places")
 
