@@ -16,12 +16,14 @@ install: $(BIN)/python
 run: install
 	$(BIN)/streamlit run app.py
 
-# Debian's Chromium for the browser tests; fonts for the printable maps.
+# Debian's Chromium for the browser tests; fonts for the printable maps; LibreOffice Calc
+# (headless) to open the CSV/XLSX exports as a spreadsheet would.
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v soffice; } >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core \
+	    libreoffice-calc-nogui >/dev/null; }
 
 # Tests run against a real PostgreSQL at 127.0.0.1:5432 (user postgres); start it when it is down.
 postgres:

@@ -14,7 +14,7 @@ from audits.store import PlaceAudits, audit_history, load_area_audits
 from audits.vocabulary import GROUP_BY_ID, GROUPS
 from catalogue.categories import CATEGORIES, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.errors import AtlasError
-from catalogue.export import export_places_bytes
+from catalogue.export import MEDIA_TYPES, export_places_bytes
 from catalogue.importer import import_file
 from catalogue.osm_file import sample_extract_path
 from catalogue.store import (
@@ -46,6 +46,7 @@ DOWNLOADS = (
     ("geojson", "application/geo+json"),
     ("gpkg", "application/geopackage+sqlite3"),
     ("csv", "text/csv"),
+    ("xlsx", MEDIA_TYPES["xlsx"]),
 )
 
 

@@ -256,6 +256,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "download.geojson": {"de": "GeoJSON", "en": "GeoJSON"},
     "download.gpkg": {"de": "GeoPackage (QGIS)", "en": "GeoPackage (QGIS)"},
     "download.csv": {"de": "CSV (Excel)", "en": "CSV (Excel)"},
+    "download.xlsx": {"de": "Excel-Tabelle (XLSX)", "en": "Excel workbook (XLSX)"},
     # import page
     "import.title": {"de": "Daten importieren", "en": "Import data"},
     "import.intro": {
@@ -1019,6 +1020,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "gaps.download_gpkg": {"de": "GeoPackage (QGIS)", "en": "GeoPackage (QGIS)"},
     "gaps.download_geojson": {"de": "GeoJSON", "en": "GeoJSON"},
     "gaps.download_csv": {"de": "CSV (Excel)", "en": "CSV (Excel)"},
+    "gaps.download_xlsx": {"de": "Excel-Tabelle (XLSX)", "en": "Excel workbook (XLSX)"},
     "gaps.download_pdf": {"de": "PDF (A4)", "en": "PDF (A4)"},
     "gaps.download_png": {"de": "PNG (A4)", "en": "PNG (A4)"},
     "gaps.legend_title": {"de": "Gehzeit zum nächsten Ort", "en": "Walk to the nearest place"},

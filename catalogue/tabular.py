@@ -122,7 +122,9 @@ def write_atomic(out: Path, data: bytes | Callable[[Path], Any]) -> Path:
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    # Hidden, next to ``out`` (same file system: the rename is atomic), with the same suffix
+    # (GDAL checks a GeoPackage's extension).
+    fd, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=f".part{out.suffix}", dir=out.parent)
     tmp = Path(name)
     try:
         if isinstance(data, bytes):

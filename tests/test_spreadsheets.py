@@ -202,7 +202,7 @@ def test_export_clis_write_xlsx(atlas, db_url, tmp_path):
         assert done.returncode == 0, done.stderr
         texts = _assert_no_formula(out)
         assert "مقهى الحي" in texts and "=1+1" in texts
-        assert not list(tmp_path.glob("*.part"))
+        assert not list(tmp_path.glob(".*.part*"))
 
 
 def test_exports_are_written_atomically(tmp_path):
