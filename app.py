@@ -120,13 +120,14 @@ if sso_configured():
 current = resolve_actor()
 st.session_state[ui.ACTOR_KEY] = current
 account_box(current)
-if not current.is_public:
-    # A deleted or replaced database file, or an empty one where data was: staff must know.
-    for problem in database_problems(ui.get_engine()):
-        st.error(ui.md(problem.message(ui.get_lang())))
 st.sidebar.caption(ui.t("app.caption"))
 pages = build_pages(current.role)
 page = st.navigation(pages)
+if not current.is_public or page.url_path == "login":
+    # A deleted or replaced database file, or an empty one where data was: staff must know – on
+    # the login page too, since an empty database has no accounts to sign in with.
+    for problem in database_problems(ui.get_engine()):
+        st.error(ui.md(problem.message(ui.get_lang())))
 if st.session_state.pop(ui.HOME_KEY, False):
     # After signing in or out: the start page of the new role, not whatever page was open.
     st.switch_page(pages[0])

@@ -101,3 +101,31 @@ def test_existing_database_with_data_gets_a_marker_and_no_warning(tmp_path):
     assert startup_warnings(again) == []
     assert db.with_name(db.name + HAD_DATA_SUFFIX).exists()
     again.dispose()
+
+
+def test_login_and_staff_pages_show_the_empty_database_warning(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from audits.auth import CONSOLE, create_user
+    from tests.test_app_pages import APP
+
+    db = tmp_path / "atlas.db"
+    url = f"sqlite:///{db}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ATLAS_TILES", "none")
+    engine = open_database(url)
+    with session_scope(engine) as session:
+        create_user(session, actor=CONSOLE, name="anna", role="admin", password="ein langes passwort")
+    engine.dispose()
+    del engine
+    for suffix in ("", "-wal", "-shm"):
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/login.py").run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error).replace("\\", "")
+    assert "ist leer, enthielt aber Daten" in errors and "restore" in errors
+    at.switch_page("app_pages/public_map.py").run()
+    assert not at.exception
+    assert "enthielt aber Daten" not in " ".join(e.value for e in at.error).replace("\\", "")
