@@ -16,8 +16,9 @@ install: $(BIN)/python
 run: install
 	$(BIN)/streamlit run app.py
 
-# Debian's Chromium for the browser tests; fonts for the printable maps; pdftotext to read them back.
-SYSTEM_TOOLS := chromium:chromium pdftotext:poppler-utils
+# Debian's Chromium for the browser tests; fonts for the printable maps; pdftotext to read them back;
+# LibreOffice Calc (headless) to open the CSV/XLSX exports as a spreadsheet would.
+SYSTEM_TOOLS := chromium:chromium pdftotext:poppler-utils soffice:libreoffice-calc-nogui
 system-deps:
 	@missing=""; for pair in $(SYSTEM_TOOLS); do \
 	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \

@@ -17,7 +17,7 @@ from audits.auth import (
     check_sso_secrets,
 )
 from catalogue.webmap import install_static_assets
-from storage.db import session_scope
+from storage.db import database_problems, session_scope
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -121,6 +121,11 @@ st.sidebar.caption(ui.t("app.caption"))
 pages = build_pages(current.role)
 page = st.navigation(pages)
 staff_session.render_cookie()
+if not current.is_public or page.url_path == "login":
+    # A deleted or replaced database file, or an empty one where data was: staff must know – on
+    # the login page too, since an empty database has no accounts to sign in with.
+    for problem in database_problems(ui.get_engine()):
+        st.error(ui.md(problem.message(ui.get_lang())))
 if st.session_state.pop(ui.HOME_KEY, False):
     # After signing in or out: the start page of the new role, not whatever page was open.
     st.switch_page(pages[0])

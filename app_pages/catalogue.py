@@ -14,7 +14,7 @@ from audits.store import PlaceAudits, audit_history, load_area_audits
 from audits.vocabulary import GROUP_BY_ID, GROUPS
 from catalogue.categories import CATEGORIES, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.errors import AtlasError
-from catalogue.export import export_places_bytes
+from catalogue.export import MEDIA_TYPES, export_places_bytes
 from catalogue.importer import import_file
 from catalogue.osm_file import sample_extract_path
 from catalogue.store import (
@@ -26,6 +26,7 @@ from catalogue.store import (
     set_place_status,
     update_place,
 )
+from catalogue.text import clean_text
 from catalogue.webmap import (
     build_places_map,
     pick_clicked_place,
@@ -45,6 +46,7 @@ DOWNLOADS = (
     ("geojson", "application/geo+json"),
     ("gpkg", "application/geopackage+sqlite3"),
     ("csv", "text/csv"),
+    ("xlsx", MEDIA_TYPES["xlsx"]),
 )
 
 
@@ -187,7 +189,11 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
     if place.tags:
         st.caption(ui.t("place.tags"))
         st.dataframe(
-            [{ui.t("col.key"): k, ui.t("col.value"): v} for k, v in sorted(place.tags.items())],
+            # Raw OSM values, shown with controls and bidi/invisible characters neutralised.
+            [
+                {ui.t("col.key"): clean_text(k, neutralise=True), ui.t("col.value"): clean_text(v, neutralise=True)}
+                for k, v in sorted(place.tags.items())
+            ],
             hide_index=True,
             width="stretch",
         )

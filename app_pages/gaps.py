@@ -45,7 +45,7 @@ CATCHMENT_KEY = "gaps_catchment"
 RESOLUTION_KEY = "gaps_resolution"
 CRS_KEY = "gaps_crs"
 RESOLUTIONS = (9, 10, 11)
-EXPORTS = ("gpkg", "geojson", "csv", "pdf", "png")
+EXPORTS = ("gpkg", "geojson", "csv", "xlsx", "pdf", "png")
 
 
 def default_speed(group: str) -> float:

@@ -99,7 +99,7 @@ def _cmd_import_csv(args: argparse.Namespace, engine: Engine) -> int:
 
 def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--area", required=True)
-    p.add_argument("--format", required=True, choices=["csv", "json"])
+    p.add_argument("--format", required=True, choices=["csv", "xlsx", "json"])
     p.add_argument("--out", required=True, type=Path)
 
 
@@ -107,18 +107,16 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 def _cmd_export(args: argparse.Namespace, engine: Engine) -> int:
     from audits.csv_io import export_audits
     from catalogue.store import get_area
+    from catalogue.tabular import write_atomic
     from storage.db import session_scope
 
     with session_scope(engine, read_only=True) as session:
         area = get_area(session, name=args.area)
         data = export_audits(session, area_id=area.id, fmt=args.format)
     out: Path = args.out
-    tmp = out.with_name(out.name + ".part")
     try:
-        tmp.write_bytes(data)
-        tmp.replace(out)  # a reader never sees half a file
+        write_atomic(out, data)  # a reader never sees half a file
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise AtlasError(
             f"Cannot write {str(out)!r}: {exc.strerror or exc}. Choose another --out path.",
             f"Kann {str(out)!r} nicht schreiben: {exc.strerror or exc}. Bitte anderen Pfad wählen.",

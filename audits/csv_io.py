@@ -40,9 +40,9 @@ from audits.store import (
 from audits.vocabulary import FACT_BY_ID, FACT_IDS, GROUP_IDS, NUMBER, FactValue, validate_fact_value
 from catalogue.categories import CATEGORY_BY_ID
 from catalogue.errors import InvalidInput
-from catalogue.export import neutralise_csv_cell
 from catalogue.model import parse_osm_ref
 from catalogue.store import get_area_by_id, load_places
+from catalogue.tabular import csv_bytes, unneutralise_csv_cell, xlsx_bytes
 from storage.db import session_scope
 from storage.models import Area, Place, PlaceAlias
 
@@ -53,9 +53,8 @@ INFO_COLUMNS: tuple[str, ...] = ("name", "category", "last_checked", *(f"verdict
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_NEUTRALISED = re.compile(r"'[=+\-@\t\r]")
 
-ExportFormat = Literal["csv", "json"]
+ExportFormat = Literal["csv", "json", "xlsx"]
 
 
 @dataclass(frozen=True)
@@ -126,8 +125,8 @@ def _delimiter(header_line: str) -> str:
 
 
 def _unneutralise(cell: str) -> str:
-    # An export prefixes ' to cells a spreadsheet would run; take it off again.
-    return cell[1:] if _NEUTRALISED.match(cell) else cell
+    # An export guards cells a spreadsheet would run (catalogue.tabular); take that off again.
+    return unneutralise_csv_cell(cell)
 
 
 def parse_audit_csv(text: str) -> tuple[list[AuditRow], list[CsvProblem]]:
@@ -454,12 +453,14 @@ def _json_fact(fv: FactValue) -> dict[str, Any]:
 def export_audits(session: Session, *, area_id: int, fmt: ExportFormat, today: date | None = None) -> bytes:
     """One row per place: ``place`` as the import takes it, name, category, facts, a verdict per group.
 
-    CSV: UTF-8 with BOM (Excel), every cell neutralised against formulas. JSON: also the
+    CSV: UTF-8 with BOM (Excel), every cell neutralised against formulas; XLSX: the same table,
+    text always as string cells (``catalogue.tabular``). JSON: also the
     reasons (de and en) and the missing facts per group, and each fact's source.
     """
-    if fmt not in ("csv", "json"):
+    if fmt not in ("csv", "json", "xlsx"):
         raise InvalidInput(
-            f"Unknown format {fmt!r}; use csv or json.", f"Unbekanntes Format {fmt!r}; csv oder json."
+            f"Unknown format {fmt!r}; use csv, xlsx or json.",
+            f"Unbekanntes Format {fmt!r}; csv, xlsx oder json.",
         )
     area = get_area_by_id(session, area_id=area_id)
     places = load_places(session, area_id=area_id)
@@ -504,13 +505,11 @@ def export_audits(session: Session, *, area_id: int, fmt: ExportFormat, today: d
             "places": out,
         }
         return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
     header = [
         "place", "name", "category", "last_checked", "date", "auditor", "method",
         *FACT_IDS, *(f"verdict_{g}" for g in GROUP_IDS),
     ]  # fmt: skip
-    writer.writerow(header)
+    rows = []
     for p in places:
         pa = audits[p.id]
         cells = [
@@ -525,5 +524,7 @@ def export_audits(session: Session, *, area_id: int, fmt: ExportFormat, today: d
             *(format_csv_value(fid, pa.facts[fid].value) if fid in pa.facts else "" for fid in FACT_IDS),
             *(pa.verdicts[g].status for g in GROUP_IDS),
         ]
-        writer.writerow([neutralise_csv_cell(c) for c in cells])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        rows.append(cells)
+    if fmt == "xlsx":
+        return xlsx_bytes(header, rows, sheet="audits")
+    return csv_bytes(header, rows)

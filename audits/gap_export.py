@@ -4,7 +4,9 @@
   of the chosen categories with their status), in WGS84 or, on request, EPSG:25832 (metres).
 * GeoJSON (RFC 7946, always WGS84, lon first): ONE FeatureCollection holding all three layers;
   each feature's ``layer`` property says which (filter on it in QGIS).
-* CSV: the anchor table ranked by need, UTF-8 with BOM, formula-like cells neutralised.
+* CSV and XLSX: the anchor table ranked by need; CSV as UTF-8 with BOM with formula-like cells
+  neutralised, XLSX with every text a string cell (``catalogue.tabular``). Files are written
+  atomically (temporary file, then rename).
 * PDF / PNG: an A4 portrait map drawn offline from the OSM data itself (buildings, water,
   streets), with legend, scale bar, north arrow, the parameters, the date and the attribution.
   Underserved and "not enough data" hexagons differ by hatch and outline, not by colour alone.
@@ -12,7 +14,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -30,16 +31,18 @@ from audits.gap_service import AnchorRow, GapReport, group_label
 from audits.gaps import units_geoframe
 from catalogue.categories import CATEGORY_BY_ID
 from catalogue.errors import AtlasError, InvalidInput
-from catalogue.export import COORD_DECIMALS, neutralise_csv_cell
+from catalogue.export import COORD_DECIMALS
 from catalogue.model import BaseMap
+from catalogue.tabular import XLSX_MEDIA_TYPE, csv_bytes, write_atomic, xlsx_bytes
 
-GapFormat = Literal["gpkg", "geojson", "csv", "pdf", "png"]
-GAP_FORMATS: tuple[str, ...] = ("gpkg", "geojson", "csv", "pdf", "png")
-SUFFIXES = {"gpkg": ".gpkg", "geojson": ".geojson", "csv": ".csv", "pdf": ".pdf", "png": ".png"}
+GapFormat = Literal["gpkg", "geojson", "csv", "xlsx", "pdf", "png"]
+GAP_FORMATS: tuple[str, ...] = ("gpkg", "geojson", "csv", "xlsx", "pdf", "png")
+SUFFIXES = {f: f".{f}" for f in GAP_FORMATS}
 MEDIA_TYPES = {
     "gpkg": "application/geopackage+sqlite3",
     "geojson": "application/geo+json",
     "csv": "text/csv",
+    "xlsx": XLSX_MEDIA_TYPE,
     "pdf": "application/pdf",
     "png": "image/png",
 }
@@ -75,8 +78,8 @@ def format_for_path(path: str | Path) -> str:
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in GAP_FORMATS:
         raise InvalidInput(
-            f"{Path(path).name!r}: the file name must end in .gpkg, .geojson, .csv, .pdf or .png.",
-            f"{Path(path).name!r}: der Dateiname muss auf .gpkg, .geojson, .csv, .pdf oder .png enden.",
+            f"{Path(path).name!r}: the file name must end in .gpkg, .geojson, .csv, .xlsx, .pdf or .png.",
+            f"{Path(path).name!r}: der Dateiname muss auf .gpkg, .geojson, .csv, .xlsx, .pdf oder .png enden.",
         )
     return suffix
 
@@ -212,8 +215,6 @@ def _json_value(value: Any) -> Any:
 def _write_gpkg(report: GapReport, out: Path, crs: str) -> None:
     import pyogrio
 
-    if out.exists():
-        out.unlink()
     kinds = {"units": "Polygon", "anchors": "Point", "places": "Point"}
     for layer, frame in _frames(report).items():
         if crs != "EPSG:4326":
@@ -221,13 +222,8 @@ def _write_gpkg(report: GapReport, out: Path, crs: str) -> None:
         pyogrio.write_dataframe(frame, out, layer=layer, driver="GPKG", geometry_type=kinds[layer])
 
 
-def _write_csv(report: GapReport, fh: io.TextIOBase) -> None:
-    writer = csv.writer(fh)
-    writer.writerow(ANCHOR_COLUMNS)
-    for row in anchor_records(report):
-        writer.writerow(
-            ["" if v is None else neutralise_csv_cell(v) if isinstance(v, str) else v for v in row.values()]
-        )
+def _table_rows(report: GapReport) -> list[list[Any]]:
+    return [[_json_value(v) for v in row.values()] for row in anchor_records(report)]
 
 
 # ---------------------------------------------------------------- the printed map
@@ -606,23 +602,13 @@ def export_gaps(
     fmt = fmt or format_for_path(out)
     _check(fmt, crs)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "gpkg":
-            _write_gpkg(report, out, crs)
-        elif fmt == "geojson":
-            out.write_text(
-                json.dumps(build_gap_geojson(report), ensure_ascii=False, allow_nan=False), encoding="utf-8"
-            )
-        elif fmt == "csv":
-            # utf-8-sig: the byte order mark makes Excel read umlauts and Arabic correctly.
-            with out.open("w", encoding="utf-8-sig", newline="") as fh:
-                _write_csv(report, fh)
+            write_atomic(out, lambda path: _write_gpkg(report, path, crs))
         else:
-            out.write_bytes(
-                render_gap_map(
-                    report, area_name=area_name, basemap=basemap, fmt=fmt, lang=lang, extra_lines=params
-                )
+            data = export_gaps_bytes(
+                report, fmt=fmt, crs=crs, basemap=basemap, area_name=area_name, lang=lang, params=params
             )
+            write_atomic(out, data)
     except OSError as exc:
         raise AtlasError(
             f"Cannot write {str(out)!r}: {exc.strerror or exc}. Choose another path.",
@@ -646,9 +632,9 @@ def export_gaps_bytes(
     if fmt == "geojson":
         return json.dumps(build_gap_geojson(report), ensure_ascii=False, allow_nan=False).encode("utf-8")
     if fmt == "csv":
-        buf = io.StringIO()
-        _write_csv(report, buf)
-        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+        return csv_bytes(ANCHOR_COLUMNS, _table_rows(report))
+    if fmt == "xlsx":
+        return xlsx_bytes(ANCHOR_COLUMNS, _table_rows(report), sheet="anchors")
     if fmt in ("pdf", "png"):
         return render_gap_map(
             report, area_name=area_name, basemap=basemap, fmt=fmt, lang=lang, extra_lines=params

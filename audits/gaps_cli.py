@@ -1,7 +1,7 @@
 """``python -m audits gaps …`` and ``python -m audits import-schools FILE``.
 
 ``gaps`` computes a gap map for one area and group, prints a summary (or ``--json``) and writes
-``--out FILE`` (.gpkg, .geojson, .csv, .pdf or .png). ``import-schools`` matches an official
+``--out FILE`` (.gpkg, .geojson, .csv, .xlsx, .pdf or .png). ``import-schools`` matches an official
 school list (the NRW list with the Schulsozialindex) to the OSM schools of an area (or every
 area) and stores the indicators that rank anchors by need.
 """
@@ -41,7 +41,7 @@ def _gaps_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--resolution", type=int, default=10, help="H3 hexagon resolution (default 10, ~0.015 km²)"
     )
-    p.add_argument("--out", type=Path, help="write FILE: .gpkg, .geojson, .csv, .pdf or .png")
+    p.add_argument("--out", type=Path, help="write FILE: .gpkg, .geojson, .csv, .xlsx, .pdf or .png")
     p.add_argument("--crs", default="EPSG:4326", choices=["EPSG:4326", "EPSG:25832"],
                    help="coordinate system of the GeoPackage (default EPSG:4326)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON object with the anchor table")

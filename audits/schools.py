@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from catalogue.errors import InvalidInput
 from catalogue.store import PlaceInfo
+from catalogue.text import clean_text
 from storage.models import Place
 from storage.models_gaps import SchoolIndicator as SchoolIndicatorRow
 
@@ -163,7 +164,8 @@ def parse_school_list_text(text: str, *, source: str = "school list") -> tuple[l
     for row in reader:
 
         def get(key: str, row: dict[str, str | None] = row) -> str:
-            return (row.get(COLUMNS[key]) or "").strip()
+            # An official file is neutralised, not refused: controls and invisible characters go.
+            return clean_text(row.get(COLUMNS[key]) or "", neutralise=True)
 
         lat, lon = _number(get("lat")), _number(get("lon"))
         if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == lon == 0):

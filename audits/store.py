@@ -16,7 +16,6 @@ Plain keyword-only functions that take a ``Session``; the caller owns the transa
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -33,6 +32,7 @@ from audits.vocabulary import FACT_BY_ID, GROUP_BY_ID, GROUP_IDS, FactValue, for
 from catalogue.errors import InvalidInput
 from catalogue.model import osm_ref
 from catalogue.store import load_place_row
+from catalogue.text import clean_text
 from storage.models import AUDIT_METHODS, REVIEW_STATES, Audit, AuditFact, AuditReview, Place
 
 REAUDIT_MONTHS = 24
@@ -134,15 +134,6 @@ class PlaceAudits:
 # ---------------------------------------------------------------- validation (pure)
 
 
-def _reject_control_chars(text: str, what_en: str, what_de: str, *, allow_newlines: bool = False) -> None:
-    allowed = {"\n", "\t"} if allow_newlines else set()
-    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch not in allowed for ch in text):
-        raise InvalidInput(
-            f"The {what_en} contains control characters; remove them.",
-            f"{what_de} enthält Steuerzeichen; bitte entfernen.",
-        )
-
-
 def validate_person(
     name: object, *, what_en: str = "auditor", what_de: str = "Name der Prüferin/des Prüfers"
 ) -> str:
@@ -158,8 +149,7 @@ def validate_person(
             f"The {what_en}'s name is {len(name)} characters long; use at most {AUDITOR_MAX}.",
             f"{what_de} hat {len(name)} Zeichen; erlaubt sind höchstens {AUDITOR_MAX}.",
         )
-    _reject_control_chars(name, f"{what_en}'s name", what_de)
-    return name
+    return clean_text(name)
 
 
 def validate_visit_date(value: object, *, today: date | None = None) -> date:
@@ -213,8 +203,7 @@ def validate_notes(notes: object, *, limit: int = NOTES_MAX) -> str:
             f"The notes are {len(text)} characters long; use at most {limit}.",
             f"Die Notizen haben {len(text)} Zeichen; erlaubt sind höchstens {limit}.",
         )
-    _reject_control_chars(text, "notes", "Die Notiz", allow_newlines=True)
-    return text
+    return clean_text(text, keep_newlines=True)
 
 
 def validate_audit_facts(facts: Mapping[str, Any]) -> dict[str, tuple[Any, str | None]]:

@@ -39,6 +39,7 @@ from catalogue.store import (
     validate_location,
     validate_place_name,
 )
+from catalogue.text import clean_text
 from storage.models import Place
 from storage.models_community import AuditTask, Suggestion, SuggestionContact
 
@@ -140,15 +141,6 @@ class PublicPlaces:
 # ---------------------------------------------------------------- validation (pure)
 
 
-def _reject_controls(text: str, *, keep_newlines: bool, what_en: str, what_de: str) -> None:
-    allowed = {"\n"} if keep_newlines else set()
-    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch not in allowed for ch in text):
-        raise InvalidInput(
-            f"The {what_en} contains control characters (such as tabs); remove them.",
-            f"{what_de} enthält Steuerzeichen (z. B. Tabulatoren); bitte entfernen.",
-        )
-
-
 def validate_description(description: object) -> str:
     """Free text up to 2000 characters; line breaks allowed, other control characters not."""
     if description is None:
@@ -158,8 +150,7 @@ def validate_description(description: object) -> str:
     text = description.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > DESCRIPTION_MAX:
         raise InvalidInput.from_key("public.error.description_too_long", n=len(text), max=DESCRIPTION_MAX)
-    _reject_controls(text, keep_newlines=True, what_en="description", what_de="Die Beschreibung")
-    return text
+    return clean_text(text, keep_newlines=True)
 
 
 def validate_groups(groups: Iterable[object] | None) -> tuple[str, ...]:
@@ -192,9 +183,7 @@ def validate_suggestion(
     x, y = validate_location(lon, lat, bbox=bbox)
     clean_email = None
     if email is not None and not (isinstance(email, str) and not email.strip()):
-        _reject_controls(
-            str(email), keep_newlines=False, what_en="e-mail address", what_de="Die E-Mail-Adresse"
-        )
+        clean_text(str(email))
         clean_email = validate_email(email)
     return CleanSuggestion(
         name=clean_name,
@@ -641,8 +630,7 @@ def validate_reason(reason: object) -> str:
             f"The reason has {len(text)} characters; use at most {REASON_MAX}.",
             f"Der Grund hat {len(text)} Zeichen; erlaubt sind höchstens {REASON_MAX}.",
         )
-    _reject_controls(text, keep_newlines=True, what_en="reason", what_de="Der Grund")
-    return text
+    return clean_text(text, keep_newlines=True)
 
 
 def reject_suggestions(

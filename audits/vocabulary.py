@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from catalogue.errors import InvalidInput
+from catalogue.text import clean_text
 
 # --- status values --------------------------------------------------------------------------
 
@@ -689,7 +690,7 @@ def validate_fact_value(fact_id: str, value: object) -> Any:
         return _parse_number(fact, value)
     if fact.kind == LANGUAGES:
         return _parse_languages(fact, value) or None
-    text = str(value).strip()
+    text = clean_text(str(value).strip())
     if len(text) > 255:  # the OSM limit for a tag value
         raise _invalid(fact, text[:20] + "…", "At most 255 characters.", "Höchstens 255 Zeichen.")
     return text

@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from catalogue.categories import CATEGORIES, KEY_PRECEDENCE, classify_tags
 from catalogue.model import BaseMap, Extract, PlaceRecord, WalkNetwork, osm_ref
+from catalogue.text import neutralise_optional
 
 EARTH_RADIUS_M = 6_371_009.0  # mean radius, as osmnx uses for great-circle lengths
 
@@ -159,7 +160,7 @@ def build_places(features: Iterable[RawFeature]) -> list[PlaceRecord]:
                 osm_type=feat.osm_type,
                 osm_id=int(feat.osm_id),
                 category=category,
-                name=feat.tags.get("name"),
+                name=osm_name(feat.tags),
                 lon=lon,
                 lat=lat,
                 tags=dict(feat.tags),
@@ -203,7 +204,13 @@ def _absorb(keep: PlaceRecord, other: PlaceRecord) -> None:
     keep.merged_refs.extend(other.merged_refs)
     for key, value in other.tags.items():
         keep.tags.setdefault(key, value)
-    keep.name = keep.tags.get("name")
+    keep.name = osm_name(keep.tags)
+
+
+def osm_name(tags: Mapping[str, str]) -> str | None:
+    """The ``name`` tag with control, bidi and invisible characters neutralised (never a reason
+    to refuse an import); None when nothing visible is left. ``tags`` keeps the raw value."""
+    return neutralise_optional(tags.get("name"))
 
 
 def _same_name(a: str | None, b: str | None) -> bool:

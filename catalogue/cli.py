@@ -1,4 +1,4 @@
-"""Command line: ``python -m catalogue import|export|areas|backup``.
+"""Command line: ``python -m catalogue import|export|areas|backup|restore``.
 
 Exit codes: 0 done, 1 the data or source could not be used (bad OSM file, failed export),
 2 bad input (arguments, unknown area, missing file), 3 a live source was unreachable.
@@ -58,12 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="export an area's places")
     exp.add_argument("--area", required=True)
-    exp.add_argument("--format", required=True, choices=["geojson", "gpkg", "csv"])
+    exp.add_argument("--format", required=True, choices=["geojson", "gpkg", "csv", "xlsx"])
     exp.add_argument("--out", required=True, type=Path)
     exp.add_argument("--active-only", action="store_true", help="leave out closed places")
 
     bak = sub.add_parser("backup", help="copy the SQLite database consistently, even while the app writes")
     bak.add_argument("--out", required=True, type=Path, help="new file for the backup, e.g. backup-2026-11-25.db")
+
+    res = sub.add_parser(
+        "restore", help="replace the SQLite database by a backup (the app must be stopped)"
+    )
+    res.add_argument("--from", dest="backup", required=True, type=Path, help="the backup file")
+    res.add_argument("--yes", action="store_true", help="do not ask before replacing the database")
 
     areas = sub.add_parser("areas", help="list the areas in the database")
     areas.add_argument("--json", action="store_true")
@@ -155,11 +161,42 @@ def _cmd_backup(args: argparse.Namespace, engine) -> int:
     from storage.db import backup_database
 
     out = backup_database(engine, args.out)
-    print(f"Backup written to {out}. Restore: stop the app and copy it over the database file.")
+    print(f"Backup written to {out}. Restore: stop the app, then python -m catalogue restore --from {out}")
     return EXIT_OK
 
 
-COMMANDS = {"import": _cmd_import, "export": _cmd_export, "areas": _cmd_areas, "backup": _cmd_backup}
+def _cmd_restore(args: argparse.Namespace, _engine: None) -> int:
+    from catalogue.settings import load_settings
+    from storage.db import restore_database, sqlite_path
+
+    url = load_settings().database_url
+    target = sqlite_path(url)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise InvalidInput(
+                f"restore replaces {target or _safe_url(url)}; add --yes to confirm.",
+                f"restore ersetzt {target or _safe_url(url)}; mit --yes bestätigen.",
+            )
+        answer = input(f"Replace {target} by {args.backup}? The current file is kept renamed. [y/N] ")
+        if answer.strip().lower() not in ("y", "yes", "j", "ja"):
+            print("Nothing changed.", file=sys.stderr)
+            return EXIT_INPUT
+    result = restore_database(url=url, backup=args.backup)
+    print(f"Restored {result.target} from {args.backup}: {result.tables} tables, {result.rows} rows, integrity ok.")
+    for path in result.kept:
+        print(f"  kept the replaced file as {path}")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
+    "import": _cmd_import,
+    "export": _cmd_export,
+    "areas": _cmd_areas,
+    "backup": _cmd_backup,
+    "restore": _cmd_restore,
+}
+# Commands that must not open (or migrate) the database themselves.
+NO_ENGINE = frozenset({"restore"})
 
 
 def _exit_code(err: AtlasError) -> int:
@@ -176,6 +213,7 @@ def run_cli(
     build_parser: Callable[[], argparse.ArgumentParser],
     dispatch: Callable[[argparse.Namespace, Any], int],
     exit_code: Callable[[AtlasError], int],
+    needs_engine: Callable[[argparse.Namespace], bool] = lambda _args: True,
 ) -> int:
     """The CLIs' outermost boundary: parse, open the migrated database, run, and turn every
     failure into one line on stderr and an exit code (``ATLAS_DEBUG=1`` shows tracebacks)."""
@@ -192,6 +230,8 @@ def run_cli(
     url = load_settings().database_url
     engine = None
     try:
+        if not needs_engine(args):
+            return dispatch(args, None)
         engine = open_database(url)
         return dispatch(args, engine)
     except AtlasError as err:
@@ -225,4 +265,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser=build_parser,
         dispatch=lambda args, engine: COMMANDS[args.command](args, engine),
         exit_code=_exit_code,
+        needs_engine=lambda args: args.command not in NO_ENGINE,
     )

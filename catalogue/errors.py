@@ -61,3 +61,17 @@ class PlaceNotFound(AtlasError):
 
 class PermissionDenied(AtlasError):
     """The signed-in role may not do this; checked inside every function that writes."""
+
+
+class DatabaseFileGone(AtlasError):
+    """The SQLite file was deleted or replaced while the app ran (writes stop), or a database is
+    empty where one with data was (a start-up warning)."""
+
+
+class DatabaseInUse(AtlasError):
+    """The database is open in another process (the app, an import), so it cannot be restored."""
+
+
+def database_gone() -> DatabaseFileGone:
+    """The error a write meets when the database file vanished (residents can meet it)."""
+    return DatabaseFileGone.from_key("public.error.database_gone")

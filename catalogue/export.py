@@ -1,12 +1,12 @@
-"""Exports of places for planners: GeoJSON (RFC 7946), GeoPackage (QGIS) and CSV (Excel).
+"""Exports of places for planners: GeoJSON (RFC 7946), GeoPackage (QGIS), CSV and XLSX (Excel).
 
-Every format carries the same columns; names go out verbatim (UTF-8), and every CSV cell a
-spreadsheet could take for a formula is neutralised.
+Every format carries the same columns; names go out verbatim (UTF-8), every CSV cell a
+spreadsheet could take for a formula is neutralised and XLSX text is always a string cell
+(``catalogue.tabular``). Files are written atomically (temporary file, then rename).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import tempfile
@@ -22,14 +22,16 @@ from shapely.geometry.base import BaseGeometry
 from catalogue.categories import CATEGORY_BY_ID
 from catalogue.errors import InvalidInput
 from catalogue.store import PlaceInfo
+from catalogue.tabular import XLSX_MEDIA_TYPE, csv_bytes, write_atomic, xlsx_bytes
 
-ExportFormat = Literal["geojson", "gpkg", "csv"]
-FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv")
-SUFFIXES = {"geojson": ".geojson", "gpkg": ".gpkg", "csv": ".csv"}
+ExportFormat = Literal["geojson", "gpkg", "csv", "xlsx"]
+FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv", "xlsx")
+SUFFIXES = {"geojson": ".geojson", "gpkg": ".gpkg", "csv": ".csv", "xlsx": ".xlsx"}
 MEDIA_TYPES = {
     "geojson": "application/geo+json",
     "gpkg": "application/geopackage+sqlite3",
     "csv": "text/csv",
+    "xlsx": XLSX_MEDIA_TYPE,
 }
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -51,12 +53,6 @@ GPKG_POINT_LAYER = "places"
 GPKG_AREA_LAYER = "place_areas"
 # 7 decimals ≈ 1 cm: as precise as OSM stores coordinates (RFC 7946 §11.2 advises trimming).
 COORD_DECIMALS = 7
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_csv_cell(value: str) -> str:
-    """Prefix ``'`` to a cell Excel or LibreOffice would run as a formula (OWASP CSV injection)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _attributes(place: PlaceInfo) -> dict[str, Any]:
@@ -117,24 +113,8 @@ def build_geojson(places: list[PlaceInfo]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _write_geojson(places: list[PlaceInfo], out: Path) -> None:
-    text = json.dumps(build_geojson(places), ensure_ascii=False, allow_nan=False)
-    out.write_text(text, encoding="utf-8")
-
-
-def _write_csv(places: list[PlaceInfo], out: Path) -> None:
-    # utf-8-sig: the byte order mark makes Excel read umlauts and Arabic correctly.
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
-        for place in places:
-            attrs = _attributes(place)
-            writer.writerow(
-                [
-                    "" if v is None else neutralise_csv_cell(v) if isinstance(v, str) else v
-                    for v in attrs.values()
-                ]
-            )
+def _table_rows(places: list[PlaceInfo]) -> list[list[Any]]:
+    return [list(_attributes(p).values()) for p in places]
 
 
 def _write_gpkg(places: list[PlaceInfo], out: Path) -> None:
@@ -152,8 +132,6 @@ def _write_gpkg(places: list[PlaceInfo], out: Path) -> None:
             area_rows.append(row)
             area_geoms.append(MultiPolygon([geom]) if geom.geom_type == "Polygon" else geom)
     areas = gpd.GeoDataFrame(area_rows, columns=list(COLUMNS), geometry=area_geoms, crs="EPSG:4326")
-    if out.exists():
-        out.unlink()
     for frame in (points, areas):
         for column in ("id",):
             frame[column] = frame[column].astype("int64")
@@ -174,7 +152,7 @@ def _check_format(fmt: str) -> None:
 
 
 def export_places(places: list[PlaceInfo], *, fmt: ExportFormat | str, out: Path) -> Path:
-    """Write ``places`` to ``out`` as GeoJSON, GeoPackage or CSV; returns ``out``."""
+    """Write ``places`` to ``out`` as GeoJSON, GeoPackage, CSV or XLSX (atomically); returns ``out``."""
     _check_format(fmt)
     for place in places:
         if not (math.isfinite(place.lon) and math.isfinite(place.lat)):
@@ -183,14 +161,9 @@ def export_places(places: list[PlaceInfo], *, fmt: ExportFormat | str, out: Path
                 f"Ort {place.id} hat keine gültigen Koordinaten.",
             )
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "geojson":
-        _write_geojson(places, out)
-    elif fmt == "csv":
-        _write_csv(places, out)
-    else:
-        _write_gpkg(places, out)
-    return out
+    if fmt == "gpkg":
+        return write_atomic(out, lambda path: _write_gpkg(places, path))
+    return write_atomic(out, export_places_bytes(places, fmt=fmt))
 
 
 def export_places_bytes(places: list[PlaceInfo], *, fmt: ExportFormat | str) -> bytes:
@@ -198,5 +171,9 @@ def export_places_bytes(places: list[PlaceInfo], *, fmt: ExportFormat | str) -> 
     _check_format(fmt)
     if fmt == "geojson":
         return json.dumps(build_geojson(places), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    if fmt == "csv":
+        return csv_bytes(COLUMNS, _table_rows(places))
+    if fmt == "xlsx":
+        return xlsx_bytes(COLUMNS, _table_rows(places), sheet="places")
     with tempfile.TemporaryDirectory() as tmp:
         return export_places(places, fmt=fmt, out=Path(tmp) / f"places{SUFFIXES[fmt]}").read_bytes()

@@ -29,6 +29,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Places of encounter in the neighbourhood – data © OpenStreetMap contributors (ODbL)",
     },
     # errors residents can meet (AtlasError.from_key), in every resident language
+    "public.error.database_gone": {
+        "de": "Nichts wurde gespeichert: Die Datenbank ist gerade nicht verfügbar. Bitte später erneut versuchen; das Team ist informiert.",
+        "en": "Nothing was saved: the database is not available right now. Please try again later; the team has been told.",
+        "tr": "Hiçbir şey kaydedilmedi: veritabanı şu anda kullanılamıyor. Lütfen daha sonra tekrar deneyin; ekip bilgilendirildi.",
+        "ar": "لم يُحفظ أي شيء: قاعدة البيانات غير متاحة حاليًا. يرجى المحاولة لاحقًا؛ تم إبلاغ الفريق.",
+        "uk": "Нічого не збережено: база даних зараз недоступна. Спробуйте пізніше; команду повідомлено.",
+    },
+    "public.error.text_hidden_chars": {
+        "de": "Der Text enthält Steuerzeichen oder unsichtbare Zeichen ({chars}: z. B. Tabulator, Zeilenumbruch, Schreibrichtungs- oder Nullbreiten-Zeichen); bitte entfernen.",
+        "en": "The text contains control characters or invisible characters ({chars}: e.g. tab, line break, direction or zero-width marks); remove them.",
+        "tr": "Metin kontrol karakterleri veya görünmez karakterler içeriyor ({chars}: ör. sekme, satır sonu, yön veya sıfır genişlikli işaretler); lütfen bunları kaldırın.",
+        "ar": "يحتوي النص على أحرف تحكم أو أحرف غير مرئية ({chars}: مثل الجدولة أو فاصل الأسطر أو علامات الاتجاه أو العرض الصفري)؛ يرجى إزالتها.",
+        "uk": "Текст містить керівні або невидимі символи ({chars}: напр. табуляцію, розрив рядка, знаки напрямку чи нульової ширини); будь ласка, видаліть їх.",
+    },
+    "public.error.text_invisible": {
+        "de": "Der Text besteht nur aus unsichtbaren Zeichen; bitte mit sichtbaren Buchstaben schreiben.",
+        "en": "The text consists only of invisible characters; write it with visible letters.",
+        "tr": "Metin yalnızca görünmez karakterlerden oluşuyor; lütfen görünür harflerle yazın.",
+        "ar": "يتكون النص من أحرف غير مرئية فقط؛ يرجى كتابته بأحرف مرئية.",
+        "uk": "Текст складається лише з невидимих символів; напишіть його видимими літерами.",
+    },
     "public.error.name_missing": {
         "de": "Bitte einen Namen für den Ort angeben.",
         "en": "Give the place a name.",
@@ -235,6 +256,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "download.geojson": {"de": "GeoJSON", "en": "GeoJSON"},
     "download.gpkg": {"de": "GeoPackage (QGIS)", "en": "GeoPackage (QGIS)"},
     "download.csv": {"de": "CSV (Excel)", "en": "CSV (Excel)"},
+    "download.xlsx": {"de": "Excel-Tabelle (XLSX)", "en": "Excel workbook (XLSX)"},
     # import page
     "import.title": {"de": "Daten importieren", "en": "Import data"},
     "import.intro": {
@@ -1000,6 +1022,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "gaps.download_gpkg": {"de": "GeoPackage (QGIS)", "en": "GeoPackage (QGIS)"},
     "gaps.download_geojson": {"de": "GeoJSON", "en": "GeoJSON"},
     "gaps.download_csv": {"de": "CSV (Excel)", "en": "CSV (Excel)"},
+    "gaps.download_xlsx": {"de": "Excel-Tabelle (XLSX)", "en": "Excel workbook (XLSX)"},
     "gaps.download_pdf": {"de": "PDF (A4)", "en": "PDF (A4)"},
     "gaps.download_png": {"de": "PNG (A4)", "en": "PNG (A4)"},
     "gaps.legend_title": {"de": "Gehzeit zum nächsten Ort", "en": "Walk to the nearest place"},

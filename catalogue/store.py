@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -29,6 +28,7 @@ from catalogue.model import (
     osm_url,
     parse_osm_ref,
 )
+from catalogue.text import clean_text, neutralise_optional
 from storage.models import Area, ImportRun, Network, Place, PlaceAlias
 from storage.models_gaps import BaseMapData
 
@@ -79,16 +79,19 @@ class PlaceInfo:
     def address(self) -> str:
         """``Street 1, 12345 City`` from the ``addr:*`` tags, or ``""``."""
         street = " ".join(
-            p for p in (self.tags.get("addr:street", ""), self.tags.get("addr:housenumber", "")) if p
+            p for p in (self._tag("addr:street"), self._tag("addr:housenumber")) if p
         ).strip()
-        town = " ".join(
-            p for p in (self.tags.get("addr:postcode", ""), self.tags.get("addr:city", "")) if p
-        ).strip()
+        town = " ".join(p for p in (self._tag("addr:postcode"), self._tag("addr:city")) if p).strip()
         return ", ".join(p for p in (street, town) if p)
+
+    def _tag(self, key: str) -> str:
+        """A tag value as shown and exported: controls and invisible characters neutralised
+        (``catalogue.text``); ``tags`` itself keeps the raw OSM value."""
+        return neutralise_optional(self.tags.get(key)) or ""
 
     @property
     def opening_hours(self) -> str:
-        return self.tags.get("opening_hours", "")
+        return self._tag("opening_hours")
 
     @property
     def osm_url(self) -> str | None:
@@ -142,18 +145,7 @@ def validate_area_name(name: object) -> str:
             f"The area name is {len(name)} characters long; use at most {AREA_NAME_MAX}.",
             f"Der Gebietsname hat {len(name)} Zeichen; erlaubt sind höchstens {AREA_NAME_MAX}.",
         )
-    _reject_control_chars(name, "area name", "Gebietsname")
-    return name
-
-
-def _reject_control_chars(text: str, what_en: str, what_de: str) -> None:
-    # Control characters (Cc) and line/paragraph separators break CSV rows and map labels;
-    # format characters (Cf, e.g. the zero-width non-joiner in Persian names) are legitimate.
-    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text):
-        raise _invalid(
-            f"The {what_en} contains control characters (line breaks, tabs); remove them.",
-            f"Der {what_de} enthält Steuerzeichen (Zeilenumbrüche, Tabulatoren); bitte entfernen.",
-        )
+    return clean_text(name)
 
 
 def validate_place_name(name: object) -> str:
@@ -163,8 +155,8 @@ def validate_place_name(name: object) -> str:
     name = name.strip()
     if len(name) > NAME_MAX:
         raise InvalidInput.from_key("public.error.name_too_long", n=len(name), max=NAME_MAX)
-    _reject_control_chars(name, "name", "Name")
-    return name
+    # Controls, bidi overrides, zero-width characters (catalogue.text); stored verbatim otherwise.
+    return clean_text(name)
 
 
 def validate_category(category: object) -> str:

@@ -8,13 +8,22 @@ writes later would otherwise fail with "database is locked" instead of waiting i
 
 from __future__ import annotations
 
+import fcntl
+import json
+import logging
+import os
 import sqlite3
+import sys
+import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Engine, create_engine, event, inspect, literal, select, table
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -24,6 +33,61 @@ SQLITE_BUSY_TIMEOUT_S = 30
 # Execution option that marks a connection as read-only: SQLite then begins a plain (deferred)
 # transaction, which runs alongside a writer instead of queueing behind it.
 READ_ONLY_OPTION = "atlas_read_only"
+# Next to a SQLite file ``x.db``: ``x.db.atlas-lock`` (every process that opens the database holds
+# a shared lock on it; ``restore`` needs it exclusively) and ``x.db.atlas-had-data`` (written once
+# the database holds data, so a later empty database at the same path is reported, not accepted).
+LOCK_SUFFIX = ".atlas-lock"
+HAD_DATA_SUFFIX = ".atlas-had-data"
+LOCK_WAIT_S = 30
+_INFO = "_atlas_info"  # per-engine state: file watch, marker written, start-up warnings
+log = logging.getLogger(__name__)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, or None (PostgreSQL, in-memory, ``file:`` URIs)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().absolute()
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _database_gone(path: Path, *, replaced: bool) -> Exception:
+    from catalogue.errors import database_gone
+
+    log.error(
+        "database file %s was %s while in use; writes stopped", path, "replaced" if replaced else "deleted"
+    )
+    return database_gone()
+
+
+@dataclass
+class _FileWatch:
+    """The identity (device, inode) of the SQLite file this engine opened first."""
+
+    path: Path
+    identity: tuple[int, int] | None = None
+
+    def current(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (st.st_dev, st.st_ino)
+
+    def check(self) -> None:
+        """Raise DatabaseFileGone when the file was deleted or replaced since the engine opened it."""
+        if self.identity is None:
+            return
+        now = self.current()
+        if now != self.identity:
+            raise _database_gone(self.path, replaced=now is not None)
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -32,15 +96,85 @@ def make_engine(url: str | None = None) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    database = parsed.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
-    _setup_sqlite(engine)
+    watch = _FileWatch(path) if path is not None else None
+    if path is not None:
+        _hold_shared_lock(engine, path)
+        assert watch is not None
+        watch.identity = watch.current()
+    setattr(engine, _INFO, {"file_watch": watch})
+    _setup_sqlite(engine, watch)
     return engine
 
 
-def _setup_sqlite(engine: Engine) -> None:
+class _SharedLock:
+    """A shared lock on ``x.db.atlas-lock`` while the engine may hold connections: taken at
+    creation and again at a connect after ``dispose()``, released by ``dispose()`` and by the OS
+    when the process dies (a crash leaves no stale lock). ``restore`` takes it exclusively."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def acquire(self) -> None:
+        if self.fd is not None:
+            return
+        fd = os.open(_sidecar(self.path, LOCK_SUFFIX), os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:  # a restore is running (it takes seconds)
+                    os.close(fd)
+                    from catalogue.errors import DatabaseInUse
+
+                    raise DatabaseInUse(
+                        f"{self.path} is being restored; start again when the restore has finished.",
+                        f"{self.path} wird gerade wiederhergestellt; bitte danach neu starten.",
+                    ) from None
+                time.sleep(0.1)
+        self.fd = fd
+
+    def release(self) -> None:
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            os.close(fd)
+
+
+def _hold_shared_lock(engine: Engine, path: Path) -> _SharedLock:
+    lock = _SharedLock(path)
+    lock.acquire()
+    weakref.finalize(engine, lock.release)
+
+    @event.listens_for(engine, "engine_disposed")
+    def on_dispose(_engine: Any) -> None:
+        lock.release()
+
+    @event.listens_for(engine, "do_connect")
+    def on_do_connect(*_args: Any) -> None:
+        lock.acquire()
+
+    return lock
+
+
+def file_watch(engine: Engine) -> _FileWatch | None:
+    info = getattr(engine, _INFO, None)
+    return info.get("file_watch") if isinstance(info, dict) else None
+
+
+def _setup_sqlite(engine: Engine, watch: _FileWatch | None) -> None:
+    if watch is not None:
+
+        @event.listens_for(engine, "do_connect")
+        def before_connect(*_args: Any) -> None:
+            # A new pooled connection must not create an empty file where the database was.
+            watch.check()
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from pysqlite; "begin" below emits BEGIN itself.
@@ -51,12 +185,18 @@ def _setup_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
+        if watch is not None and watch.identity is None:
+            watch.identity = watch.current()  # a new database: the file exists from now on
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Any) -> None:
         if conn.get_execution_options().get(READ_ONLY_OPTION):
             conn.exec_driver_sql("BEGIN")
         else:
+            if watch is not None:
+                # One os.stat per write transaction: a deleted or replaced file stops all writes
+                # (an open connection would go on writing into the deleted inode, lost at exit).
+                watch.check()
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -79,10 +219,98 @@ def upgrade(engine: Engine) -> None:
 
 
 def open_database(url: str | None = None) -> Engine:
-    """The engine the app and the CLI use: connected and migrated."""
+    """The engine the app and the CLI use: connected and migrated.
+
+    On SQLite it also checks the "had data" marker: an empty database where the marker says data
+    was is logged as a warning and kept in ``startup_warnings(engine)`` for the staff pages.
+    """
+    url = url or load_settings().database_url
     engine = make_engine(url)
     upgrade(engine)
+    _check_had_data(engine)
     return engine
+
+
+def startup_warnings(engine: Engine) -> list[Any]:
+    """Warnings found when the database was opened (AtlasError objects, shown to staff)."""
+    info = getattr(engine, _INFO, None)
+    return list(info.get("warnings", ())) if isinstance(info, dict) else []
+
+
+def database_problems(engine: Engine) -> list[Any]:
+    """What staff must see: the start-up warnings, and the error if the file is gone now."""
+    problems = startup_warnings(engine)
+    watch = file_watch(engine)
+    if watch is not None and watch.identity is not None and watch.current() != watch.identity:
+        from catalogue.errors import DatabaseFileGone
+
+        problems.append(
+            DatabaseFileGone(
+                f"The database file {watch.path} was deleted or replaced while the app runs; nothing "
+                "is saved any more. Stop the app, restore the newest backup "
+                "(python -m catalogue restore --from BACKUP), then start the app again.",
+                f"Die Datenbankdatei {watch.path} wurde im laufenden Betrieb gelöscht oder ersetzt; "
+                "nichts wird mehr gespeichert. App anhalten, die neueste Sicherung zurückspielen "
+                "(python -m catalogue restore --from SICHERUNG), dann die App neu starten.",
+            )
+        )
+    return problems
+
+
+def database_has_data(engine: Engine) -> bool:
+    """True when any table apart from Alembic's bookkeeping has a row."""
+    names = [n for n in inspect(engine).get_table_names() if n != "alembic_version"]
+    with engine.connect() as conn:
+        for name in names:
+            if conn.execute(select(literal(1)).select_from(table(name)).limit(1)).first() is not None:
+                return True
+    return False
+
+
+def remember_has_data(engine: Engine) -> None:
+    """Write the "had data" marker next to a SQLite file (once per engine; cheap afterwards)."""
+    watch = file_watch(engine)
+    info = getattr(engine, _INFO, None)
+    if watch is None or not isinstance(info, dict) or info.get("marked"):
+        return
+    marker = _sidecar(watch.path, HAD_DATA_SUFFIX)
+    if not marker.exists():
+        doc = {"database": str(watch.path), "since": datetime.now(UTC).isoformat(timespec="seconds")}
+        tmp = marker.with_name(marker.name + ".part")
+        tmp.write_text(json.dumps(doc) + "\n", encoding="utf-8")
+        tmp.replace(marker)
+    info["marked"] = True
+
+
+def _check_had_data(engine: Engine) -> None:
+    watch = file_watch(engine)
+    if watch is None:
+        return
+    if database_has_data(engine):
+        remember_has_data(engine)
+        return
+    marker = _sidecar(watch.path, HAD_DATA_SUFFIX)
+    if not marker.exists():
+        return
+    try:
+        since = json.loads(marker.read_text(encoding="utf-8")).get("since", "?")
+    except (OSError, ValueError, AttributeError):
+        since = "?"
+    from catalogue.errors import DatabaseFileGone
+
+    warning = DatabaseFileGone(
+        f"The database {watch.path} is empty, but it held data (first seen {since}). Was the file "
+        "deleted or DATABASE_URL changed? Stop the app and restore a backup "
+        "(python -m catalogue restore --from BACKUP); delete "
+        f"{marker.name} only if the empty start is intended.",
+        f"Die Datenbank {watch.path} ist leer, enthielt aber Daten (seit {since}). Wurde die Datei "
+        "gelöscht oder DATABASE_URL geändert? App anhalten und eine Sicherung zurückspielen "
+        "(python -m catalogue restore --from SICHERUNG); "
+        f"{marker.name} nur löschen, wenn der leere Neustart gewollt ist.",
+    )
+    log.warning("%s", warning.en)
+    print(f"warning: {warning.en}", file=sys.stderr)
+    getattr(engine, _INFO)["warnings"] = [*startup_warnings(engine), warning]
 
 
 @contextmanager
@@ -99,6 +327,7 @@ def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Sessio
             session.rollback()
         else:
             session.commit()
+            remember_has_data(engine)
     except BaseException:
         session.rollback()
         raise
@@ -164,3 +393,153 @@ def backup_database(engine: Engine, out: Path) -> Path:
         raise RuntimeError(f"backup failed its integrity check: {ok}")
     partial.replace(out)  # the backup appears complete or not at all
     return out
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    target: Path
+    kept: list[Path]  # the replaced database (and its -wal) renamed with a timestamp
+    tables: int
+    rows: int
+
+
+def _integrity(conn: sqlite3.Connection) -> str:
+    rows = conn.execute("PRAGMA integrity_check").fetchall()
+    return "; ".join(str(r[0]) for r in rows[:5])
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def restore_database(*, url: str, backup: Path, now: datetime | None = None) -> RestoreResult:
+    """Replace the SQLite database of ``url`` by ``backup``, safely.
+
+    1. Refuses while any process holds the database (the app, an import: their shared lock on
+       ``x.db.atlas-lock``); holds the lock exclusively until done, so nothing opens it meanwhile.
+    2. Checks the backup (``PRAGMA integrity_check``) before touching anything.
+    3. Copies it with SQLite's backup API into ``x.db.restoring`` next to the target (rollback
+       journal, no WAL) and checks that copy.
+    4. Renames the replaced database and its ``-wal``/``-journal`` to ``x.db.replaced-<UTC time>``
+       (+ ``-wal``): kept complete, and no stale WAL can be read into the restored file; ``-shm``
+       is deleted (SQLite rebuilds it).
+    5. Renames the copy into place and checks ``integrity_check`` once more.
+    """
+    from catalogue.errors import AtlasError, DatabaseInUse, InvalidInput
+
+    target = sqlite_path(url)
+    if target is None:
+        raise InvalidInput(
+            "restore works on a SQLite database file; restore PostgreSQL with pg_restore.",
+            "restore stellt SQLite-Dateien wieder her; PostgreSQL mit pg_restore zurückspielen.",
+        )
+    backup = Path(backup).expanduser().absolute()
+    if not backup.is_file():
+        raise InvalidInput(f"No backup file {backup}.", f"Keine Sicherungsdatei {backup}.")
+    if backup == target:
+        raise InvalidInput(
+            "The backup is the database itself; give the backup file.",
+            "Die Sicherung ist die Datenbank selbst; bitte die Sicherungsdatei angeben.",
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(_sidecar(target, LOCK_SUFFIX), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DatabaseInUse(
+                f"{target} is open in another process (the app or an import). Stop the app first, "
+                "then run restore again.",
+                f"{target} ist in einem anderen Prozess geöffnet (App oder Import). Bitte zuerst die "
+                "App anhalten, dann restore erneut ausführen.",
+            ) from None
+        return _restore_locked(target=target, backup=backup, now=now or datetime.now(UTC))
+    except sqlite3.DatabaseError as exc:
+        raise AtlasError(
+            f"Restore from {backup} failed: {exc}. The database was not changed.",
+            f"Wiederherstellung aus {backup} fehlgeschlagen: {exc}. Die Datenbank blieb unverändert.",
+        ) from exc
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _restore_locked(*, target: Path, backup: Path, now: datetime) -> RestoreResult:
+    from catalogue.errors import AtlasError, InvalidInput
+
+    try:
+        src = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
+        try:
+            verdict = _integrity(src)
+        finally:
+            src.close()
+    except sqlite3.DatabaseError as exc:
+        raise InvalidInput(
+            f"{backup} is not a readable SQLite database ({exc}); nothing was changed.",
+            f"{backup} ist keine lesbare SQLite-Datenbank ({exc}); nichts wurde geändert.",
+        ) from exc
+    if verdict != "ok":
+        raise InvalidInput(
+            f"The backup {backup} is damaged (integrity_check: {verdict}); nothing was changed.",
+            f"Die Sicherung {backup} ist beschädigt (integrity_check: {verdict}); nichts wurde geändert.",
+        )
+    staging = _sidecar(target, ".restoring")
+    for leftover in (
+        staging,
+        _sidecar(staging, "-journal"),
+        _sidecar(staging, "-wal"),
+        _sidecar(staging, "-shm"),
+    ):
+        leftover.unlink(missing_ok=True)
+    src = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(staging)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
+            verdict = _integrity(dst)
+            tables = [r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            # Table names come from the backup file: quoted as identifiers ("" doubles a quote).
+            quoted = ['"' + t.replace('"', '""') + '"' for t in tables]
+            rows = sum(dst.execute(f"SELECT count(*) FROM {q}").fetchone()[0] for q in quoted)  # noqa: S608
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    if verdict != "ok":
+        staging.unlink(missing_ok=True)
+        raise AtlasError(
+            f"The copy of {backup} failed its integrity check ({verdict}); nothing was changed.",
+            f"Die Kopie von {backup} besteht die Prüfung nicht ({verdict}); nichts wurde geändert.",
+        )
+    with staging.open("rb+") as fh:
+        os.fsync(fh.fileno())
+    kept: list[Path] = []
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    old = _sidecar(target, f".replaced-{stamp}")
+    if target.exists():
+        target.replace(old)
+        kept.append(old)
+    for suffix in ("-wal", "-journal"):
+        stale = _sidecar(target, suffix)
+        if stale.exists():
+            # Kept with the replaced file (it belongs to it); never left next to the restored one.
+            stale.replace(_sidecar(old, suffix))
+            kept.append(_sidecar(old, suffix))
+    _sidecar(target, "-shm").unlink(missing_ok=True)
+    staging.replace(target)
+    _fsync_dir(target.parent)
+    conn = sqlite3.connect(target)
+    try:
+        verdict = _integrity(conn)
+    finally:
+        conn.close()
+    if verdict != "ok":
+        raise AtlasError(
+            f"The restored {target} failed its integrity check ({verdict}); the replaced file is {old}.",
+            f"Die wiederhergestellte {target} besteht die Prüfung nicht ({verdict}); die ersetzte Datei ist {old}.",
+        )
+    return RestoreResult(target=target, kept=kept, tables=len(tables), rows=rows)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import openpyxl
 import pytest
 from staff_support import sign_in
 from streamlit.runtime.media_file_manager import MediaFileManager
@@ -153,10 +155,14 @@ def test_the_csv_download_is_built_on_click_with_bom_and_header(
     at = open_gap_page(berlin_db[1])
     at.sidebar.slider(key="gaps_minutes").set_value(7).run()
     names = sorted(deferred)
-    assert {Path(n).suffix for n in names} == {".gpkg", ".geojson", ".csv", ".pdf", ".png"}
+    assert {Path(n).suffix for n in names} == {".gpkg", ".geojson", ".csv", ".xlsx", ".pdf", ".png"}
     csv_name = next(n for n in names if n.endswith("all_7min.csv"))
     data = deferred[csv_name]()
     assert data.startswith(b"\xef\xbb\xbf")
     header = data[3:].decode("utf-8").splitlines()[0]
     assert header.startswith("rank,name,kind,school_form")
     assert len(data.decode("utf-8-sig").splitlines()) == 1 + len(at.dataframe[0].value)
+    xlsx = deferred[csv_name.removesuffix(".csv") + ".xlsx"]()
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
+    assert [c.value for c in sheet[1]][:4] == ["rank", "name", "kind", "school_form"]
+    assert sheet.max_row == 1 + len(at.dataframe[0].value)

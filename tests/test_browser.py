@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 from browser_support import (
     CHROMIUM,
@@ -25,6 +26,7 @@ from browser_support import offline_page as open_offline_page
 from conftest import need
 
 from audits.auth import CONSOLE, create_user
+from catalogue.export import COLUMNS
 from catalogue.importer import import_file
 from catalogue.store import add_manual_place, list_areas
 from storage.db import open_database, session_scope
@@ -191,6 +193,13 @@ def test_csv_download_holds_exactly_the_places_shown(offline_page, tmp_path: Pat
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     assert len(rows) == count
     assert all("spielplatz" in row["name"].casefold() for row in rows)
+    with page.expect_download(timeout=MAP_TIMEOUT_MS) as download_info:
+        page.get_by_role("button", name="Excel-Tabelle (XLSX)").click()
+    workbook = tmp_path / "places.xlsx"
+    download_info.value.save_as(workbook)
+    sheet = openpyxl.load_workbook(workbook).active
+    names = [row[COLUMNS.index("name")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == sorted(row["name"] for row in rows)
 
 
 def test_clicking_the_empty_map_sets_the_location_of_a_new_place(offline_page) -> None:

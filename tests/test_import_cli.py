@@ -160,7 +160,7 @@ def test_cli_refuses_bad_files_and_leaves_the_database_as_it_was(db_url, extract
         (["import", "--bbox", "6.7,51.2", "--area", "X"], "four numbers"),
         (["import", "tests/conftest.py", "--area", " "], "name"),
         (["export", "--area", "Nirgendwo", "--format", "csv", "--out", "x.csv"], "Nirgendwo"),
-        (["export", "--area", "X", "--format", "xlsx", "--out", "x.xlsx"], "xlsx"),
+        (["export", "--area", "X", "--format", "xls", "--out", "x.xls"], "xls"),
         (["frobnicate"], "frobnicate"),
     ],
 )
