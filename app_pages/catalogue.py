@@ -15,14 +15,14 @@ from audits.vocabulary import GROUP_BY_ID, GROUPS
 from catalogue.categories import CATEGORIES, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.errors import AtlasError
 from catalogue.export import export_places_bytes
-from catalogue.importer import import_file
-from catalogue.osm_file import sample_extract_path
+from catalogue.importer import import_sample
 from catalogue.store import (
     AreaInfo,
     PlaceInfo,
     add_manual_place,
     list_areas,
     load_places,
+    set_area_published,
     set_place_status,
     update_place,
 )
@@ -89,13 +89,8 @@ def onboarding(engine: Engine) -> None:
     st.page_link("app_pages/import_data.py", label=ui.t("onboarding.file"), icon=":material/upload_file:")
     st.page_link("app_pages/import_data.py", label=ui.t("onboarding.online"), icon=":material/public:")
     if st.button(ui.t("onboarding.sample"), icon=":material/dataset:", type="primary", key="onboarding_sample"):
-        try:
-            sample = sample_extract_path()
-        except AtlasError as err:
-            ui.show_error(err)
-            return
         area_name = ui.t("onboarding.sample_area")
-        summary = ui.run_import(lambda: import_file(engine, path=sample, area_name=area_name))
+        summary = ui.run_import(lambda: import_sample(engine, area_name=area_name))
         if summary is not None:
             ui.flash(ui.import_summary_text(summary))
             st.rerun()
@@ -116,7 +111,28 @@ def pick_area(areas: list[AreaInfo]) -> AreaInfo:
             )
         )
     )
+    publish_control(area)
     return area
+
+
+def publish_control(area: AreaInfo) -> None:
+    """Whether residents see this area, and (for managers and admins) the switch."""
+    st.caption(ui.t("area.is_published") if area.published else ui.t("area.is_unpublished"))
+    if ui.current_actor().role not in ("manager", "admin"):
+        return
+    label = ui.t("area.unpublish") if area.published else ui.t("area.publish")
+    if st.button(label, key=f"publish_{area.id}", icon=":material/visibility:"):
+        try:
+            with session_scope(ui.get_engine()) as session:
+                changed = set_area_published(
+                    session, actor=ui.current_actor(), area_id=area.id, published=not area.published
+                )
+        except AtlasError as err:
+            ui.show_error(err)
+            return
+        done = "area.published_done" if changed.published else "area.unpublished_done"
+        ui.flash(ui.t(done, name=changed.name))
+        st.rerun()
 
 
 def filter_places(places: list[PlaceInfo], *, categories: list[str], query: str) -> list[PlaceInfo]:

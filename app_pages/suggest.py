@@ -224,7 +224,7 @@ if st.session_state.pop("suggest_cancelled", False):
 st.write(ui.t("suggest.intro"))
 
 with session_scope(ui.get_engine(), read_only=True) as session:
-    areas = list_areas(session)
+    areas = list_areas(session, published_only=True)
 if not areas:
     st.info(ui.t("public.no_area"))
     st.stop()

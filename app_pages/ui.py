@@ -13,7 +13,7 @@ from catalogue import i18n
 from catalogue.categories import CATEGORIES
 from catalogue.errors import AtlasError
 from catalogue.settings import Settings, load_settings
-from catalogue.store import AreaInfo, ImportSummary
+from catalogue.store import AreaInfo, ImportSummary, preferred_area
 from storage.db import open_database
 
 LANG_KEY = "lang"
@@ -197,8 +197,12 @@ def area_select(
     else:
         if st.session_state.get(key) not in by_name:
             wanted = st.session_state.get(AREA_KEY)
-            st.session_state[key] = wanted if wanted in by_name else areas[0].name
+            # Nobody chose yet: a published area, not the sample loaded to try the app out.
+            st.session_state[key] = wanted if wanted in by_name else preferred_area(areas).name
         labels = {n: option_label(a) if option_label else n for n, a in by_name.items()}
+        # Only staff pages list unpublished areas: say which ones residents do not see.
+        labels = {n: text if by_name[n].published else t("area.unpublished_option", area=text)
+                  for n, text in labels.items()}  # fmt: skip
         area = by_name[st.selectbox(label, options=list(by_name), format_func=labels.__getitem__, key=key)]
     st.session_state[AREA_KEY] = area.name
     return area

@@ -30,6 +30,7 @@ from audits.auth import Actor, require_role, validate_email
 from audits.vocabulary import GROUP_IDS, LIMITED, NOT_OPEN, OPEN
 from catalogue.errors import AtlasError, InvalidInput, PlaceNotFound
 from catalogue.store import (
+    AreaInfo,
     PlaceInfo,
     add_local_place_row,
     get_area_by_id,
@@ -393,6 +394,14 @@ def _receipt_for_key(session: Session, key: str) -> SuggestionReceipt | None:
     return None if row is None else SuggestionReceipt(ref_code=row[0], status=row[1], created=False)
 
 
+def published_area(session: Session, *, area_id: int) -> AreaInfo:
+    """The area, if residents may see it; an unpublished one (the sample) is refused."""
+    area = get_area_by_id(session, area_id=area_id)
+    if not area.published:
+        raise InvalidInput.from_key("public.error.area_unpublished")
+    return area
+
+
 def submit_suggestion(
     session: Session,
     *,
@@ -424,7 +433,7 @@ def submit_suggestion(
     existing = _receipt_for_key(session, key)
     if existing is not None:
         return existing
-    area = get_area_by_id(session, area_id=area_id)
+    area = published_area(session, area_id=area_id)
     clean = validate_suggestion(
         name=name,
         category=category,
@@ -495,6 +504,7 @@ def public_places(
     verdicts_by_place: Mapping[int, Mapping[str, str]],
 ) -> PublicPlaces:
     """The area's active places "open to me" for ``groups``, split by verdict (see ``split_by_verdict``)."""
+    published_area(session, area_id=area_id)
     places = load_places(session, area_id=area_id, include_closed=False)
     return split_by_verdict(places, groups=groups, verdicts_by_place=verdicts_by_place)
 

@@ -1031,6 +1031,31 @@ STRINGS: dict[str, dict[str, str]] = {
     "gaps.tip_anchor_nearest": {"de": "{minutes} min bis {place}", "en": "{minutes} min to {place}"},
     "gaps.place_serving": {"de": "zählt", "en": "counts"},
     "gaps.place_unknown": {"de": "Urteil unbekannt, zählt nicht", "en": "verdict unknown, not counted"},
+    # published areas (staff side; residents never see an unpublished area)
+    "area.unpublished_option": {"de": "{area} – nicht veröffentlicht", "en": "{area} – not published"},
+    "area.is_unpublished": {
+        "de": "Nicht veröffentlicht: Bewohner*innen sehen dieses Gebiet nicht.",
+        "en": "Not published: residents do not see this area.",
+    },
+    "area.is_published": {
+        "de": "Veröffentlicht: auf den Seiten für Bewohner*innen zu sehen.",
+        "en": "Published: shown on the residents' pages.",
+    },
+    "area.publish": {"de": "Für Bewohner*innen veröffentlichen", "en": "Publish for residents"},
+    "area.unpublish": {"de": "Veröffentlichung zurücknehmen", "en": "Unpublish"},
+    "area.published_done": {
+        "de": "„{name}“ ist veröffentlicht.", "en": "“{name}” is published.",
+    },
+    "area.unpublished_done": {
+        "de": "„{name}“ ist nicht mehr veröffentlicht.", "en": "“{name}” is no longer published.",
+    },
+    "public.error.area_unpublished": {
+        "de": "Dieses Gebiet ist nicht freigegeben. Bitte ein anderes Gebiet wählen.",
+        "en": "This area is not published. Choose another area.",
+        "tr": "Bu bölge yayımlanmamış. Lütfen başka bir bölge seçin.",
+        "ar": "هذه المنطقة غير منشورة. يرجى اختيار منطقة أخرى.",
+        "uk": "Цей район не опубліковано. Будь ласка, виберіть інший район.",
+    },
 }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from audits.auth import Actor, require_role
 from catalogue.categories import CATEGORY_IDS
 from catalogue.errors import AreaNotFound, InvalidInput, OsmSourceError, PlaceNotFound
 from catalogue.model import (
@@ -47,6 +48,8 @@ class AreaInfo:
     source: str
     imported_at: datetime | None
     place_count: int
+    # Residents see only published areas; staff see all (``list_areas(published_only=…)``).
+    published: bool = True
 
 
 @dataclass(frozen=True)
@@ -238,6 +241,7 @@ def _area_info(area: Area, place_count: int) -> AreaInfo:
         source=area.source,
         imported_at=area.imported_at,
         place_count=place_count,
+        published=area.published,
     )
 
 
@@ -294,8 +298,12 @@ def _count_places(session: Session, area_ids: list[int]) -> dict[int, int]:
     return {area_id: n for area_id, n in rows}
 
 
-def list_areas(session: Session) -> list[AreaInfo]:
-    areas = list(session.scalars(select(Area).order_by(Area.name)))
+def list_areas(session: Session, *, published_only: bool = False) -> list[AreaInfo]:
+    """All areas by name (staff pages), or only the published ones (resident pages)."""
+    query = select(Area).order_by(Area.name)
+    if published_only:
+        query = query.where(Area.published.is_(True))
+    areas = list(session.scalars(query))
     counts = _count_places(session, [a.id for a in areas]) if areas else {}
     return [_area_info(a, counts.get(a.id, 0)) for a in areas]
 
@@ -322,6 +330,22 @@ def get_area_by_id(session: Session, *, area_id: int) -> AreaInfo:
     return _area_info(area, _count_places(session, [area.id]).get(area.id, 0))
 
 
+def preferred_area(areas: list[AreaInfo]) -> AreaInfo:
+    """The area a page opens on when nobody chose one: the first published one (not the sample)."""
+    return next((a for a in areas if a.published), areas[0])
+
+
+def set_area_published(session: Session, *, actor: Actor, area_id: int, published: bool) -> AreaInfo:
+    """Show an area on the resident pages, or hide it there again (manager, admin)."""
+    require_role(actor, "manager")
+    area = session.get(Area, area_id)
+    if area is None:
+        raise _area_not_found(f"with id {area_id}")
+    area.published = bool(published)
+    session.flush()
+    return _area_info(area, _count_places(session, [area.id]).get(area.id, 0))
+
+
 # ---------------------------------------------------------------- import
 
 
@@ -337,7 +361,7 @@ def _record_values(record: PlaceRecord) -> dict[str, Any]:
 
 
 def save_extract(
-    session: Session, *, area_name: str, extract: Extract, read_seconds: float = 0.0
+    session: Session, *, area_name: str, extract: Extract, read_seconds: float = 0.0, published: bool = True
 ) -> ImportSummary:
     """Save an extract into the area ``area_name`` (created or updated); idempotent.
 
@@ -345,6 +369,7 @@ def save_extract(
     when OSM turns a school node into a campus polygon). Places missing from the extract are
     kept and flagged ``missing_since``; manual places and suggestions are never touched.
     ``read_seconds`` (time spent reading the source) is added to the logged duration.
+    ``published`` applies to a new area only; a re-import keeps the area's flag.
     """
     started = time.perf_counter()
     started_at = datetime.now(UTC)
@@ -361,7 +386,13 @@ def save_extract(
     area = session.scalar(select(Area).where(Area.name == area_name))
     if area is None:
         area = Area(
-            name=area_name, west=west, south=south, east=east, north=north, source=extract.source[:500]
+            name=area_name,
+            west=west,
+            south=south,
+            east=east,
+            north=north,
+            source=extract.source[:500],
+            published=published,
         )
         session.add(area)
     area.west, area.south, area.east, area.north = west, south, east, north
