@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import select
+from sqlalchemy import select, text
 from streamlit.testing.v1 import AppTest
 
 from audits.auth import CONSOLE, PUBLIC, Actor, create_user
@@ -62,7 +62,9 @@ def test_a_reimport_keeps_the_flag(both_db: str) -> None:
     engine = open_database(both_db)
     try:
         with session_scope(engine) as session:
-            set_area_published(session, actor=MANAGER, area_id=get_area(session, name=SAMPLE).id, published=True)
+            set_area_published(
+                session, actor=MANAGER, area_id=get_area(session, name=SAMPLE).id, published=True
+            )
         import_sample(engine, area_name=SAMPLE)
         with session_scope(engine, read_only=True) as session:
             assert get_area(session, name=SAMPLE).published is True
@@ -120,13 +122,16 @@ def test_the_migration_publishes_existing_areas_except_the_sample(db_url: str) -
     try:
         command.upgrade(alembic_config(engine), "0004")
         with engine.begin() as conn:
-            for name, source in [(OWN, "berlin.osm.pbf"), ("Beispiel", "Helsinki.osm.pbf"), (SAMPLE, "x.osm")]:
-                conn.exec_driver_sql(
-                    "INSERT INTO areas (name, west, south, east, north, source, created_at) "
-                    "VALUES (%(n)s, 1, 1, 2, 2, %(s)s, CURRENT_TIMESTAMP)"
-                    if engine.dialect.name == "postgresql"
-                    else "INSERT INTO areas (name, west, south, east, north, source, created_at) "
-                    "VALUES (:n, 1, 1, 2, 2, :s, CURRENT_TIMESTAMP)",
+            for name, source in [
+                (OWN, "berlin.osm.pbf"),
+                ("Beispiel", "Helsinki.osm.pbf"),
+                (SAMPLE, "x.osm"),
+            ]:
+                conn.execute(
+                    text(
+                        "INSERT INTO areas (name, west, south, east, north, source, created_at) "
+                        "VALUES (:n, 1, 1, 2, 2, :s, CURRENT_TIMESTAMP)"
+                    ),
                     {"n": name, "s": source},
                 )
         command.upgrade(alembic_config(engine), "heads")
@@ -140,7 +145,12 @@ def test_the_migration_publishes_existing_areas_except_the_sample(db_url: str) -
 def run_cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
-        [sys.executable, "-m", "catalogue", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "catalogue", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
