@@ -17,6 +17,7 @@ from audits.auth import (
     actor_for_user_id,
     check_sso_secrets,
 )
+from audits.maintenance import MaintenanceReport, run_maintenance
 from catalogue.webmap import install_static_assets
 from storage.db import session_scope
 
@@ -28,6 +29,14 @@ def _install_assets() -> bool:
     # Once per server process: Leaflet and jQuery served from /app/static instead of a CDN.
     install_static_assets(STATIC_DIR)
     return True
+
+
+@st.cache_resource(show_spinner=False)
+def _maintenance_once(database_url: str) -> MaintenanceReport:
+    # Once per server process and database: old reply e-mails and login attempts go
+    # (cron can run ``python -m audits maintenance`` daily for servers that run for weeks).
+    with session_scope(ui.get_engine()) as session:
+        return run_maintenance(session, contact_days=ui.get_settings().contact_days)
 
 
 # Every page once: (script, title key, roles that may open it). A page missing from the list
@@ -107,6 +116,7 @@ def account_box(actor: Actor) -> None:
 
 st.set_page_config(page_title=ui.t("app.title"), page_icon="🤝", layout="wide")
 _install_assets()
+_maintenance_once(ui.get_settings().database_url)
 ui.language_switch()
 ui.apply_text_direction()
 if sso_configured():
