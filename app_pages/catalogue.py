@@ -130,8 +130,10 @@ def publish_control(area: AreaInfo) -> None:
         except AtlasError as err:
             ui.show_error(err)
             return
-        done = "area.published_done" if changed.published else "area.unpublished_done"
-        ui.flash(ui.t(done, name=changed.name))
+        if changed.published:
+            ui.flash(ui.t("area.published_done", name=changed.name))
+        else:
+            ui.flash(ui.t("area.unpublished_done", name=changed.name))
         st.rerun()
 
 

@@ -61,14 +61,22 @@ def get_engine() -> Engine:
 FLASH_KEY = "flash"
 
 
-def flash(message: str) -> None:
-    """A success message that survives the ``st.rerun()`` after a change; shown by ``show_flash``."""
+FLASH_WARNING_KEY = "flash_warning"
+
+
+def flash(message: str, *, warning: str | None = None) -> None:
+    """A success message (and a warning, if any) that survives the ``st.rerun()`` after a change;
+    shown by ``show_flash``."""
     st.session_state[FLASH_KEY] = message
+    if warning:
+        st.session_state[FLASH_WARNING_KEY] = warning
 
 
 def show_flash() -> None:
     if FLASH_KEY in st.session_state:
         st.success(md(st.session_state.pop(FLASH_KEY)))
+    if FLASH_WARNING_KEY in st.session_state:
+        st.warning(md(st.session_state.pop(FLASH_WARNING_KEY)))
 
 
 def show_error(err: AtlasError) -> None:
