@@ -38,7 +38,10 @@ from storage.db import session_scope
 PLACE_KEY = "place_pick"
 # A place to select on the next run (the selectbox's own key cannot change once it is drawn).
 PENDING_KEY = "place_pick_next"
-NEW_KEYS = ("new_name", "new_category", "new_lat", "new_lon")
+# The add-place form's widgets get new keys after each change (``reset_add_form``): deleting a
+# widget's key leaves the browser holding the old value, which it sends back on the next click
+# (the old name and coordinates came back after "close" and were added a second time).
+ADD_FORM_GEN_KEY = "add_form_gen"
 # The group whose verdict colours map and table (None: colour by category).
 GROUP_KEY = "verdict_group"
 DOWNLOADS = (
@@ -46,6 +49,19 @@ DOWNLOADS = (
     ("gpkg", "application/geopackage+sqlite3"),
     ("csv", "text/csv"),
 )
+
+
+def new_key(field: str) -> str:
+    """Widget key of an add-form field (``new_name``, ``new_lat`` …) in the current form generation."""
+    gen = st.session_state.get(ADD_FORM_GEN_KEY, 0)
+    return field if gen == 0 else f"{field}_{gen}"
+
+
+def reset_add_form() -> None:
+    """An empty add-place form on the next run: fresh widgets, nothing carried over."""
+    for field in ("new_name", "new_category", "new_lat", "new_lon"):
+        st.session_state.pop(new_key(field), None)
+    st.session_state[ADD_FORM_GEN_KEY] = st.session_state.get(ADD_FORM_GEN_KEY, 0) + 1
 
 
 def status_text(place: PlaceInfo) -> str:
@@ -163,8 +179,8 @@ def handle_map_click(result: dict | None, places: list[PlaceInfo]) -> None:
             st.session_state[PLACE_KEY] = place.id
     elif click and click != st.session_state.get("_seen_click"):
         st.session_state["_seen_click"] = click
-        st.session_state["new_lat"] = round(float(click["lat"]), 6)
-        st.session_state["new_lon"] = round(float(click["lng"]), 6)
+        st.session_state[new_key("new_lat")] = round(float(click["lat"]), 6)
+        st.session_state[new_key("new_lon")] = round(float(click["lng"]), 6)
 
 
 def places_table(places: list[PlaceInfo], verdict_of: dict[int, str] | None = None) -> list[dict[str, str]]:
@@ -223,6 +239,7 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
         except AtlasError as err:
             ui.show_error(err)
         else:
+            reset_add_form()
             ui.flash(ui.t("place.reopened_done", name=name) if closed else ui.t("place.closed_done", name=name))
             st.rerun()
 
@@ -252,23 +269,28 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
                 except AtlasError as err:
                     ui.show_error(err)
                 else:
+                    reset_add_form()
                     ui.flash(ui.t("place.saved"))
                     st.rerun()
 
 
 def add_place_form(engine: Engine, area: AreaInfo) -> None:
-    clicked = st.session_state.get("new_lat") is not None
+    lat_key, lon_key = new_key("new_lat"), new_key("new_lon")
+    clicked = st.session_state.get(lat_key) is not None
     with st.expander(ui.t("add.title"), expanded=clicked), st.form("add_place"):
         st.caption(ui.t("add.help"))
-        if clicked and st.session_state.get("new_lon") is not None:
-            st.caption(ui.t("add.clicked", lat=st.session_state["new_lat"], lon=st.session_state["new_lon"]))
-        name = st.text_input(ui.t("add.name"), key="new_name")
+        if clicked and st.session_state.get(lon_key) is not None:
+            st.caption(ui.t("add.clicked", lat=st.session_state[lat_key], lon=st.session_state[lon_key]))
+        name = st.text_input(ui.t("add.name"), key=new_key("new_name"))
         category = st.selectbox(
-            ui.t("add.category"), options=list(CATEGORY_IDS), format_func=category_labels().__getitem__, key="new_category"
+            ui.t("add.category"),
+            options=list(CATEGORY_IDS),
+            format_func=category_labels().__getitem__,
+            key=new_key("new_category"),
         )
         c1, c2 = st.columns(2)
-        lat = c1.number_input(ui.t("add.lat"), value=None, format="%.6f", key="new_lat")
-        lon = c2.number_input(ui.t("add.lon"), value=None, format="%.6f", key="new_lon")
+        lat = c1.number_input(ui.t("add.lat"), value=None, format="%.6f", key=lat_key)
+        lon = c2.number_input(ui.t("add.lon"), value=None, format="%.6f", key=lon_key)
         if not st.form_submit_button(ui.t("add.submit"), type="primary"):
             return
         if lat is None or lon is None:
@@ -280,8 +302,7 @@ def add_place_form(engine: Engine, area: AreaInfo) -> None:
         except AtlasError as err:
             ui.show_error(err)
             return
-    for key in NEW_KEYS:
-        st.session_state.pop(key, None)
+    reset_add_form()
     st.session_state[PENDING_KEY] = added.id
     ui.flash(ui.t("add.done", name=added.name))
     st.rerun()

@@ -38,6 +38,8 @@ AREA_NAME_MAX = 100
 # A hand-entered place may lie a little outside the imported extent (a park across the edge).
 AREA_MARGIN_M = 2000.0
 METRES_PER_DEGREE_LAT = 111_320.0
+# A hand-entered place with the name of a place this close is the same place entered twice.
+DUPLICATE_RADIUS_M = 25.0
 
 
 @dataclass(frozen=True)
@@ -644,6 +646,31 @@ def add_local_place_row(
     return place
 
 
+def refuse_duplicate_place(session: Session, *, area_id: int, name: str, lon: float, lat: float) -> None:
+    """InvalidInput when the area already has a place of this name within ``DUPLICATE_RADIUS_M``
+    (a form sent twice, or a place added again after it was closed)."""
+    wanted = " ".join(name.casefold().split())
+    dlat = DUPLICATE_RADIUS_M / METRES_PER_DEGREE_LAT
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    nearby = session.scalars(
+        select(Place).where(
+            Place.area_id == area_id, Place.lon.between(lon - dlon, lon + dlon), Place.lat.between(lat - dlat, lat + dlat)
+        )
+    )
+    for place in nearby:
+        if " ".join((place.name or "").casefold().split()) != wanted:
+            continue
+        metres = round(
+            math.hypot((place.lat - lat) * METRES_PER_DEGREE_LAT, (place.lon - lon) * METRES_PER_DEGREE_LAT * math.cos(math.radians(lat)))
+        )
+        closed_en = " It is closed: reopen it instead." if place.status == "closed" else ""
+        closed_de = " Er ist geschlossen: bitte stattdessen wieder öffnen." if place.status == "closed" else ""
+        raise InvalidInput(
+            f"{place.name!r} already exists {metres} m from here (place #{place.id}); nothing was added.{closed_en}",
+            f"„{place.name}“ gibt es schon {metres} m von hier (Ort Nr. {place.id}); es wurde nichts hinzugefügt.{closed_de}",
+        )
+
+
 def add_manual_place(
     session: Session, *, area_id: int, name: str, category: str, lon: float, lat: float
 ) -> PlaceInfo:
@@ -652,6 +679,7 @@ def add_manual_place(
     clean_name = validate_place_name(name)
     clean_category = validate_category(category)
     x, y = validate_location(lon, lat, bbox=area.bbox)
+    refuse_duplicate_place(session, area_id=area_id, name=clean_name, lon=x, lat=y)
     place = add_local_place_row(
         session, area_id=area_id, name=clean_name, category=clean_category, lon=x, lat=y, origin="manual"
     )
