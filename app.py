@@ -16,6 +16,7 @@ from audits.auth import (
     actor_for_email,
     check_sso_secrets,
 )
+from audits.maintenance import MaintenanceReport, run_maintenance
 from catalogue.webmap import install_static_assets
 from storage.db import database_problems, session_scope
 
@@ -27,6 +28,14 @@ def _install_assets() -> bool:
     # Once per server process: Leaflet and jQuery served from /app/static instead of a CDN.
     install_static_assets(STATIC_DIR)
     return True
+
+
+@st.cache_resource(show_spinner=False)
+def _maintenance_once(database_url: str) -> MaintenanceReport:
+    # Once per server process and database: old reply e-mails and login attempts go
+    # (cron can run ``python -m audits maintenance`` daily for servers that run for weeks).
+    with session_scope(ui.get_engine()) as session:
+        return run_maintenance(session, contact_days=ui.get_settings().contact_days)
 
 
 # Every page once: (script, title key, roles that may open it). A page missing from the list
@@ -104,6 +113,7 @@ def account_box(actor: Actor) -> None:
 
 st.set_page_config(page_title=ui.t("app.title"), page_icon="🤝", layout="wide")
 _install_assets()
+_maintenance_once(ui.get_settings().database_url)
 ui.language_switch()
 ui.apply_text_direction()
 if sso_configured():

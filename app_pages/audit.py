@@ -53,7 +53,13 @@ from audits.vocabulary import (
 )
 from catalogue.errors import AtlasError
 from catalogue.store import AreaInfo, PlaceInfo, list_areas, load_places
-from catalogue.webmap import build_places_map, pick_clicked_place, place_label, verdict_marker_styles
+from catalogue.webmap import (
+    build_places_map,
+    compute_view_for_bbox,
+    pick_clicked_place,
+    place_label,
+    verdict_marker_styles,
+)
 from storage.db import session_scope
 
 ALL = "all"
@@ -65,6 +71,7 @@ ACTOR_KEY = "actor"
 FORM_METHODS = ("on_site", "phone", "desk")
 # Widgets keep their value while hidden (another group shown) and across page switches.
 PERSIST: Final = "session"
+MAP_HEIGHT = 420
 
 
 def expected_key(place_id: int) -> str:
@@ -289,11 +296,16 @@ def pick_place(
             marker_styles=verdict_marker_styles(lang),
             legend_title=None if group == ALL else GROUP_BY_ID[group].label(lang),
         )
+        # A fixed view, not only fitBounds: after a save the map is redrawn inside the closed
+        # expander, where Leaflet sees a map of size 0 and would fit the area at zoom 0 (the world).
+        view = compute_view_for_bbox(area.bbox, height_px=MAP_HEIGHT)
         result = st_folium(
             fmap,
             key="audit_map",
-            height=420,
+            height=MAP_HEIGHT,
             use_container_width=True,
+            center=view.center,
+            zoom=view.zoom,
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
         )
     obj = (result or {}).get("last_object_clicked")

@@ -15,14 +15,14 @@ from audits.vocabulary import GROUP_BY_ID, GROUPS
 from catalogue.categories import CATEGORIES, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.errors import AtlasError
 from catalogue.export import MEDIA_TYPES, export_places_bytes
-from catalogue.importer import import_file
-from catalogue.osm_file import sample_extract_path
+from catalogue.importer import import_sample
 from catalogue.store import (
     AreaInfo,
     PlaceInfo,
     add_manual_place,
     list_areas,
     load_places,
+    set_area_published,
     set_place_status,
     update_place,
 )
@@ -39,7 +39,10 @@ from storage.db import session_scope
 PLACE_KEY = "place_pick"
 # A place to select on the next run (the selectbox's own key cannot change once it is drawn).
 PENDING_KEY = "place_pick_next"
-NEW_KEYS = ("new_name", "new_category", "new_lat", "new_lon")
+# The add-place form's widgets get new keys after each change (``reset_add_form``): deleting a
+# widget's key leaves the browser holding the old value, which it sends back on the next click
+# (the old name and coordinates came back after "close" and were added a second time).
+ADD_FORM_GEN_KEY = "add_form_gen"
 # The group whose verdict colours map and table (None: colour by category).
 GROUP_KEY = "verdict_group"
 DOWNLOADS = (
@@ -48,6 +51,19 @@ DOWNLOADS = (
     ("csv", "text/csv"),
     ("xlsx", MEDIA_TYPES["xlsx"]),
 )
+
+
+def new_key(field: str) -> str:
+    """Widget key of an add-form field (``new_name``, ``new_lat`` …) in the current form generation."""
+    gen = st.session_state.get(ADD_FORM_GEN_KEY, 0)
+    return field if gen == 0 else f"{field}_{gen}"
+
+
+def reset_add_form() -> None:
+    """An empty add-place form on the next run: fresh widgets, nothing carried over."""
+    for field in ("new_name", "new_category", "new_lat", "new_lon"):
+        st.session_state.pop(new_key(field), None)
+    st.session_state[ADD_FORM_GEN_KEY] = st.session_state.get(ADD_FORM_GEN_KEY, 0) + 1
 
 
 def status_text(place: PlaceInfo) -> str:
@@ -91,13 +107,8 @@ def onboarding(engine: Engine) -> None:
     st.page_link("app_pages/import_data.py", label=ui.t("onboarding.file"), icon=":material/upload_file:")
     st.page_link("app_pages/import_data.py", label=ui.t("onboarding.online"), icon=":material/public:")
     if st.button(ui.t("onboarding.sample"), icon=":material/dataset:", type="primary", key="onboarding_sample"):
-        try:
-            sample = sample_extract_path()
-        except AtlasError as err:
-            ui.show_error(err)
-            return
         area_name = ui.t("onboarding.sample_area")
-        summary = ui.run_import(lambda: import_file(engine, path=sample, area_name=area_name))
+        summary = ui.run_import(lambda: import_sample(engine, area_name=area_name))
         if summary is not None:
             ui.flash(ui.import_summary_text(summary))
             st.rerun()
@@ -118,7 +129,30 @@ def pick_area(areas: list[AreaInfo]) -> AreaInfo:
             )
         )
     )
+    publish_control(area)
     return area
+
+
+def publish_control(area: AreaInfo) -> None:
+    """Whether residents see this area, and (for managers and admins) the switch."""
+    st.caption(ui.t("area.is_published") if area.published else ui.t("area.is_unpublished"))
+    if ui.current_actor().role not in ("manager", "admin"):
+        return
+    label = ui.t("area.unpublish") if area.published else ui.t("area.publish")
+    if st.button(label, key=f"publish_{area.id}", icon=":material/visibility:"):
+        try:
+            with session_scope(ui.get_engine()) as session:
+                changed = set_area_published(
+                    session, actor=ui.current_actor(), area_id=area.id, published=not area.published
+                )
+        except AtlasError as err:
+            ui.show_error(err)
+            return
+        if changed.published:
+            ui.flash(ui.t("area.published_done", name=changed.name))
+        else:
+            ui.flash(ui.t("area.unpublished_done", name=changed.name))
+        st.rerun()
 
 
 def filter_places(places: list[PlaceInfo], *, categories: list[str], query: str) -> list[PlaceInfo]:
@@ -147,8 +181,8 @@ def handle_map_click(result: dict | None, places: list[PlaceInfo]) -> None:
             st.session_state[PLACE_KEY] = place.id
     elif click and click != st.session_state.get("_seen_click"):
         st.session_state["_seen_click"] = click
-        st.session_state["new_lat"] = round(float(click["lat"]), 6)
-        st.session_state["new_lon"] = round(float(click["lng"]), 6)
+        st.session_state[new_key("new_lat")] = round(float(click["lat"]), 6)
+        st.session_state[new_key("new_lon")] = round(float(click["lng"]), 6)
 
 
 def places_table(places: list[PlaceInfo], verdict_of: dict[int, str] | None = None) -> list[dict[str, str]]:
@@ -211,6 +245,7 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
         except AtlasError as err:
             ui.show_error(err)
         else:
+            reset_add_form()
             ui.flash(ui.t("place.reopened_done", name=name) if closed else ui.t("place.closed_done", name=name))
             st.rerun()
 
@@ -240,23 +275,28 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
                 except AtlasError as err:
                     ui.show_error(err)
                 else:
+                    reset_add_form()
                     ui.flash(ui.t("place.saved"))
                     st.rerun()
 
 
 def add_place_form(engine: Engine, area: AreaInfo) -> None:
-    clicked = st.session_state.get("new_lat") is not None
+    lat_key, lon_key = new_key("new_lat"), new_key("new_lon")
+    clicked = st.session_state.get(lat_key) is not None
     with st.expander(ui.t("add.title"), expanded=clicked), st.form("add_place"):
         st.caption(ui.t("add.help"))
-        if clicked and st.session_state.get("new_lon") is not None:
-            st.caption(ui.t("add.clicked", lat=st.session_state["new_lat"], lon=st.session_state["new_lon"]))
-        name = st.text_input(ui.t("add.name"), key="new_name")
+        if clicked and st.session_state.get(lon_key) is not None:
+            st.caption(ui.t("add.clicked", lat=st.session_state[lat_key], lon=st.session_state[lon_key]))
+        name = st.text_input(ui.t("add.name"), key=new_key("new_name"))
         category = st.selectbox(
-            ui.t("add.category"), options=list(CATEGORY_IDS), format_func=category_labels().__getitem__, key="new_category"
+            ui.t("add.category"),
+            options=list(CATEGORY_IDS),
+            format_func=category_labels().__getitem__,
+            key=new_key("new_category"),
         )
         c1, c2 = st.columns(2)
-        lat = c1.number_input(ui.t("add.lat"), value=None, format="%.6f", key="new_lat")
-        lon = c2.number_input(ui.t("add.lon"), value=None, format="%.6f", key="new_lon")
+        lat = c1.number_input(ui.t("add.lat"), value=None, format="%.6f", key=lat_key)
+        lon = c2.number_input(ui.t("add.lon"), value=None, format="%.6f", key=lon_key)
         if not st.form_submit_button(ui.t("add.submit"), type="primary"):
             return
         if lat is None or lon is None:
@@ -268,8 +308,7 @@ def add_place_form(engine: Engine, area: AreaInfo) -> None:
         except AtlasError as err:
             ui.show_error(err)
             return
-    for key in NEW_KEYS:
-        st.session_state.pop(key, None)
+    reset_add_form()
     st.session_state[PENDING_KEY] = added.id
     ui.flash(ui.t("add.done", name=added.name))
     st.rerun()

@@ -10,9 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import ui
-from catalogue.errors import AtlasError
-from catalogue.importer import import_file, import_overpass
-from catalogue.osm_file import sample_extract_path
+from catalogue.importer import import_file, import_overpass, import_sample
 from catalogue.settings import DATA_DIR
 from catalogue.store import ImportSummary
 
@@ -102,12 +100,7 @@ with tab_sample:
     st.write(ui.t("import.sample_text"))
     if st.button(ui.t("onboarding.sample"), key="import_sample_go"):
         name = area_name.strip() or ui.t("onboarding.sample_area")
-        try:
-            sample = sample_extract_path()
-        except AtlasError as err:
-            ui.show_error(err)
-        else:
-            imported = ui.run_import(lambda: import_file(engine, path=sample, area_name=name))
+        imported = ui.run_import(lambda: import_sample(engine, area_name=name))
 
 if imported is not None:
     st.page_link("app_pages/catalogue.py", label=ui.t("import.to_catalogue"), icon=":material/map:")

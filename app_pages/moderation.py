@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from streamlit_folium import st_folium
 
 from app_pages import ui
+from audits.notify import decide_and_notify
 from audits.suggestions import (
+    DecisionNotice,
     SuggestionInfo,
     approve_suggestions,
     distance_m,
@@ -63,14 +65,21 @@ def nearby_places(places: list[PlaceInfo], s: SuggestionInfo) -> list[tuple[int,
     return sorted(((d, p) for d, p in found if d <= MERGE_RADIUS_M), key=lambda dp: (dp[0], dp[1].id))
 
 
-def run_action(action: Callable[[Session], object], done: str) -> None:
+def run_action(action: Callable[[Session, list[DecisionNotice]], object], done: str) -> None:
+    """One decision in one transaction; once it is committed, the residents' replies are sent."""
     try:
-        with session_scope(ui.get_engine()) as session:
-            action(session)
+        _, report = decide_and_notify(ui.get_engine(), action, settings=ui.get_settings())
     except AtlasError as err:
         ui.show_error(err)
         return
-    ui.flash(done)
+    if report.sent:
+        done += " " + ui.t("moderation.mail_sent", n=report.sent)
+    problems = []
+    if report.failed:
+        problems.append(ui.t("moderation.mail_failed", n=report.failed))
+    if report.not_configured:
+        problems.append(ui.t("moderation.mail_off", n=report.not_configured))
+    ui.flash(done, warning=" ".join(problems) or None)
     st.session_state.pop(SELECT_KEY, None)
     st.rerun()
 
@@ -138,14 +147,14 @@ with c1:
         key="moderation_approve",
     ):
         run_action(
-            lambda s: approve_suggestions(s, actor=actor, ids=picked),
+            lambda s, outbox: approve_suggestions(s, actor=actor, ids=picked, outbox=outbox),
             ui.t("moderation.approved", n=len(picked)),
         )
 with c2:
     reason = st.text_area(ui.t("moderation.reason"), key="moderation_reason", height=80)
     if st.button(ui.t("moderation.reject", n=len(picked)), disabled=not picked, key="moderation_reject"):
         run_action(
-            lambda s: reject_suggestions(s, actor=actor, ids=picked, reason=reason),
+            lambda s, outbox: reject_suggestions(s, actor=actor, ids=picked, reason=reason, outbox=outbox),
             ui.t("moderation.rejected", n=len(picked)),
         )
 
@@ -178,6 +187,8 @@ else:
         )
         if st.button(ui.t("moderation.merge"), key="moderation_merge"):
             run_action(
-                lambda s: merge_suggestion(s, actor=actor, suggestion_id=chosen.id, place_id=target),
+                lambda s, outbox: merge_suggestion(
+                    s, actor=actor, suggestion_id=chosen.id, place_id=target, outbox=outbox
+                ),
                 ui.t("moderation.merged", name=chosen.name, place=names[target]),
             )

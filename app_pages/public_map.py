@@ -52,7 +52,7 @@ def load_split(area_id: int, groups: list[str]) -> PublicPlaces:
 ui.resident_language_picker()
 st.title(ui.t("public.title"))
 with session_scope(ui.get_engine(), read_only=True) as session:
-    areas = list_areas(session)
+    areas = list_areas(session, published_only=True)
 if not areas:
     st.info(ui.t("public.no_area"))
     st.stop()

@@ -125,6 +125,7 @@ def send(area: AreaInfo, fid: str, clean: CleanSuggestion) -> None:
                 description=clean.description,
                 groups=clean.groups,
                 email=clean.email,
+                lang=ui.get_lang(),
             )
     except AtlasError as err:
         # Validation and the hourly limit; their texts exist in German and English.
@@ -183,9 +184,12 @@ def suggestion_form(area: AreaInfo, fid: str) -> None:
             key=ui.translated_key(f"suggest_groups_{fid}"),
         )
         ui.remember(f"suggest_groups_{fid}", chosen_groups)
-        email = st.text_input(
-            ui.t("suggest.email"), help=ui.t("suggest.email_help"), key=f"suggest_email_{fid}"
-        )
+        email = None
+        if ui.get_settings().smtp_configured:
+            # Asked for only when a reply can actually be sent (``audits.notify``).
+            email = st.text_input(
+                ui.t("suggest.email"), help=ui.t("suggest.email_help"), key=f"suggest_email_{fid}"
+            )
         submitted = st.form_submit_button(ui.t("suggest.submit"), type="primary", use_container_width=True)
     if not submitted:
         return
@@ -224,7 +228,7 @@ if st.session_state.pop("suggest_cancelled", False):
 st.write(ui.t("suggest.intro"))
 
 with session_scope(ui.get_engine(), read_only=True) as session:
-    areas = list_areas(session)
+    areas = list_areas(session, published_only=True)
 if not areas:
     st.info(ui.t("public.no_area"))
     st.stop()

@@ -13,7 +13,7 @@ from catalogue import i18n
 from catalogue.categories import CATEGORIES
 from catalogue.errors import AtlasError
 from catalogue.settings import Settings, load_settings
-from catalogue.store import AreaInfo, ImportSummary
+from catalogue.store import AreaInfo, ImportSummary, preferred_area
 from storage.db import open_database
 
 LANG_KEY = "lang"
@@ -61,14 +61,22 @@ def get_engine() -> Engine:
 FLASH_KEY = "flash"
 
 
-def flash(message: str) -> None:
-    """A success message that survives the ``st.rerun()`` after a change; shown by ``show_flash``."""
+FLASH_WARNING_KEY = "flash_warning"
+
+
+def flash(message: str, *, warning: str | None = None) -> None:
+    """A success message (and a warning, if any) that survives the ``st.rerun()`` after a change;
+    shown by ``show_flash``."""
     st.session_state[FLASH_KEY] = message
+    if warning:
+        st.session_state[FLASH_WARNING_KEY] = warning
 
 
 def show_flash() -> None:
     if FLASH_KEY in st.session_state:
         st.success(md(st.session_state.pop(FLASH_KEY)))
+    if FLASH_WARNING_KEY in st.session_state:
+        st.warning(md(st.session_state.pop(FLASH_WARNING_KEY)))
 
 
 def show_error(err: AtlasError) -> None:
@@ -195,8 +203,12 @@ def area_select(
     else:
         if st.session_state.get(key) not in by_name:
             wanted = st.session_state.get(AREA_KEY)
-            st.session_state[key] = wanted if wanted in by_name else areas[0].name
+            # Nobody chose yet: a published area, not the sample loaded to try the app out.
+            st.session_state[key] = wanted if wanted in by_name else preferred_area(areas).name
         labels = {n: option_label(a) if option_label else n for n, a in by_name.items()}
+        # Only staff pages list unpublished areas: say which ones residents do not see.
+        labels = {n: text if by_name[n].published else t("area.unpublished_option", area=text)
+                  for n, text in labels.items()}  # fmt: skip
         area = by_name[st.selectbox(label, options=list(by_name), format_func=labels.__getitem__, key=key)]
     st.session_state[AREA_KEY] = area.name
     return area

@@ -1,4 +1,4 @@
-"""Command line: ``python -m audits import-csv|export``.
+"""Command line: ``python -m audits import-csv|export|maintenance|…``.
 
 Exit codes as in ``python -m catalogue``: 0 done, 1 the data could not be used (a conflicting
 audit, a failed write), 2 bad input (invalid rows, unknown area, missing file) – and then the
@@ -122,6 +122,38 @@ def _cmd_export(args: argparse.Namespace, engine: Engine) -> int:
             f"Kann {str(out)!r} nicht schreiben: {exc.strerror or exc}. Bitte anderen Pfad wählen.",
         ) from exc
     print(f"Exported the audits of area {area.name!r} to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- maintenance
+
+
+def _maintenance_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--contact-days",
+        type=int,
+        default=None,
+        help="delete reply e-mails older than this many days (default: ATLAS_CONTACT_DAYS, 90)",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object with the counts")
+
+
+@command("maintenance", "delete old reply e-mails and login attempts (run daily, e.g. from cron)", _maintenance_args)
+def _cmd_maintenance(args: argparse.Namespace, engine: Engine) -> int:
+    from audits.maintenance import run_maintenance
+    from catalogue.settings import load_settings
+    from storage.db import session_scope
+
+    days = load_settings().contact_days if args.contact_days is None else args.contact_days
+    with session_scope(engine) as session:
+        report = run_maintenance(session, contact_days=days)
+    if args.json:
+        print(json.dumps(report.to_json_dict()))
+    else:
+        print(
+            f"Deleted {report.contacts_purged} reply e-mails older than {days} days "
+            f"and {report.login_attempts_pruned} old login attempts."
+        )
     return EXIT_OK
 
 

@@ -3,7 +3,9 @@
 Suggested names and descriptions are untrusted: they are validated (length, no control
 characters) and stored verbatim; showing them as text and neutralising exports is the job of
 the output. No IP address is stored: the hourly limit counts per browser session, kept only as a
-salted hash. The optional reply e-mail lives apart and is deleted once the suggestion is decided.
+salted hash. The optional reply e-mail lives apart (with the page language) and is deleted once
+the suggestion is decided; the decision functions hand it to an ``outbox`` and ``audits.notify``
+sends the reply after the decision has committed.
 
 A double click or a resent form stores one suggestion: the form's ``idempotency_key`` is unique
 in the database, and a second insert with the same key returns the first receipt.
@@ -29,7 +31,9 @@ from sqlalchemy.orm import Session
 from audits.auth import Actor, require_role, validate_email
 from audits.vocabulary import GROUP_IDS, LIMITED, NOT_OPEN, OPEN
 from catalogue.errors import AtlasError, InvalidInput, PlaceNotFound
+from catalogue.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from catalogue.store import (
+    AreaInfo,
     PlaceInfo,
     add_local_place_row,
     get_area_by_id,
@@ -127,6 +131,20 @@ class SuggestionInfo:
     place_id: int | None
     created_at: datetime
     contact_email: str | None = None
+
+
+@dataclass(frozen=True)
+class DecisionNotice:
+    """A reply owed to a resident, taken from the database with the decision (``outbox``) and
+    sent after the decision's transaction has committed (``audits.notify``)."""
+
+    email: str
+    lang: str
+    ref_code: str
+    status: str
+    name: str
+    reason: str | None = None
+    place_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -382,6 +400,14 @@ def _receipt_for_key(session: Session, key: str) -> SuggestionReceipt | None:
     return None if row is None else SuggestionReceipt(ref_code=row[0], status=row[1], created=False)
 
 
+def published_area(session: Session, *, area_id: int) -> AreaInfo:
+    """The area, if residents may see it; an unpublished one (the sample) is refused."""
+    area = get_area_by_id(session, area_id=area_id)
+    if not area.published:
+        raise InvalidInput.from_key("public.error.area_unpublished")
+    return area
+
+
 def submit_suggestion(
     session: Session,
     *,
@@ -395,12 +421,14 @@ def submit_suggestion(
     description: str = "",
     groups: Sequence[str] = (),
     email: str | None = None,
+    lang: str = DEFAULT_LANGUAGE,
     now: datetime | None = None,
 ) -> SuggestionReceipt:
     """Store a resident's suggestion once; the same ``idempotency_key`` returns the first receipt.
 
     ``session_token`` identifies the browser session (e.g. Streamlit's session id); only its
     salted hash is stored, to allow at most ``RATE_LIMIT_PER_HOUR`` suggestions per hour.
+    ``lang`` (the page language) is kept with the e-mail: the reply is written in it.
     """
     now = now or datetime.now(UTC)
     key = _validate_token(idempotency_key, "idempotency key")
@@ -413,7 +441,7 @@ def submit_suggestion(
     existing = _receipt_for_key(session, key)
     if existing is not None:
         return existing
-    area = get_area_by_id(session, area_id=area_id)
+    area = published_area(session, area_id=area_id)
     clean = validate_suggestion(
         name=name,
         category=category,
@@ -453,7 +481,10 @@ def submit_suggestion(
                 session.add(row)
                 session.flush()
                 if clean.email is not None:
-                    session.add(SuggestionContact(suggestion_id=row.id, email=clean.email, created_at=now))
+                    reply_lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+                    session.add(
+                        SuggestionContact(suggestion_id=row.id, email=clean.email, lang=reply_lang, created_at=now)
+                    )
                     session.flush()
         except IntegrityError:
             existing = _receipt_for_key(session, key)
@@ -484,6 +515,7 @@ def public_places(
     verdicts_by_place: Mapping[int, Mapping[str, str]],
 ) -> PublicPlaces:
     """The area's active places "open to me" for ``groups``, split by verdict (see ``split_by_verdict``)."""
+    published_area(session, area_id=area_id)
     places = load_places(session, area_id=area_id, include_closed=False)
     return split_by_verdict(places, groups=groups, verdicts_by_place=verdicts_by_place)
 
@@ -556,23 +588,51 @@ def _require_pending(rows: Sequence[Suggestion]) -> None:
 
 
 def _decide(
-    session: Session, rows: Sequence[Suggestion], *, actor: Actor, status: str, now: datetime
+    session: Session,
+    rows: Sequence[Suggestion],
+    *,
+    actor: Actor,
+    status: str,
+    now: datetime,
+    outbox: list[DecisionNotice] | None,
 ) -> None:
     for s in rows:
         s.status = status
         s.decided_by = actor.name[:64]
         s.decided_at = now
-    # The reply address is no longer needed once there is an outcome.
-    session.execute(
-        delete(SuggestionContact).where(SuggestionContact.suggestion_id.in_([s.id for s in rows]))
-    )
+    ids = [s.id for s in rows]
+    if outbox is not None:
+        contacts = session.execute(
+            select(SuggestionContact.suggestion_id, SuggestionContact.email, SuggestionContact.lang).where(
+                SuggestionContact.suggestion_id.in_(ids)
+            )
+        )
+        by_id = {s.id: s for s in rows}
+        for sid, email, lang in contacts:
+            s = by_id[sid]
+            place = session.get(Place, s.place_id) if s.place_id is not None else None
+            outbox.append(
+                DecisionNotice(
+                    email=email, lang=lang, ref_code=s.ref_code, status=status, name=s.name,
+                    reason=s.decision_reason, place_name=place.name if place is not None else None,
+                )
+            )  # fmt: skip
+    # The reply address is no longer needed once there is an outcome: the address leaves the
+    # database with the decision, and only the outbox (in memory) holds it until the send attempt.
+    session.execute(delete(SuggestionContact).where(SuggestionContact.suggestion_id.in_(ids)))
 
 
 def approve_suggestions(
-    session: Session, *, actor: Actor, ids: Sequence[int], now: datetime | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    ids: Sequence[int],
+    now: datetime | None = None,
+    outbox: list[DecisionNotice] | None = None,
 ) -> list[PlaceInfo]:
     """Turn pending suggestions into catalogue places (origin ``suggestion``), each with an open
-    audit task. All or nothing: if one is already decided, none is approved."""
+    audit task. All or nothing: if one is already decided, none is approved. With ``outbox``,
+    the replies owed to residents who left an e-mail are appended to it (see ``_decide``)."""
     require_role(actor, *MODERATORS)
     now = now or datetime.now(UTC)
     rows = _locked_rows(session, _clean_ids(ids))
@@ -593,13 +653,19 @@ def approve_suggestions(
         places.append(place)
         s.place_id = place.id
         session.add(AuditTask(place_id=place.id, reason="suggestion", status="open", created_at=now))
-    _decide(session, rows, actor=actor, status="approved", now=now)
+    _decide(session, rows, actor=actor, status="approved", now=now, outbox=outbox)
     session.flush()
     return [get_place(session, place_id=p.id) for p in places]
 
 
 def merge_suggestion(
-    session: Session, *, actor: Actor, suggestion_id: int, place_id: int, now: datetime | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    suggestion_id: int,
+    place_id: int,
+    now: datetime | None = None,
+    outbox: list[DecisionNotice] | None = None,
 ) -> SuggestionStatus:
     """Mark a pending suggestion as a duplicate of an existing place of the same area."""
     require_role(actor, *MODERATORS)
@@ -613,7 +679,7 @@ def merge_suggestion(
             f"Kein Ort mit der Nummer {place_id} im Gebiet des Vorschlags; bitte einen Ort aus der Liste wählen.",
         )
     row.place_id = place.id
-    _decide(session, [row], actor=actor, status="merged", now=now)
+    _decide(session, [row], actor=actor, status="merged", now=now, outbox=outbox)
     session.flush()
     return _status(row)
 
@@ -634,7 +700,13 @@ def validate_reason(reason: object) -> str:
 
 
 def reject_suggestions(
-    session: Session, *, actor: Actor, ids: Sequence[int], reason: str, now: datetime | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    ids: Sequence[int],
+    reason: str,
+    now: datetime | None = None,
+    outbox: list[DecisionNotice] | None = None,
 ) -> list[SuggestionStatus]:
     """Reject pending suggestions with a reason the residents see. All or nothing."""
     require_role(actor, *MODERATORS)
@@ -644,7 +716,7 @@ def reject_suggestions(
     _require_pending(rows)
     for s in rows:
         s.decision_reason = clean_reason
-    _decide(session, rows, actor=actor, status="rejected", now=now)
+    _decide(session, rows, actor=actor, status="rejected", now=now, outbox=outbox)
     session.flush()
     return [_status(s) for s in rows]
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m catalogue import|export|areas|backup|restore``.
+"""Command line: ``python -m catalogue import|export|areas [--publish|--unpublish NAME]|backup|restore``.
 
 Exit codes: 0 done, 1 the data or source could not be used (bad OSM file, failed export),
 2 bad input (arguments, unknown area, missing file), 3 a live source was unreachable.
@@ -71,8 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("--from", dest="backup", required=True, type=Path, help="the backup file")
     res.add_argument("--yes", action="store_true", help="do not ask before replacing the database")
 
-    areas = sub.add_parser("areas", help="list the areas in the database")
+    areas = sub.add_parser("areas", help="list the areas in the database, or publish one for residents")
     areas.add_argument("--json", action="store_true")
+    show = areas.add_mutually_exclusive_group()
+    show.add_argument("--publish", metavar="NAME", help="show the area NAME on the residents' pages")
+    show.add_argument("--unpublish", metavar="NAME", help="hide the area NAME from the residents' pages")
     return parser
 
 
@@ -129,10 +132,26 @@ def _cmd_export(args: argparse.Namespace, engine) -> int:
     return EXIT_OK
 
 
+def _cmd_publish(engine, name: str, published: bool) -> int:
+    from audits.auth import CONSOLE
+    from catalogue.store import get_area, set_area_published
+    from storage.db import session_scope
+
+    with session_scope(engine) as session:
+        area = set_area_published(
+            session, actor=CONSOLE, area_id=get_area(session, name=name).id, published=published
+        )
+    state = "published: residents see it" if area.published else "not published: residents do not see it"
+    print(f"Area {area.name!r} is {state}.")
+    return EXIT_OK
+
+
 def _cmd_areas(args: argparse.Namespace, engine) -> int:
     from catalogue.store import list_areas
     from storage.db import session_scope
 
+    if args.publish is not None or args.unpublish is not None:
+        return _cmd_publish(engine, args.publish or args.unpublish, args.publish is not None)
     with session_scope(engine, read_only=True) as session:
         areas = list_areas(session)
     if args.json:
@@ -144,6 +163,7 @@ def _cmd_areas(args: argparse.Namespace, engine) -> int:
                 "bbox": list(a.bbox),
                 "source": a.source,
                 "imported_at": a.imported_at.isoformat() if a.imported_at else None,
+                "published": a.published,
             }
             for a in areas
         ]

@@ -1056,6 +1056,92 @@ STRINGS: dict[str, dict[str, str]] = {
     "gaps.tip_anchor_nearest": {"de": "{minutes} min bis {place}", "en": "{minutes} min to {place}"},
     "gaps.place_serving": {"de": "zählt", "en": "counts"},
     "gaps.place_unknown": {"de": "Urteil unbekannt, zählt nicht", "en": "verdict unknown, not counted"},
+    # published areas (staff side; residents never see an unpublished area)
+    "area.unpublished_option": {"de": "{area} – nicht veröffentlicht", "en": "{area} – not published"},
+    "area.is_unpublished": {
+        "de": "Nicht veröffentlicht: Bewohner*innen sehen dieses Gebiet nicht.",
+        "en": "Not published: residents do not see this area.",
+    },
+    "area.is_published": {
+        "de": "Veröffentlicht: auf den Seiten für Bewohner*innen zu sehen.",
+        "en": "Published: shown on the residents' pages.",
+    },
+    "area.publish": {"de": "Für Bewohner*innen veröffentlichen", "en": "Publish for residents"},
+    "area.unpublish": {"de": "Veröffentlichung zurücknehmen", "en": "Unpublish"},
+    "area.published_done": {
+        "de": "„{name}“ ist veröffentlicht.", "en": "“{name}” is published.",
+    },
+    "area.unpublished_done": {
+        "de": "„{name}“ ist nicht mehr veröffentlicht.", "en": "“{name}” is no longer published.",
+    },
+    "public.error.area_unpublished": {
+        "de": "Dieses Gebiet ist nicht freigegeben. Bitte ein anderes Gebiet wählen.",
+        "en": "This area is not published. Choose another area.",
+        "tr": "Bu bölge yayımlanmamış. Lütfen başka bir bölge seçin.",
+        "ar": "هذه المنطقة غير منشورة. يرجى اختيار منطقة أخرى.",
+        "uk": "Цей район не опубліковано. Будь ласка, виберіть інший район.",
+    },
+    # the e-mail to a resident when their suggestion is decided (audits/notify.py)
+    "public.mail.subject": {
+        "de": "Ihr Vorschlag {code} im Begegnungsatlas",
+        "en": "Your suggestion {code} in the Begegnungsatlas",
+        "tr": "Begegnungsatlas'taki {code} numaralı öneriniz",
+        "ar": "اقتراحك {code} في Begegnungsatlas",
+        "uk": "Ваша пропозиція {code} в Begegnungsatlas",
+    },
+    "public.mail.greeting": {"de": "Guten Tag,", "en": "Hello,", "tr": "Merhaba,", "ar": "مرحبًا،", "uk": "Добрий день,"},
+    "public.mail.approved": {
+        "de": "Ihr Vorschlag „{name}“ (Code {code}) wurde angenommen: Der Ort steht jetzt im Katalog der "
+        "Orte der Begegnung. Wir prüfen ihn bald vor Ort.",
+        "en": "Your suggestion “{name}” (code {code}) has been accepted: the place is now in the catalogue of "
+        "places of encounter. We will check it on site soon.",
+        "tr": "„{name}“ öneriniz (kod {code}) kabul edildi: Yer artık buluşma yerleri kataloğunda. "
+        "Yakında yerinde kontrol edeceğiz.",
+        "ar": "تم قبول اقتراحك „{name}“ (الرمز {code}): أصبح المكان الآن في دليل أماكن اللقاء. سنتحقق منه في الموقع قريبًا.",
+        "uk": "Вашу пропозицію «{name}» (код {code}) прийнято: місце тепер є в каталозі місць зустрічей. "
+        "Незабаром ми перевіримо його на місці.",
+    },
+    "public.mail.merged": {
+        "de": "Ihr Vorschlag „{name}“ (Code {code}) ist schon im Katalog: Er wurde dem Ort „{place}“ "
+        "zugeordnet. Danke für den Hinweis!",
+        "en": "Your suggestion “{name}” (code {code}) is already in the catalogue: it has been matched to the "
+        "place “{place}”. Thank you for the hint!",
+        "tr": "„{name}“ öneriniz (kod {code}) zaten katalogda: „{place}“ yeriyle eşleştirildi. "
+        "Bildiriminiz için teşekkürler!",
+        "ar": "اقتراحك „{name}“ (الرمز {code}) موجود بالفعل في الدليل: تم ربطه بالمكان „{place}“. شكرًا على التنبيه!",
+        "uk": "Ваша пропозиція «{name}» (код {code}) уже є в каталозі: її пов'язано з місцем «{place}». "
+        "Дякуємо за підказку!",
+    },
+    "public.mail.rejected": {
+        "de": "Ihr Vorschlag „{name}“ (Code {code}) wurde nicht in den Katalog aufgenommen. Begründung:\n\n{reason}",
+        "en": "Your suggestion “{name}” (code {code}) has not been added to the catalogue. Reason:\n\n{reason}",
+        "tr": "„{name}“ öneriniz (kod {code}) kataloğa eklenmedi. Gerekçe:\n\n{reason}",
+        "ar": "لم تتم إضافة اقتراحك „{name}“ (الرمز {code}) إلى الدليل. السبب:\n\n{reason}",
+        "uk": "Вашу пропозицію «{name}» (код {code}) не додано до каталогу. Причина:\n\n{reason}",
+    },
+    "public.mail.footer": {
+        "de": "Den Stand können Sie jederzeit mit dem Code auf der Seite „{page}“ nachlesen. Ihre "
+        "E-Mail-Adresse ist mit dieser Nachricht gelöscht. Diese Nachricht wurde automatisch verschickt; "
+        "bitte nicht darauf antworten.",
+        "en": "You can look up the status with the code on the page “{page}” at any time. Your e-mail address "
+        "has been deleted with this message. This message was sent automatically; please do not reply.",
+        "tr": "Durumu istediğiniz zaman „{page}“ sayfasında kodla görebilirsiniz. E-posta adresiniz bu "
+        "mesajla birlikte silindi. Bu mesaj otomatik olarak gönderildi; lütfen yanıtlamayın.",
+        "ar": "يمكنك الاطلاع على الحالة في أي وقت باستخدام الرمز في صفحة „{page}“. تم حذف عنوان بريدك الإلكتروني "
+        "مع هذه الرسالة. أُرسلت هذه الرسالة تلقائيًا؛ يرجى عدم الرد عليها.",
+        "uk": "Стан можна будь-коли переглянути за кодом на сторінці «{page}». Вашу адресу e-mail видалено "
+        "разом із цим повідомленням. Це повідомлення надіслано автоматично; будь ласка, не відповідайте на нього.",
+    },
+    "moderation.mail_sent": {"de": "{n} Antworten per E-Mail verschickt.", "en": "{n} replies sent by e-mail."},
+    "moderation.mail_failed": {
+        "de": "{n} Antworten per E-Mail konnten nicht verschickt werden (Details im Server-Protokoll); "
+        "die Entscheidung gilt trotzdem.",
+        "en": "{n} e-mail replies could not be sent (details in the server log); the decision stands.",
+    },
+    "moderation.mail_off": {
+        "de": "{n} Antworten nicht verschickt: Es ist kein Mailserver eingestellt (ATLAS_SMTP_HOST).",
+        "en": "{n} replies not sent: no mail server is set (ATLAS_SMTP_HOST).",
+    },
 }
 
 

@@ -20,16 +20,25 @@ from catalogue.store import ImportSummary, save_extract, validate_area_name
 from storage.db import session_scope
 
 
-def _save(engine: Engine, *, area_name: str, extract: Extract, started: float) -> ImportSummary:
+def _save(
+    engine: Engine, *, area_name: str, extract: Extract, started: float, published: bool = True
+) -> ImportSummary:
     read_seconds = time.perf_counter() - started
     with session_scope(engine) as session:
-        summary = save_extract(session, area_name=area_name, extract=extract, read_seconds=read_seconds)
+        summary = save_extract(
+            session, area_name=area_name, extract=extract, read_seconds=read_seconds, published=published
+        )
     # The reported time is the whole import as the user waited for it, commit included.
     return dataclasses.replace(summary, seconds=time.perf_counter() - started)
 
 
-def import_file(engine: Engine, *, path: str | os.PathLike[str], area_name: str) -> ImportSummary:
-    """Import an OSM extract file (.osm.pbf, .osm, …) into the area ``area_name``."""
+def import_file(
+    engine: Engine, *, path: str | os.PathLike[str], area_name: str, published: bool = True
+) -> ImportSummary:
+    """Import an OSM extract file (.osm.pbf, .osm, …) into the area ``area_name``.
+
+    A new area is ``published`` (shown to residents) unless told otherwise.
+    """
     from catalogue.osm_file import read_osm_file
 
     started = time.perf_counter()
@@ -41,7 +50,15 @@ def import_file(engine: Engine, *, path: str | os.PathLike[str], area_name: str)
             f"OSM-Datei {str(path)!r} existiert nicht oder ist keine Datei. Bitte den Pfad prüfen.",
         )
     extract = read_osm_file(path)
-    return _save(engine, area_name=area_name, extract=extract, started=started)
+    return _save(engine, area_name=area_name, extract=extract, started=started, published=published)
+
+
+def import_sample(engine: Engine, *, area_name: str) -> ImportSummary:
+    """Import the bundled Helsinki sample; a new sample area is not published (residents do not
+    see it, and staff pages do not open on it) until a manager publishes it."""
+    from catalogue.osm_file import sample_extract_path
+
+    return import_file(engine, path=sample_extract_path(), area_name=area_name, published=False)
 
 
 def import_overpass(

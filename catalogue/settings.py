@@ -11,12 +11,18 @@
 | ``ATLAS_CACHE_DIR`` | path | cache of live Overpass/Nominatim answers | ``<repo>/data/cache`` |
 | ``ATLAS_SESSION_IDLE_MINUTES`` | minutes | a staff sign-in (password login) ends after this long without use | ``60`` |
 | ``ATLAS_SESSION_MAX_HOURS`` | hours | a staff sign-in ends this long after signing in, however active | ``12`` |
+| ``ATLAS_SMTP_HOST`` | host name | mail server for replies to residents; unset: no reply address is asked for | unset |
+| ``ATLAS_SMTP_PORT`` | int | its port | ``25`` (``587`` with STARTTLS) |
+| ``ATLAS_SMTP_FROM`` | e-mail address | sender of the replies (needed with the host) | unset |
+| ``ATLAS_SMTP_USER``, ``ATLAS_SMTP_PASSWORD`` | text | login at the mail server, if it needs one (sent only over STARTTLS) | unset |
+| ``ATLAS_SMTP_STARTTLS`` | ``1`` / ``0`` | encrypt the connection with STARTTLS | ``0`` |
+| ``ATLAS_CONTACT_DAYS`` | int | reply addresses of undecided suggestions are deleted after this many days | ``90`` |
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +44,18 @@ class Settings:
     cache_dir: Path
     session_idle_minutes: int
     session_max_hours: int
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = ""
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_starttls: bool = False
+    contact_days: int = 90
+
+    @property
+    def smtp_configured(self) -> bool:
+        """Replies to residents can be sent (a mail server and a sender address are set)."""
+        return bool(self.smtp_host and self.smtp_from)
 
     @property
     def tile_url(self) -> str | None:
@@ -49,7 +67,12 @@ class Settings:
         return self.tiles
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def load_settings() -> Settings:
+    starttls = _flag("ATLAS_SMTP_STARTTLS")
     return Settings(
         database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
         tiles=os.environ.get("ATLAS_TILES", "osm").strip() or "osm",
@@ -60,6 +83,13 @@ def load_settings() -> Settings:
         cache_dir=Path(os.environ.get("ATLAS_CACHE_DIR", str(DATA_DIR / "cache"))),
         session_idle_minutes=_positive_int("ATLAS_SESSION_IDLE_MINUTES", 60),
         session_max_hours=_positive_int("ATLAS_SESSION_MAX_HOURS", 12),
+        smtp_host=os.environ.get("ATLAS_SMTP_HOST", "").strip(),
+        smtp_port=int(os.environ.get("ATLAS_SMTP_PORT", "587" if starttls else "25")),
+        smtp_from=os.environ.get("ATLAS_SMTP_FROM", "").strip(),
+        smtp_user=os.environ.get("ATLAS_SMTP_USER", ""),
+        smtp_password=os.environ.get("ATLAS_SMTP_PASSWORD", ""),
+        smtp_starttls=starttls,
+        contact_days=int(os.environ.get("ATLAS_CONTACT_DAYS", "90")),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from audits.auth import Actor, require_role
 from catalogue.categories import CATEGORY_IDS
 from catalogue.errors import AreaNotFound, InvalidInput, OsmSourceError, PlaceNotFound
 from catalogue.model import (
@@ -37,6 +38,8 @@ AREA_NAME_MAX = 100
 # A hand-entered place may lie a little outside the imported extent (a park across the edge).
 AREA_MARGIN_M = 2000.0
 METRES_PER_DEGREE_LAT = 111_320.0
+# A hand-entered place with the name of a place this close is the same place entered twice.
+DUPLICATE_RADIUS_M = 25.0
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class AreaInfo:
     source: str
     imported_at: datetime | None
     place_count: int
+    # Residents see only published areas; staff see all (``list_areas(published_only=…)``).
+    published: bool = True
 
 
 @dataclass(frozen=True)
@@ -230,6 +235,7 @@ def _area_info(area: Area, place_count: int) -> AreaInfo:
         source=area.source,
         imported_at=area.imported_at,
         place_count=place_count,
+        published=area.published,
     )
 
 
@@ -286,8 +292,12 @@ def _count_places(session: Session, area_ids: list[int]) -> dict[int, int]:
     return {area_id: n for area_id, n in rows}
 
 
-def list_areas(session: Session) -> list[AreaInfo]:
-    areas = list(session.scalars(select(Area).order_by(Area.name)))
+def list_areas(session: Session, *, published_only: bool = False) -> list[AreaInfo]:
+    """All areas by name (staff pages), or only the published ones (resident pages)."""
+    query = select(Area).order_by(Area.name)
+    if published_only:
+        query = query.where(Area.published.is_(True))
+    areas = list(session.scalars(query))
     counts = _count_places(session, [a.id for a in areas]) if areas else {}
     return [_area_info(a, counts.get(a.id, 0)) for a in areas]
 
@@ -314,6 +324,22 @@ def get_area_by_id(session: Session, *, area_id: int) -> AreaInfo:
     return _area_info(area, _count_places(session, [area.id]).get(area.id, 0))
 
 
+def preferred_area(areas: list[AreaInfo]) -> AreaInfo:
+    """The area a page opens on when nobody chose one: the first published one (not the sample)."""
+    return next((a for a in areas if a.published), areas[0])
+
+
+def set_area_published(session: Session, *, actor: Actor, area_id: int, published: bool) -> AreaInfo:
+    """Show an area on the resident pages, or hide it there again (manager, admin)."""
+    require_role(actor, "manager")
+    area = session.get(Area, area_id)
+    if area is None:
+        raise _area_not_found(f"with id {area_id}")
+    area.published = bool(published)
+    session.flush()
+    return _area_info(area, _count_places(session, [area.id]).get(area.id, 0))
+
+
 # ---------------------------------------------------------------- import
 
 
@@ -329,7 +355,7 @@ def _record_values(record: PlaceRecord) -> dict[str, Any]:
 
 
 def save_extract(
-    session: Session, *, area_name: str, extract: Extract, read_seconds: float = 0.0
+    session: Session, *, area_name: str, extract: Extract, read_seconds: float = 0.0, published: bool = True
 ) -> ImportSummary:
     """Save an extract into the area ``area_name`` (created or updated); idempotent.
 
@@ -337,6 +363,7 @@ def save_extract(
     when OSM turns a school node into a campus polygon). Places missing from the extract are
     kept and flagged ``missing_since``; manual places and suggestions are never touched.
     ``read_seconds`` (time spent reading the source) is added to the logged duration.
+    ``published`` applies to a new area only; a re-import keeps the area's flag.
     """
     started = time.perf_counter()
     started_at = datetime.now(UTC)
@@ -353,7 +380,13 @@ def save_extract(
     area = session.scalar(select(Area).where(Area.name == area_name))
     if area is None:
         area = Area(
-            name=area_name, west=west, south=south, east=east, north=north, source=extract.source[:500]
+            name=area_name,
+            west=west,
+            south=south,
+            east=east,
+            north=north,
+            source=extract.source[:500],
+            published=published,
         )
         session.add(area)
     area.west, area.south, area.east, area.north = west, south, east, north
@@ -605,6 +638,31 @@ def add_local_place_row(
     return place
 
 
+def refuse_duplicate_place(session: Session, *, area_id: int, name: str, lon: float, lat: float) -> None:
+    """InvalidInput when the area already has a place of this name within ``DUPLICATE_RADIUS_M``
+    (a form sent twice, or a place added again after it was closed)."""
+    wanted = " ".join(name.casefold().split())
+    dlat = DUPLICATE_RADIUS_M / METRES_PER_DEGREE_LAT
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    nearby = session.scalars(
+        select(Place).where(
+            Place.area_id == area_id, Place.lon.between(lon - dlon, lon + dlon), Place.lat.between(lat - dlat, lat + dlat)
+        )
+    )
+    for place in nearby:
+        if " ".join((place.name or "").casefold().split()) != wanted:
+            continue
+        metres = round(
+            math.hypot((place.lat - lat) * METRES_PER_DEGREE_LAT, (place.lon - lon) * METRES_PER_DEGREE_LAT * math.cos(math.radians(lat)))
+        )
+        closed_en = " It is closed: reopen it instead." if place.status == "closed" else ""
+        closed_de = " Er ist geschlossen: bitte stattdessen wieder öffnen." if place.status == "closed" else ""
+        raise InvalidInput(
+            f"{place.name!r} already exists {metres} m from here (place #{place.id}); nothing was added.{closed_en}",
+            f"„{place.name}“ gibt es schon {metres} m von hier (Ort Nr. {place.id}); es wurde nichts hinzugefügt.{closed_de}",
+        )
+
+
 def add_manual_place(
     session: Session, *, area_id: int, name: str, category: str, lon: float, lat: float
 ) -> PlaceInfo:
@@ -613,6 +671,7 @@ def add_manual_place(
     clean_name = validate_place_name(name)
     clean_category = validate_category(category)
     x, y = validate_location(lon, lat, bbox=area.bbox)
+    refuse_duplicate_place(session, area_id=area_id, name=clean_name, lon=x, lat=y)
     place = add_local_place_row(
         session, area_id=area_id, name=clean_name, category=clean_category, lon=x, lat=y, origin="manual"
     )

@@ -558,3 +558,32 @@ def install_static_assets(static_dir: Path) -> None:
         tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
         shutil.copyfile(src, tmp)
         tmp.replace(dst)
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A centre and zoom level for ``st_folium(center=…, zoom=…)``."""
+
+    center: tuple[float, float]  # lat, lon
+    zoom: int
+
+
+def compute_view_for_bbox(
+    bbox: tuple[float, float, float, float], *, width_px: int = 600, height_px: int = 420, max_zoom: int = 18
+) -> MapView:
+    """The Web-Mercator zoom at which ``bbox`` (west, south, east, north) fits a map of that size.
+
+    Unlike Leaflet's ``fitBounds`` this does not depend on the map's size in the browser: a map
+    drawn while hidden (in a closed expander, with size 0) would fit the bounds at zoom 0, the
+    whole world. ``width_px`` is a conservative guess at the container's width.
+    """
+    west, south, east, north = bbox
+
+    def merc_y(lat: float) -> float:
+        lat = max(-85.0, min(85.0, lat))
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    span_x = max(east - west, 1e-6) / 360.0
+    span_y = max(merc_y(north) - merc_y(south), 1e-9) / (2 * math.pi)
+    zoom = math.floor(min(math.log2(width_px / (256 * span_x)), math.log2(height_px / (256 * span_y))))
+    return MapView(center=((south + north) / 2, (west + east) / 2), zoom=max(1, min(max_zoom, zoom)))

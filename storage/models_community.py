@@ -87,6 +87,8 @@ class SuggestionContact(Base):
         ForeignKey("suggestions.id", ondelete="CASCADE"), primary_key=True
     )
     email: Mapped[str] = mapped_column(String(254))
+    # The resident's page language when they sent it: the reply is written in it.
+    lang: Mapped[str] = mapped_column(String(5), default="de", server_default="de")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -103,7 +103,12 @@ def test_suggest_with_bad_coordinates_shows_an_error_and_stores_nothing(
     assert stored(berlin_db) == 0
 
 
-def test_suggest_stores_one_suggestion_and_shows_the_reference_code(berlin_db: str) -> None:
+def test_suggest_stores_one_suggestion_and_shows_the_reference_code(
+    berlin_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The page asks for a reply address only when replies can be sent (tests/test_notify.py).
+    monkeypatch.setenv("ATLAS_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("ATLAS_SMTP_FROM", "atlas@example.org")
     at = open_page(SUGGEST)
     fill(at, name="Çay Ocağı & Treff", description="Jeden Freitag\nTee", groups=["seniors"], email="a@b.de")
     code = shown_code(at)

@@ -16,6 +16,7 @@ UI_SOURCES = [
     *sorted((ROOT / "app_pages").glob("*.py")),
     ROOT / "catalogue" / "webmap.py",
     ROOT / "audits" / "gap_webmap.py",
+    ROOT / "audits" / "notify.py",
 ]
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_][a-z0-9_.]*)["']""")
 # f"origin.{p.origin}" and the like: the literal part before the first brace.
