@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from smtp_standin import Received, SmtpStandin
 from sqlalchemy import select
+from staff_support import sign_in
 from streamlit.testing.v1 import AppTest
 
 from audits.auth import CONSOLE, Actor, create_user
@@ -290,7 +291,7 @@ def test_with_smtp_a_suggestion_from_the_page_gets_its_reply_from_the_moderation
         engine.dispose()
 
         staff = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        staff.session_state["user_id"] = 1
+        sign_in(staff, 1, app_db)
         staff.run().switch_page("app_pages/moderation.py").run()
         staff.multiselect(key="moderation_pick").set_value([sid]).run()
         staff.button(key="moderation_approve").click().run()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import select, text
+from staff_support import sign_in
 from streamlit.testing.v1 import AppTest
 
 from audits.auth import CONSOLE, PUBLIC, Actor, create_user
@@ -214,7 +215,7 @@ def test_resident_pages_do_not_offer_the_unpublished_sample(app_db: str, page: s
 
 def test_staff_default_to_the_published_area_and_a_manager_publishes_the_sample(app_db: str) -> None:
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["user_id"] = 1
+    sign_in(at, 1, app_db)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     picker = at.selectbox(key="area_pick")
