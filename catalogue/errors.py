@@ -47,6 +47,10 @@ class OverpassError(OsmSourceError):
     """The Overpass API or the geocoder could not be reached or answered with an error."""
 
 
+class ImportConflict(AtlasError):
+    """Another import of the same area is writing at the same time."""
+
+
 class AreaNotFound(AtlasError):
     """No area (quarter) of that name is in the database."""
 
