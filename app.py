@@ -17,6 +17,7 @@ from audits.auth import (
     actor_for_user_id,
     check_sso_secrets,
 )
+from catalogue.uploads import clean_stale_uploads
 from catalogue.webmap import install_static_assets
 from storage.db import session_scope
 
@@ -25,8 +26,10 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 @st.cache_resource(show_spinner=False)
 def _install_assets() -> bool:
-    # Once per server process: Leaflet and jQuery served from /app/static instead of a CDN.
+    # Once per server process: Leaflet and jQuery served from /app/static instead of a CDN,
+    # and what a crashed server left of uploaded extracts removed.
     install_static_assets(STATIC_DIR)
+    clean_stale_uploads(ui.get_settings().upload_dir)
     return True
 
 

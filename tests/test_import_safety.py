@@ -43,7 +43,9 @@ def _network(dx: float = 0.0, dy: float = 0.0) -> WalkNetwork:
 
 def _extract(dx: float = 0.0, dy: float = 0.0, network: WalkNetwork | None = None) -> Extract:
     places = [
-        PlaceRecord("node", 1, "kita", "Kita Sonnenschein", 6.68 + dx, 51.20 + dy, {"amenity": "kindergarten"}),
+        PlaceRecord(
+            "node", 1, "kita", "Kita Sonnenschein", 6.68 + dx, 51.20 + dy, {"amenity": "kindergarten"}
+        ),
         PlaceRecord("node", 3, "cafe", "Çay Ocağı", 6.69 + dx, 51.21 + dy, {"amenity": "cafe"}),
     ]
     box = (BBOX[0] + dx, BBOX[1] + dy, BBOX[2] + dx, BBOX[3] + dy)
