@@ -6,8 +6,10 @@ from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app_pages import ui
+from app_pages.upload_gate import set_upload_allowed
 from audits import auth
 from audits.auth import (
     ROLE_BY_ID,
@@ -38,10 +40,11 @@ def _install_assets() -> bool:
 PUBLIC, MANAGER, PLANNER, ADMIN = "public", "manager", "planner", "admin"
 STAFF = (MANAGER, PLANNER, ADMIN)
 EVERYONE = (PUBLIC, *STAFF)
+IMPORT_PAGE = "app_pages/import_data.py"
 PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("app_pages/catalogue.py", "page.catalogue", STAFF),
     ("app_pages/audit.py", "page.audit", (MANAGER, ADMIN)),
-    ("app_pages/import_data.py", "page.import", (MANAGER, ADMIN)),
+    (IMPORT_PAGE, "page.import", (MANAGER, ADMIN)),
     ("app_pages/moderation.py", "moderation.page", (MANAGER, ADMIN)),
     ("app_pages/gaps.py", "page.gaps", (PLANNER, MANAGER, ADMIN)),
     # Resident pages (no login), in five languages; staff may open them too.
@@ -50,6 +53,12 @@ PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("app_pages/suggestion_status.py", "public.page.status", EVERYONE),
     ("app_pages/login.py", "public.page.login", (PUBLIC,)),
 )
+
+
+def allow_uploads(allowed: bool) -> None:
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        set_upload_allowed(ctx.session_id, allowed)
 
 
 def build_pages(role: str) -> list[StreamlitPage]:
@@ -122,6 +131,8 @@ if sso_configured():
         st.stop()
 current = resolve_actor()
 st.session_state[ui.ACTOR_KEY] = current
+# Only sessions that may open the import page may upload files to the server (serve.py).
+allow_uploads(current.role in next(roles for path, _, roles in PAGES if path == IMPORT_PAGE))
 account_box(current)
 st.sidebar.caption(ui.t("app.caption"))
 pages = build_pages(current.role)
