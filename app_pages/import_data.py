@@ -46,8 +46,9 @@ def _busy() -> bool:
 
 
 def _phase_text(status: JobStatus) -> str:
-    key = f"import.phase.{status.phase}"
-    phase = ui.t(key) if key in i18n.STRINGS else status.phase
+    # Our phases are translated; a reader's own phase name (nodes, ways, …) is shown as it is.
+    known = f"import.phase.{status.phase}" in i18n.STRINGS
+    phase = ui.t(f"import.phase.{status.phase}") if known else status.phase
     objects = f"{status.objects:,}".replace(",", "." if ui.get_lang() == "de" else ",")
     return ui.t("import.progress", phase=phase, objects=objects, seconds=f"{status.seconds:.0f}")
 
@@ -175,4 +176,6 @@ with tab_sample:
 
 if RESULT_KEY in st.session_state:
     _show_result(st.session_state.pop(RESULT_KEY))
-_job_panel()
+if isinstance(st.session_state.get(JOB_KEY), ImportJob):
+    # Polls only while a job runs; when it ends, the full rerun shows its result.
+    _job_panel()

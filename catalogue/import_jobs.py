@@ -9,6 +9,7 @@ the others wait in the phase ``queued``. No Streamlit here: plain threads, testa
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
 import time
@@ -29,6 +30,7 @@ RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
 # One import at a time in this process; a queued job checks for a cancel this often.
 _SLOT = threading.Lock()
 _POLL_S = 0.2
+_LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -124,10 +126,15 @@ class ImportJob:
             # A reader that stopped on the cancel event may raise its own error: still a cancel.
             state, error = (CANCELLED, ImportCancelled()) if self._cancel.is_set() else (FAILED, err)
         except Exception as exc:  # noqa: BLE001 - the worker's boundary: report, never die silently
-            error = AtlasError(
-                f"The import stopped unexpectedly ({exc.__class__.__name__}); nothing was written.",
-                f"Der Import ist unerwartet abgebrochen ({exc.__class__.__name__}); es wurde nichts gespeichert.",
-            )
+            if self._cancel.is_set():
+                state, error = CANCELLED, ImportCancelled()
+            else:
+                _LOG.exception("import job %s (%s) failed", self.id, self.source)
+                error = AtlasError(
+                    f"The import stopped unexpectedly ({exc.__class__.__name__}); nothing was written.",
+                    f"Der Import ist unerwartet abgebrochen ({exc.__class__.__name__}); "
+                    "es wurde nichts gespeichert.",
+                )
         finally:
             if self._cleanup is not None:
                 shutil.rmtree(self._cleanup, ignore_errors=True)

@@ -160,3 +160,30 @@ def test_the_cli_cleans_leftover_uploads_at_start(tmp_path, sqlite_url):
     )
     assert result.returncode == 0, result.stderr
     assert not crashed.exists() and uploads.is_dir()
+
+
+def test_a_reader_stopped_by_the_cancel_event_ends_cancelled_and_a_crash_ends_failed(
+    engine, extract_path, monkeypatch
+):
+    started = threading.Event()
+
+    def reader(path, *, progress=None, cancel=None):
+        progress("nodes", 10)
+        started.set()
+        assert cancel.wait(TIMEOUT)
+        raise RuntimeError("stopped by cancel")
+
+    monkeypatch.setattr(osm_file, "read_osm_file", reader)
+    job = start_file_import(engine, path=extract_path("neuss"), area_name="Neuss")
+    assert started.wait(TIMEOUT)
+    assert job.status().phase == "nodes" and job.status().objects == 10
+    job.cancel()
+    assert job.wait(TIMEOUT).state == "cancelled"
+
+    def broken(path, *, progress=None, cancel=None):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(osm_file, "read_osm_file", broken)
+    status = start_file_import(engine, path=extract_path("neuss"), area_name="Neuss").wait(TIMEOUT)
+    assert status.state == "failed" and "unexpectedly (RuntimeError)" in status.error.en
+    assert read_all_rows(engine).get("areas") == []

@@ -88,6 +88,22 @@ def test_a_file_with_swapped_coordinates_is_refused_for_the_existing_area(engine
     assert read_all_rows(engine) == before
 
 
+def test_the_cli_refuses_the_swapped_file_with_exit_1_and_one_message(db_url, extract_path, tmp_path):
+    from tests.test_import_cli import run_cli
+
+    assert run_cli(db_url, "import", extract_path("neuss"), "--area", "Neuss").returncode == 0
+    swapped = tmp_path / "neuss-swapped.osm.pbf"
+    _write_swapped(extract_path("neuss"), swapped)
+    engine = open_database(db_url)
+    before = read_all_rows(engine)
+    result = run_cli(db_url, "import", swapped, "--area", "Neuss")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: neuss-swapped.osm.pbf: the data lies about")
+    assert "swapped" in result.stderr and "Traceback" not in result.stderr
+    assert read_all_rows(engine) == before
+    engine.dispose()
+
+
 def test_data_from_another_town_is_refused_and_a_nearby_extent_accepted(engine):
     _save(engine, _extract())
     before = read_all_rows(engine)
