@@ -239,6 +239,36 @@ def test_import_page_shows_progress_and_a_cancel_writes_nothing(empty_db: str) -
     engine.dispose()
 
 
+def test_import_page_refuses_an_upload_above_the_limit_before_writing_it(
+    empty_db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, extract_path
+) -> None:
+    from storage.db import read_all_rows
+
+    monkeypatch.setenv("ATLAS_MAX_UPLOAD_MB", "2")
+    monkeypatch.setenv("ATLAS_UPLOAD_DIR", str(tmp_path / "uploads"))
+    engine = open_database(empty_db)
+    before = read_all_rows(engine)
+    at = run_app("app_pages/import_data.py")
+    at.text_input(key="import_area").input("Neuss").run()
+    big = extract_path("neuss").read_bytes() * 5  # 2.6 MB
+    at.file_uploader(key="import_file").set_value(("neuss.osm.pbf", big, "application/octet-stream")).run()
+    at.button(key="import_file_go").click().run()
+    assert not at.exception
+    assert any("die Datei hat 2.6 MB; erlaubt sind höchstens 2 MB" in literal(e.value) for e in at.error)
+    assert "import_job" not in at.session_state
+    assert read_all_rows(engine) == before
+    assert not any((tmp_path / "uploads").glob("*/*"))
+    # Within the limit the same page imports the file.
+    at.file_uploader(key="import_file").set_value(
+        ("neuss.osm.pbf", extract_path("neuss").read_bytes(), "application/octet-stream")
+    ).run()
+    at.button(key="import_file_go").click().run()
+    finish_import(at)
+    assert any("„Neuss“" in literal(s.value) for s in at.success)
+    assert list((tmp_path / "uploads").iterdir()) == []
+    engine.dispose()
+
+
 def test_import_page_without_area_name_or_file_warns(empty_db: str) -> None:
     at = run_app("app_pages/import_data.py")
     at.button(key="import_file_go").click().run()
