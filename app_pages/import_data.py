@@ -70,6 +70,13 @@ def _job_panel() -> None:
 
 
 def _show_result(status: JobStatus) -> None:
+    # The same closed status box as a synchronous import (ui.run_import), then one message.
+    if status.state == "done":
+        st.status(ui.t("import.finished"), state="complete", expanded=False)
+    elif status.state == "cancelled":
+        st.status(ui.t("import.cancelled_short"), state="error", expanded=False)
+    else:
+        st.status(ui.t("import.failed"), state="error", expanded=False)
     if status.summary is not None:
         ui.show_import_summary(status.summary)
         # The catalogue opens on the area just imported.
@@ -78,7 +85,6 @@ def _show_result(status: JobStatus) -> None:
     elif status.state == "cancelled":
         st.info(ui.t("import.cancelled"))
     elif status.error is not None:
-        st.error(ui.t("import.failed"))
         ui.show_error(status.error)
 
 

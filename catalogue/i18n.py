@@ -297,6 +297,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "import.phase.fetching": {"de": "Daten werden von OpenStreetMap geladen", "en": "Fetching from OpenStreetMap"},
     "import.phase.saving": {"de": "Wird gespeichert", "en": "Saving"},
     "import.cancel": {"de": "Import abbrechen", "en": "Cancel import"},
+    "import.cancelled_short": {"de": "Import abgebrochen", "en": "Import cancelled"},
     "import.cancelling": {"de": "Wird abgebrochen …", "en": "Cancelling …"},
     "import.cancelled": {
         "de": "Import abgebrochen; es wurde nichts gespeichert.",
