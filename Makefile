@@ -13,8 +13,9 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 
+# serve.py wraps app.py: uploads only from signed-in staff, at most ATLAS_MAX_UPLOAD_MB.
 run: install
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run serve.py
 
 # Debian's Chromium for the browser tests; fonts for the printable maps; pdftotext to read them back;
 # LibreOffice Calc (headless) to open the CSV/XLSX exports as a spreadsheet would.

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app_pages import staff_session, ui
+from app_pages.upload_gate import set_upload_allowed
 from audits import auth
 from audits.auth import (
     ROLE_BY_ID,
@@ -17,6 +19,7 @@ from audits.auth import (
     check_sso_secrets,
 )
 from audits.maintenance import MaintenanceReport, run_maintenance
+from catalogue.uploads import clean_stale_uploads
 from catalogue.webmap import install_static_assets
 from storage.db import database_problems, session_scope
 
@@ -25,8 +28,10 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 @st.cache_resource(show_spinner=False)
 def _install_assets() -> bool:
-    # Once per server process: Leaflet and jQuery served from /app/static instead of a CDN.
+    # Once per server process: Leaflet and jQuery served from /app/static instead of a CDN,
+    # and what a crashed server left of uploaded extracts removed.
     install_static_assets(STATIC_DIR)
+    clean_stale_uploads(ui.get_settings().upload_dir)
     return True
 
 
@@ -43,10 +48,11 @@ def _maintenance_once(database_url: str) -> MaintenanceReport:
 PUBLIC, MANAGER, PLANNER, ADMIN = "public", "manager", "planner", "admin"
 STAFF = (MANAGER, PLANNER, ADMIN)
 EVERYONE = (PUBLIC, *STAFF)
+IMPORT_PAGE = "app_pages/import_data.py"
 PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("app_pages/catalogue.py", "page.catalogue", STAFF),
     ("app_pages/audit.py", "page.audit", (MANAGER, ADMIN)),
-    ("app_pages/import_data.py", "page.import", (MANAGER, ADMIN)),
+    (IMPORT_PAGE, "page.import", (MANAGER, ADMIN)),
     ("app_pages/moderation.py", "moderation.page", (MANAGER, ADMIN)),
     ("app_pages/gaps.py", "page.gaps", (PLANNER, MANAGER, ADMIN)),
     # Resident pages (no login), in five languages; staff may open them too.
@@ -55,6 +61,12 @@ PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("app_pages/suggestion_status.py", "public.page.status", EVERYONE),
     ("app_pages/login.py", "public.page.login", (PUBLIC,)),
 )
+
+
+def allow_uploads(allowed: bool) -> None:
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        set_upload_allowed(ctx.session_id, allowed)
 
 
 def build_pages(role: str) -> list[StreamlitPage]:
@@ -126,6 +138,8 @@ if sso_configured():
         st.stop()
 current = resolve_actor()
 st.session_state[ui.ACTOR_KEY] = current
+# Only sessions that may open the import page may upload files to the server (serve.py).
+allow_uploads(current.role in next(roles for path, _, roles in PAGES if path == IMPORT_PAGE))
 account_box(current)
 st.sidebar.caption(ui.t("app.caption"))
 pages = build_pages(current.role)

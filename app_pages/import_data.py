@@ -1,21 +1,31 @@
-"""Daten importieren: an uploaded extract file, a live Overpass fetch, or the bundled sample."""
+"""Daten importieren: an uploaded extract file, a live Overpass fetch, or the bundled sample.
+
+Imports run as jobs in a worker thread (``catalogue.import_jobs``); a fragment polls the job and
+shows its phase and how many objects were read, with a button to cancel.
+"""
 
 from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 import streamlit as st
 
 from app_pages import ui
-from catalogue.importer import import_file, import_overpass, import_sample
-from catalogue.settings import DATA_DIR
-from catalogue.store import ImportSummary
+from catalogue import i18n
+from catalogue.errors import AtlasError
+from catalogue.import_jobs import ImportJob, JobStatus, start_file_import, start_overpass_import
+from catalogue.osm_file import sample_extract_path
+from catalogue.store import validate_area_name
+from catalogue.uploads import check_upload_size, new_upload_folder
 
-UPLOAD_DIR = DATA_DIR / "uploads"
 UPLOAD_TYPES = ["osm", "pbf", "bz2", "gz"]
+JOB_KEY = "import_job"
+RESULT_KEY = "import_result"
+POLL_S = 0.5
+# How far along each phase is, for the progress bar (the number of objects is not known ahead).
+PHASE_FRACTION = {"queued": 0.02, "fetching": 0.2, "reading": 0.3, "saving": 0.85}
 
 
 def _safe_name(name: str) -> str:
@@ -23,12 +33,66 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", Path(name).name)[:100] or "upload.osm"
 
 
+def _start(job: ImportJob) -> None:
+    st.session_state[JOB_KEY] = job
+
+
+def _busy() -> bool:
+    job = st.session_state.get(JOB_KEY)
+    if isinstance(job, ImportJob) and not job.status().finished:
+        st.warning(ui.t("import.busy"))
+        return True
+    return False
+
+
+def _phase_text(status: JobStatus) -> str:
+    # Our phases are translated; a reader's own phase name (nodes, ways, …) is shown as it is.
+    known = f"import.phase.{status.phase}" in i18n.STRINGS
+    phase = ui.t(f"import.phase.{status.phase}") if known else status.phase
+    objects = f"{status.objects:,}".replace(",", "." if ui.get_lang() == "de" else ",")
+    return ui.t("import.progress", phase=phase, objects=objects, seconds=f"{status.seconds:.0f}")
+
+
+@st.fragment(run_every=POLL_S)
+def _job_panel() -> None:
+    job = st.session_state.get(JOB_KEY)
+    if not isinstance(job, ImportJob):
+        return
+    status = job.status()
+    if status.finished:
+        st.session_state[RESULT_KEY] = status
+        st.session_state.pop(JOB_KEY, None)
+        st.rerun()
+    st.progress(PHASE_FRACTION.get(status.phase, 0.5), text=ui.md(_phase_text(status)))
+    if st.button(ui.t("import.cancel"), key="import_cancel", icon=":material/cancel:"):
+        job.cancel()
+        st.caption(ui.t("import.cancelling"))
+
+
+def _show_result(status: JobStatus) -> None:
+    # The same closed status box as a synchronous import (ui.run_import), then one message.
+    if status.state == "done":
+        st.status(ui.t("import.finished"), state="complete", expanded=False)
+    elif status.state == "cancelled":
+        st.status(ui.t("import.cancelled_short"), state="error", expanded=False)
+    else:
+        st.status(ui.t("import.failed"), state="error", expanded=False)
+    if status.summary is not None:
+        ui.show_import_summary(status.summary)
+        # The catalogue opens on the area just imported.
+        st.session_state[ui.AREA_KEY] = status.summary.area
+        st.page_link("app_pages/catalogue.py", label=ui.t("import.to_catalogue"), icon=":material/map:")
+    elif status.state == "cancelled":
+        st.info(ui.t("import.cancelled"))
+    elif status.error is not None:
+        ui.show_error(status.error)
+
+
 st.title(ui.t("import.title"))
 st.write(ui.t("import.intro"))
 settings = ui.get_settings()
 engine = ui.get_engine()
 
-imported: ImportSummary | None = None
 area_name = st.text_input(ui.t("import.area_name"), help=ui.t("import.area_name_help"), key="import_area")
 tab_file, tab_online, tab_sample = st.tabs(
     [ui.t("import.tab_file"), ui.t("import.tab_online"), ui.t("import.tab_sample")]
@@ -42,22 +106,31 @@ with tab_file:
         max_upload_size=settings.max_upload_mb,
         key="import_file",
     )
-    if st.button(ui.t("import.file_submit"), type="primary", key="import_file_go"):
+    if st.button(ui.t("import.file_submit"), type="primary", key="import_file_go") and not _busy():
         if upload is None:
             st.warning(ui.t("import.need_file"))
         elif not area_name.strip():
             st.warning(ui.t("import.need_area"))
         else:
-            UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-            folder = Path(tempfile.mkdtemp(dir=UPLOAD_DIR))
+            folder: Path | None = None
             try:
+                name = validate_area_name(area_name)
+                # Refused before a byte is written (the server refuses larger uploads as well).
+                check_upload_size(
+                    size_bytes=upload.size, max_mb=settings.max_upload_mb, name=_safe_name(upload.name)
+                )
+                folder = new_upload_folder(settings.upload_dir)
                 target = folder / _safe_name(upload.name)
                 with target.open("wb") as fh:
                     shutil.copyfileobj(upload, fh, length=1 << 20)
                 # The importer checks the content (not the file name) and says what is wrong.
-                imported = ui.run_import(lambda: import_file(engine, path=target, area_name=area_name))
+                _start(start_file_import(engine, path=target, area_name=name, cleanup=folder))
+                folder = None  # the job removes it when it ends
+            except AtlasError as err:
+                ui.show_error(err)
             finally:
-                shutil.rmtree(folder, ignore_errors=True)
+                if folder is not None:
+                    shutil.rmtree(folder, ignore_errors=True)
 
 with tab_online:
     st.caption(ui.t("import.online_help"))
@@ -80,27 +153,36 @@ with tab_online:
             east = c3.number_input(ui.t("import.east"), value=None, format="%.5f")
             north = c4.number_input(ui.t("import.north"), value=None, format="%.5f")
         fetch = st.form_submit_button(ui.t("import.online_submit"), type="primary")
-    if fetch:
+    if fetch and not _busy():
         if not area_name.strip():
             st.warning(ui.t("import.need_area"))
         elif mode == "place" and not place_name.strip():
             st.warning(ui.t("import.need_place"))
         elif mode == "place":
-            imported = ui.run_import(
-                lambda: import_overpass(engine, area_name=area_name, place=place_name.strip(), settings=settings)
+            _start(
+                start_overpass_import(
+                    engine, area_name=area_name, place=place_name.strip(), settings=settings
+                )
             )
         else:
             # Missing numbers go through as NaN: the reader says which box is acceptable.
             box = tuple(float("nan") if v is None else float(v) for v in (west, south, east, north))
-            imported = ui.run_import(
-                lambda: import_overpass(engine, area_name=area_name, bbox=box, settings=settings)
-            )
+            _start(start_overpass_import(engine, area_name=area_name, bbox=box, settings=settings))
 
 with tab_sample:
     st.write(ui.t("import.sample_text"))
-    if st.button(ui.t("onboarding.sample"), key="import_sample_go"):
+    if st.button(ui.t("onboarding.sample"), key="import_sample_go") and not _busy():
         name = area_name.strip() or ui.t("onboarding.sample_area")
-        imported = ui.run_import(lambda: import_sample(engine, area_name=name))
+        try:
+            sample = sample_extract_path()
+        except AtlasError as err:
+            ui.show_error(err)
+        else:
+            # The sample is for trying the app out: residents do not see it until it is published.
+            _start(start_file_import(engine, path=sample, area_name=name, published=False))
 
-if imported is not None:
-    st.page_link("app_pages/catalogue.py", label=ui.t("import.to_catalogue"), icon=":material/map:")
+if RESULT_KEY in st.session_state:
+    _show_result(st.session_state.pop(RESULT_KEY))
+if isinstance(st.session_state.get(JOB_KEY), ImportJob):
+    # Polls only while a job runs; when it ends, the full rerun shows its result.
+    _job_panel()

@@ -240,6 +240,7 @@ def run_cli(
     from sqlalchemy.exc import SQLAlchemyError
 
     from catalogue.settings import load_settings
+    from catalogue.uploads import clean_stale_uploads
     from storage.db import open_database
 
     try:
@@ -247,11 +248,14 @@ def run_cli(
     except InvalidInput as err:
         print(f"error: {err.en}", file=sys.stderr)
         return EXIT_INPUT
-    url = load_settings().database_url
+    settings = load_settings()
+    url = settings.database_url
     engine = None
     try:
         if not needs_engine(args):
             return dispatch(args, None)
+        # What a crashed app or CLI left of uploaded extracts (folders of processes that are gone).
+        clean_stale_uploads(settings.upload_dir)
         engine = open_database(url)
         return dispatch(args, engine)
     except AtlasError as err:

@@ -47,6 +47,20 @@ class OverpassError(OsmSourceError):
     """The Overpass API or the geocoder could not be reached or answered with an error."""
 
 
+class ImportConflict(AtlasError):
+    """Another import of the same area is writing at the same time."""
+
+
+class ImportCancelled(AtlasError):
+    """The user cancelled an import; nothing was written."""
+
+    def __init__(self, en: str | None = None, de: str | None = None) -> None:
+        super().__init__(
+            en or "The import was cancelled; nothing was written.",
+            de or "Der Import wurde abgebrochen; es wurde nichts gespeichert.",
+        )
+
+
 class AreaNotFound(AtlasError):
     """No area (quarter) of that name is in the database."""
 

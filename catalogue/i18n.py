@@ -306,6 +306,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "import.running": {"de": "Import läuft …", "en": "Import running …"},
     "import.finished": {"de": "Import abgeschlossen", "en": "Import finished"},
     "import.failed": {"de": "Import fehlgeschlagen", "en": "Import failed"},
+    "import.busy": {
+        "de": "Ein Import läuft schon; bitte warten, bis er fertig ist, oder ihn abbrechen.",
+        "en": "An import is already running; wait for it to finish or cancel it.",
+    },
+    "import.progress": {
+        "de": "{phase}: {objects} Objekte gelesen ({seconds} s)",
+        "en": "{phase}: {objects} objects read ({seconds} s)",
+    },
+    "import.phase.queued": {"de": "Wartet auf einen anderen Import", "en": "Waiting for another import"},
+    "import.phase.reading": {"de": "Datei wird gelesen", "en": "Reading the file"},
+    "import.phase.fetching": {"de": "Daten werden von OpenStreetMap geladen", "en": "Fetching from OpenStreetMap"},
+    "import.phase.saving": {"de": "Wird gespeichert", "en": "Saving"},
+    "import.cancel": {"de": "Import abbrechen", "en": "Cancel import"},
+    "import.cancelled_short": {"de": "Import abgebrochen", "en": "Import cancelled"},
+    "import.cancelling": {"de": "Wird abgebrochen …", "en": "Cancelling …"},
+    "import.cancelled": {
+        "de": "Import abgebrochen; es wurde nichts gespeichert.",
+        "en": "Import cancelled; nothing was written.",
+    },
     "import.summary": {
         "de": "„{area}“: {places} Orte in {seconds:.1f} s importiert ({new} neu, {updated} aktualisiert, "
         "{missing} fehlen jetzt in OSM).",

@@ -7,40 +7,78 @@ the database's write lock, and a bad source raises before anything is written.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import os
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
-from catalogue.errors import InvalidInput
+from catalogue.errors import ImportCancelled, InvalidInput
 from catalogue.model import Extract
 from catalogue.settings import Settings
 from catalogue.store import ImportSummary, save_extract, validate_area_name
 from storage.db import session_scope
 
+# ``progress(phase, objects_read)``: called by the reader from the importing thread.
+Progress = Callable[[str, int], None]
+
 
 def _save(
-    engine: Engine, *, area_name: str, extract: Extract, started: float, published: bool = True
+    engine: Engine,
+    *,
+    area_name: str,
+    extract: Extract,
+    started: float,
+    before_commit: Callable[[], None] | None = None,
+    published: bool = True,
 ) -> ImportSummary:
     read_seconds = time.perf_counter() - started
     with session_scope(engine) as session:
         summary = save_extract(
             session, area_name=area_name, extract=extract, read_seconds=read_seconds, published=published
         )
+        if before_commit is not None:
+            # The last chance to stop (a cancelled job): raising here rolls everything back.
+            before_commit()
     # The reported time is the whole import as the user waited for it, commit included.
     return dataclasses.replace(summary, seconds=time.perf_counter() - started)
 
 
+def read_file_with_progress(
+    path: Path, *, progress: Progress | None = None, cancel: threading.Event | None = None
+) -> Extract:
+    """``read_osm_file``, passing ``progress`` and ``cancel`` on when the reader takes them."""
+    from catalogue.osm_file import read_osm_file
+
+    accepted = inspect.signature(read_osm_file).parameters
+    kwargs: dict[str, Any] = {}
+    if progress is not None and "progress" in accepted:
+        kwargs["progress"] = progress
+    if cancel is not None and "cancel" in accepted:
+        kwargs["cancel"] = cancel
+    return read_osm_file(path, **kwargs)
+
+
 def import_file(
-    engine: Engine, *, path: str | os.PathLike[str], area_name: str, published: bool = True
+    engine: Engine,
+    *,
+    path: str | os.PathLike[str],
+    area_name: str,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    before_commit: Callable[[], None] | None = None,
+    published: bool = True,
 ) -> ImportSummary:
     """Import an OSM extract file (.osm.pbf, .osm, …) into the area ``area_name``.
 
+    ``progress(phase, objects)`` hears how far reading got and ``cancel`` stops it (when the
+    reader supports them); ``before_commit`` runs inside the transaction and may raise to undo it.
     A new area is ``published`` (shown to residents) unless told otherwise.
     """
-    from catalogue.osm_file import read_osm_file
-
     started = time.perf_counter()
     area_name = validate_area_name(area_name)
     path = Path(path)
@@ -49,8 +87,19 @@ def import_file(
             f"OSM file {str(path)!r} does not exist or is not a file. Check the path.",
             f"OSM-Datei {str(path)!r} existiert nicht oder ist keine Datei. Bitte den Pfad prüfen.",
         )
-    extract = read_osm_file(path)
-    return _save(engine, area_name=area_name, extract=extract, started=started, published=published)
+    extract = read_file_with_progress(path, progress=progress, cancel=cancel)
+    if cancel is not None and cancel.is_set():
+        raise ImportCancelled()
+    if progress is not None:
+        progress("saving", len(extract.places))
+    return _save(
+        engine,
+        area_name=area_name,
+        extract=extract,
+        started=started,
+        before_commit=before_commit,
+        published=published,
+    )
 
 
 def import_sample(engine: Engine, *, area_name: str) -> ImportSummary:
@@ -68,6 +117,7 @@ def import_overpass(
     place: str | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     settings: Settings | None = None,
+    before_commit: Callable[[], None] | None = None,
 ) -> ImportSummary:
     """Import a quarter live from the Overpass API, by place name or by bounding box."""
     from catalogue.overpass import fetch_overpass
@@ -81,4 +131,4 @@ def import_overpass(
             "Bitte entweder einen Ortsnamen oder ein Rechteck (West,Süd,Ost,Nord) angeben, nicht beides.",
         )
     extract = fetch_overpass(place=place, bbox=bbox, settings=settings or load_settings())
-    return _save(engine, area_name=area_name, extract=extract, started=started)
+    return _save(engine, area_name=area_name, extract=extract, started=started, before_commit=before_commit)

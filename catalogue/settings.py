@@ -17,6 +17,7 @@
 | ``ATLAS_SMTP_USER``, ``ATLAS_SMTP_PASSWORD`` | text | login at the mail server, if it needs one (sent only over STARTTLS) | unset |
 | ``ATLAS_SMTP_STARTTLS`` | ``1`` / ``0`` | encrypt the connection with STARTTLS | ``0`` |
 | ``ATLAS_CONTACT_DAYS`` | int | reply addresses of undecided suggestions are deleted after this many days | ``90`` |
+| ``ATLAS_UPLOAD_DIR`` | path | uploaded extracts while they are imported (leftovers removed at start) | ``<repo>/data/uploads`` |
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Settings:
     def smtp_configured(self) -> bool:
         """Replies to residents can be sent (a mail server and a sender address are set)."""
         return bool(self.smtp_host and self.smtp_from)
+    upload_dir: Path = DATA_DIR / "uploads"
 
     @property
     def tile_url(self) -> str | None:
@@ -90,6 +92,7 @@ def load_settings() -> Settings:
         smtp_password=os.environ.get("ATLAS_SMTP_PASSWORD", ""),
         smtp_starttls=starttls,
         contact_days=int(os.environ.get("ATLAS_CONTACT_DAYS", "90")),
+        upload_dir=Path(os.environ.get("ATLAS_UPLOAD_DIR", str(DATA_DIR / "uploads"))),
     )
 
 

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from audits.auth import Actor, require_role
 from catalogue.categories import CATEGORY_IDS
-from catalogue.errors import AreaNotFound, InvalidInput, OsmSourceError, PlaceNotFound
+from catalogue.errors import AreaNotFound, ImportConflict, InvalidInput, OsmSourceError, PlaceNotFound
 from catalogue.model import (
     OSM_TYPES,
     BaseMap,
@@ -37,6 +39,9 @@ NAME_MAX = 200
 AREA_NAME_MAX = 100
 # A hand-entered place may lie a little outside the imported extent (a park across the edge).
 AREA_MARGIN_M = 2000.0
+# A re-import may grow or shift an area a little; data that lies farther than this from the
+# area's stored extent is another place (or swapped coordinates) and would mark every place missing.
+AREA_REIMPORT_TOLERANCE_M = 5000.0
 METRES_PER_DEGREE_LAT = 111_320.0
 # A hand-entered place with the name of a place this close is the same place entered twice.
 DUPLICATE_RADIUS_M = 25.0
@@ -354,6 +359,94 @@ def _record_values(record: PlaceRecord) -> dict[str, Any]:
     }
 
 
+def data_extent(extract: Extract) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) around the places and network nodes actually read (not the
+    header's declared bounds), or ``None`` when the extract holds no usable coordinates."""
+    lons = np.concatenate([np.asarray(extract.network.lon, np.float64), [p.lon for p in extract.places]])
+    lats = np.concatenate([np.asarray(extract.network.lat, np.float64), [p.lat for p in extract.places]])
+    ok = np.isfinite(lons) & np.isfinite(lats)
+    if not ok.any():
+        return None
+    lons, lats = lons[ok], lats[ok]
+    return float(lons.min()), float(lats.min()), float(lons.max()), float(lats.max())
+
+
+def _boxes_overlap(
+    a: tuple[float, float, float, float], b: tuple[float, float, float, float], *, margin_m: float
+) -> bool:
+    west, south, east, north = a
+    dlat = margin_m / METRES_PER_DEGREE_LAT
+    mid = math.radians(max(-89.0, min(89.0, (south + north) / 2)))
+    dlon = margin_m / (METRES_PER_DEGREE_LAT * max(math.cos(mid), 0.01))
+    return not (b[2] < west - dlon or b[0] > east + dlon or b[3] < south - dlat or b[1] > north + dlat)
+
+
+def _distance_km(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Rough distance between the centres of two boxes (equirectangular; for messages only)."""
+    ax, ay = (a[0] + a[2]) / 2, (a[1] + a[3]) / 2
+    bx, by = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    dx = (bx - ax) * math.cos(math.radians((ay + by) / 2)) * METRES_PER_DEGREE_LAT
+    dy = (by - ay) * METRES_PER_DEGREE_LAT
+    return math.hypot(dx, dy) / 1000
+
+
+def check_extract_fits_area(
+    *,
+    area_name: str,
+    area_bbox: tuple[float, float, float, float],
+    extract: Extract,
+    old_network_nodes: int,
+    tolerance_m: float = AREA_REIMPORT_TOLERANCE_M,
+) -> None:
+    """Refuse a re-import that would wreck an existing area (pure; raises OsmSourceError).
+
+    Data far from the area's stored extent (another town, or latitude and longitude swapped)
+    would mark every place missing; an empty walking network would replace a working one.
+    """
+    extent = data_extent(extract)
+    if extent is not None and not _boxes_overlap(area_bbox, extent, margin_m=tolerance_m):
+        km = _distance_km(area_bbox, extent)
+        swapped = (extent[1], extent[0], extent[3], extent[2])
+        if _boxes_overlap(area_bbox, swapped, margin_m=tolerance_m):
+            hint_en = " Latitude and longitude in the file look swapped."
+            hint_de = " Breiten- und Längengrad scheinen in der Datei vertauscht zu sein."
+        else:
+            hint_en = hint_de = ""
+        raise OsmSourceError(
+            f"{extract.source}: the data lies about {km:,.0f} km away from the area {area_name!r}, "
+            f"not within {tolerance_m / 1000:g} km of it.{hint_en} Nothing was imported: check the "
+            "file, or import it into a new area name.",
+            f"{extract.source}: die Daten liegen etwa {km:,.0f} km vom Gebiet {area_name!r} entfernt, "
+            f"nicht innerhalb von {tolerance_m / 1000:g} km.{hint_de} Es wurde nichts importiert: "
+            "bitte die Datei prüfen oder unter einem neuen Gebietsnamen importieren.",
+        )
+    if old_network_nodes > 0 and extract.network.node_count == 0:
+        raise OsmSourceError(
+            f"{extract.source}: the file has no walkable streets, and the area {area_name!r} has a "
+            f"walking network of {old_network_nodes:,} nodes that it would replace. Nothing was "
+            "imported: check that the file covers the area's streets.",
+            f"{extract.source}: die Datei enthält keine begehbaren Wege, würde aber das Fußwegenetz "
+            f"des Gebiets {area_name!r} ({old_network_nodes:,} Knoten) ersetzen. Es wurde nichts "
+            "importiert: bitte prüfen, ob die Datei die Straßen des Gebiets enthält.",
+        )
+
+
+def _flush_new_area(session: Session, area_name: str) -> None:
+    # Two imports of the same new area at once: the second one's INSERT waits for the first
+    # and then hits the unique name (PostgreSQL; SQLite queues them at BEGIN IMMEDIATE).
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if "uq_areas_name" in str(exc.orig) or "areas.name" in str(exc.orig):
+            raise ImportConflict(
+                f"Another import of the area {area_name!r} is running or has just finished; "
+                "nothing was imported. Wait for it to finish, then import again if needed.",
+                f"Gerade läuft ein anderer Import des Gebiets {area_name!r} (oder ist eben fertig "
+                "geworden); es wurde nichts importiert. Bitte warten und danach bei Bedarf neu importieren.",
+            ) from None
+        raise
+
+
 def save_extract(
     session: Session, *, area_name: str, extract: Extract, read_seconds: float = 0.0, published: bool = True
 ) -> ImportSummary:
@@ -378,6 +471,14 @@ def save_extract(
         )
 
     area = session.scalar(select(Area).where(Area.name == area_name))
+    if area is not None:
+        old_nodes = session.scalar(select(Network.node_count).where(Network.area_id == area.id))
+        check_extract_fits_area(
+            area_name=area_name,
+            area_bbox=(area.west, area.south, area.east, area.north),
+            extract=extract,
+            old_network_nodes=old_nodes or 0,
+        )
     if area is None:
         area = Area(
             name=area_name,
@@ -389,6 +490,7 @@ def save_extract(
             published=published,
         )
         session.add(area)
+        _flush_new_area(session, area_name)
     area.west, area.south, area.east, area.north = west, south, east, north
     area.source = extract.source[:500]
     area.imported_at = now

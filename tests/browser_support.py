@@ -52,14 +52,15 @@ def wait_until_healthy(proc: subprocess.Popen, url: str) -> None:
 
 
 @contextmanager
-def running_app(database_url: str, log_path: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port of 127.0.0.1 with no map tiles; yields its base URL."""
+def running_app(database_url: str, log_path: Path, *, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``streamlit run serve.py`` (as ``make run`` starts it: app.py behind the upload gate) on a
+    free port of 127.0.0.1 with no map tiles; yields its base URL. ``env``: more settings."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "ATLAS_TILES": "none"}
+    env = {**os.environ, "DATABASE_URL": database_url, "ATLAS_TILES": "none", **(env or {})}
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", "app.py",
+                sys.executable, "-m", "streamlit", "run", "serve.py",
                 "--server.headless", "true",
                 "--server.port", str(port),
                 "--server.address", "127.0.0.1",

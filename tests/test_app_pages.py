@@ -195,10 +195,79 @@ def test_import_page_imports_the_sample_and_shows_the_summary(empty_db: str) -> 
     at.text_input(key="import_area").input("Beispiel").run()
     at.button(key="import_sample_go").click().run()
     assert not at.exception
+    finish_import(at)
     assert any("„Beispiel“" in literal(s.value) for s in at.success)
     per_category = at.dataframe[0].value
     assert "Nachbarschafts- und Stadtteilzentrum" in list(per_category.iloc[:, 0])
     assert any(m.value.startswith("Schulen:") for m in at.markdown)
+
+
+def finish_import(at: AppTest) -> None:
+    """Wait for the import job the page started, then rerun as the page's poll would."""
+    job = at.session_state["import_job"]
+    assert job.wait(TIMEOUT).finished
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_import_page_shows_progress_and_a_cancel_writes_nothing(empty_db: str) -> None:
+    from catalogue import import_jobs
+    from storage.db import read_all_rows
+
+    engine = open_database(empty_db)
+    before = read_all_rows(engine)
+    at = run_app("app_pages/import_data.py")
+    at.text_input(key="import_area").input("Beispiel").run()
+    # Another import holds the server's import slot: this one waits, showing its phase.
+    with import_jobs._SLOT:
+        at.button(key="import_sample_go").click().run()
+        assert not at.exception
+        bars = at.get("progress")
+        assert len(bars) == 1 and "Wartet auf einen anderen Import" in bars[0].proto.text
+        assert "0 Objekte gelesen" in bars[0].proto.text
+        # A second start while one runs is refused.
+        at.button(key="import_sample_go").click().run()
+        assert "Ein Import läuft schon" in " ".join(w.value for w in at.warning)
+        at.button(key="import_cancel").click().run()
+        job = at.session_state["import_job"]
+        status = job.wait(TIMEOUT)
+    assert status.state == "cancelled"
+    at.run()
+    assert not at.exception
+    assert "Import abgebrochen; es wurde nichts gespeichert." in [i.value for i in at.info]
+    assert not at.get("progress")
+    assert read_all_rows(engine) == before
+    engine.dispose()
+
+
+def test_import_page_refuses_an_upload_above_the_limit_before_writing_it(
+    empty_db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, extract_path
+) -> None:
+    from storage.db import read_all_rows
+
+    monkeypatch.setenv("ATLAS_MAX_UPLOAD_MB", "2")
+    monkeypatch.setenv("ATLAS_UPLOAD_DIR", str(tmp_path / "uploads"))
+    engine = open_database(empty_db)
+    before = read_all_rows(engine)
+    at = run_app("app_pages/import_data.py")
+    at.text_input(key="import_area").input("Neuss").run()
+    big = extract_path("neuss").read_bytes() * 5  # 2.6 MB
+    at.file_uploader(key="import_file").set_value(("neuss.osm.pbf", big, "application/octet-stream")).run()
+    at.button(key="import_file_go").click().run()
+    assert not at.exception
+    assert any("die Datei hat 2.6 MB; erlaubt sind höchstens 2 MB" in literal(e.value) for e in at.error)
+    assert "import_job" not in at.session_state
+    assert read_all_rows(engine) == before
+    assert not any((tmp_path / "uploads").glob("*/*"))
+    # Within the limit the same page imports the file.
+    at.file_uploader(key="import_file").set_value(
+        ("neuss.osm.pbf", extract_path("neuss").read_bytes(), "application/octet-stream")
+    ).run()
+    at.button(key="import_file_go").click().run()
+    finish_import(at)
+    assert any("„Neuss“" in literal(s.value) for s in at.success)
+    assert list((tmp_path / "uploads").iterdir()) == []
+    engine.dispose()
 
 
 def test_import_page_without_area_name_or_file_warns(empty_db: str) -> None:

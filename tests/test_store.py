@@ -211,7 +211,10 @@ def test_an_unusable_record_aborts_the_save_and_changes_nothing(engine):
     places[0].name = "renamed before the failure"
     places.append(PlaceRecord("node", 5, "cafe", "Broken", math.nan, 51.2, {}))
     with pytest.raises(OsmSourceError, match="node/5"):
-        _save(engine, _extract(places, network=WalkNetwork.empty()))
+        # A different (non-empty) network, which must not be written either.
+        other = _network()
+        other.length_m[:] = 1.0
+        _save(engine, _extract(places, network=other))
     assert read_all_rows(engine) == before
 
 
