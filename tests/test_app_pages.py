@@ -215,8 +215,8 @@ def test_import_page_shows_progress_and_a_cancel_writes_nothing(empty_db: str) -
     from storage.db import read_all_rows
 
     engine = open_database(empty_db)
-    before = read_all_rows(engine)
     at = run_app("app_pages/import_data.py")
+    before = read_all_rows(engine)  # after signing in: the staff session row is not the import's
     at.text_input(key="import_area").input("Beispiel").run()
     # Another import holds the server's import slot: this one waits, showing its phase.
     with import_jobs._SLOT:
