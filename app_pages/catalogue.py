@@ -18,6 +18,7 @@ from catalogue.export import export_places_bytes
 from catalogue.importer import import_file
 from catalogue.osm_file import sample_extract_path
 from catalogue.store import (
+    CURATORS,
     AreaInfo,
     PlaceInfo,
     add_manual_place,
@@ -95,7 +96,8 @@ def onboarding(engine: Engine) -> None:
             ui.show_error(err)
             return
         area_name = ui.t("onboarding.sample_area")
-        summary = ui.run_import(lambda: import_file(engine, path=sample, area_name=area_name))
+        actor = ui.current_actor()
+        summary = ui.run_import(lambda: import_file(engine, actor=actor, path=sample, area_name=area_name))
         if summary is not None:
             ui.flash(ui.import_summary_text(summary))
             st.rerun()
@@ -171,6 +173,11 @@ def places_table(places: list[PlaceInfo], verdict_of: dict[int, str] | None = No
     return rows
 
 
+def may_curate() -> bool:
+    """Managers and admins edit places; planners only read (the store functions check it again)."""
+    return ui.current_actor().role in CURATORS
+
+
 def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = None) -> None:
     name, label = place_label(place, lang=ui.get_lang())
     st.subheader(ui.md(name))
@@ -197,11 +204,13 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
         history = audit_history(session, place_id=place.id)
     verdicts.show_place_audits(audits, history, group=st.session_state.get(GROUP_KEY))
 
+    if not may_curate():
+        return
     closed = place.status == "closed"
     if st.button(ui.t("place.reopen") if closed else ui.t("place.close"), key=f"status_{place.id}"):
         try:
             with session_scope(engine) as session:
-                set_place_status(session, place_id=place.id, closed=not closed)
+                set_place_status(session, actor=ui.current_actor(), place_id=place.id, closed=not closed)
         except AtlasError as err:
             ui.show_error(err)
         else:
@@ -225,6 +234,7 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
                     with session_scope(engine) as session:
                         update_place(
                             session,
+                            actor=ui.current_actor(),
                             place_id=place.id,
                             name=new_name,
                             category=new_category,
@@ -258,7 +268,7 @@ def add_place_form(engine: Engine, area: AreaInfo) -> None:
             return
         try:
             with session_scope(engine) as session:
-                added = add_manual_place(session, area_id=area.id, name=name, category=category, lon=lon, lat=lat)
+                added = add_manual_place(session, actor=ui.current_actor(), area_id=area.id, name=name, category=category, lon=lon, lat=lat)
         except AtlasError as err:
             ui.show_error(err)
             return
@@ -377,7 +387,8 @@ with detail_col:
     if selected_id is not None:
         with st.container(border=True):
             place_detail(engine, by_id[selected_id], area_audits.get(selected_id))
-    add_place_form(engine, area)
+    if may_curate():
+        add_place_form(engine, area)
 
 st.subheader(ui.t("catalogue.table"))
 if shown:

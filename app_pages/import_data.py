@@ -29,6 +29,7 @@ st.title(ui.t("import.title"))
 st.write(ui.t("import.intro"))
 settings = ui.get_settings()
 engine = ui.get_engine()
+actor = ui.current_actor()
 
 imported: ImportSummary | None = None
 area_name = st.text_input(ui.t("import.area_name"), help=ui.t("import.area_name_help"), key="import_area")
@@ -57,7 +58,9 @@ with tab_file:
                 with target.open("wb") as fh:
                     shutil.copyfileobj(upload, fh, length=1 << 20)
                 # The importer checks the content (not the file name) and says what is wrong.
-                imported = ui.run_import(lambda: import_file(engine, path=target, area_name=area_name))
+                imported = ui.run_import(
+                    lambda: import_file(engine, actor=actor, path=target, area_name=area_name)
+                )
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
 
@@ -89,13 +92,15 @@ with tab_online:
             st.warning(ui.t("import.need_place"))
         elif mode == "place":
             imported = ui.run_import(
-                lambda: import_overpass(engine, area_name=area_name, place=place_name.strip(), settings=settings)
+                lambda: import_overpass(
+                    engine, actor=actor, area_name=area_name, place=place_name.strip(), settings=settings
+                )
             )
         else:
             # Missing numbers go through as NaN: the reader says which box is acceptable.
             box = tuple(float("nan") if v is None else float(v) for v in (west, south, east, north))
             imported = ui.run_import(
-                lambda: import_overpass(engine, area_name=area_name, bbox=box, settings=settings)
+                lambda: import_overpass(engine, actor=actor, area_name=area_name, bbox=box, settings=settings)
             )
 
 with tab_sample:
@@ -107,7 +112,7 @@ with tab_sample:
         except AtlasError as err:
             ui.show_error(err)
         else:
-            imported = ui.run_import(lambda: import_file(engine, path=sample, area_name=name))
+            imported = ui.run_import(lambda: import_file(engine, actor=actor, path=sample, area_name=name))
 
 if imported is not None:
     st.page_link("app_pages/catalogue.py", label=ui.t("import.to_catalogue"), icon=":material/map:")

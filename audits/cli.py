@@ -84,9 +84,10 @@ def _import_args(p: argparse.ArgumentParser) -> None:
 
 @command("import-csv", "import audits from a CSV file (all rows or nothing)", _import_args)
 def _cmd_import_csv(args: argparse.Namespace, engine: Engine) -> int:
+    from audits.auth import CONSOLE
     from audits.csv_io import import_audit_csv
 
-    report = import_audit_csv(engine, args.file, area_id=_area_id(engine, args.area))
+    report = import_audit_csv(engine, args.file, actor=CONSOLE, area_id=_area_id(engine, args.area))
     if args.json:
         print(json.dumps(report.to_json_dict(), ensure_ascii=False))
     else:

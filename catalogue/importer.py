@@ -13,25 +13,33 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from audits.auth import Actor, require_role
 from catalogue.errors import InvalidInput
 from catalogue.model import Extract
 from catalogue.settings import Settings
-from catalogue.store import ImportSummary, save_extract, validate_area_name
+from catalogue.store import CURATORS, ImportSummary, save_extract, validate_area_name
 from storage.db import session_scope
 
 
-def _save(engine: Engine, *, area_name: str, extract: Extract, started: float) -> ImportSummary:
+def _save(
+    engine: Engine, *, actor: Actor, area_name: str, extract: Extract, started: float
+) -> ImportSummary:
     read_seconds = time.perf_counter() - started
     with session_scope(engine) as session:
-        summary = save_extract(session, area_name=area_name, extract=extract, read_seconds=read_seconds)
+        summary = save_extract(
+            session, actor=actor, area_name=area_name, extract=extract, read_seconds=read_seconds
+        )
     # The reported time is the whole import as the user waited for it, commit included.
     return dataclasses.replace(summary, seconds=time.perf_counter() - started)
 
 
-def import_file(engine: Engine, *, path: str | os.PathLike[str], area_name: str) -> ImportSummary:
+def import_file(
+    engine: Engine, *, actor: Actor, path: str | os.PathLike[str], area_name: str
+) -> ImportSummary:
     """Import an OSM extract file (.osm.pbf, .osm, …) into the area ``area_name``."""
     from catalogue.osm_file import read_osm_file
 
+    require_role(actor, *CURATORS)  # before reading: a refused import costs no work
     started = time.perf_counter()
     area_name = validate_area_name(area_name)
     path = Path(path)
@@ -41,12 +49,13 @@ def import_file(engine: Engine, *, path: str | os.PathLike[str], area_name: str)
             f"OSM-Datei {str(path)!r} existiert nicht oder ist keine Datei. Bitte den Pfad prüfen.",
         )
     extract = read_osm_file(path)
-    return _save(engine, area_name=area_name, extract=extract, started=started)
+    return _save(engine, actor=actor, area_name=area_name, extract=extract, started=started)
 
 
 def import_overpass(
     engine: Engine,
     *,
+    actor: Actor,
     area_name: str,
     place: str | None = None,
     bbox: tuple[float, float, float, float] | None = None,
@@ -56,6 +65,7 @@ def import_overpass(
     from catalogue.overpass import fetch_overpass
     from catalogue.settings import load_settings
 
+    require_role(actor, *CURATORS)
     started = time.perf_counter()
     area_name = validate_area_name(area_name)
     if (place is None) == (bbox is None):
@@ -64,4 +74,4 @@ def import_overpass(
             "Bitte entweder einen Ortsnamen oder ein Rechteck (West,Süd,Ost,Nord) angeben, nicht beides.",
         )
     extract = fetch_overpass(place=place, bbox=bbox, settings=settings or load_settings())
-    return _save(engine, area_name=area_name, extract=extract, started=started)
+    return _save(engine, actor=actor, area_name=area_name, extract=extract, started=started)

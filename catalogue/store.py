@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from audits.auth import Actor, require_role
 from catalogue.categories import CATEGORY_IDS
 from catalogue.errors import AreaNotFound, InvalidInput, OsmSourceError, PlaceNotFound
 from catalogue.model import (
@@ -37,6 +38,8 @@ AREA_NAME_MAX = 100
 # A hand-entered place may lie a little outside the imported extent (a park across the edge).
 AREA_MARGIN_M = 2000.0
 METRES_PER_DEGREE_LAT = 111_320.0
+# Who may import and curate places; planners read only (admins may always, see require_role).
+CURATORS = ("manager", "admin")
 
 
 @dataclass(frozen=True)
@@ -337,7 +340,7 @@ def _record_values(record: PlaceRecord) -> dict[str, Any]:
 
 
 def save_extract(
-    session: Session, *, area_name: str, extract: Extract, read_seconds: float = 0.0
+    session: Session, *, actor: Actor, area_name: str, extract: Extract, read_seconds: float = 0.0
 ) -> ImportSummary:
     """Save an extract into the area ``area_name`` (created or updated); idempotent.
 
@@ -346,6 +349,7 @@ def save_extract(
     kept and flagged ``missing_since``; manual places and suggestions are never touched.
     ``read_seconds`` (time spent reading the source) is added to the logged duration.
     """
+    require_role(actor, *CURATORS)
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     area_name = validate_area_name(area_name)
@@ -614,9 +618,10 @@ def add_local_place_row(
 
 
 def add_manual_place(
-    session: Session, *, area_id: int, name: str, category: str, lon: float, lat: float
+    session: Session, *, actor: Actor, area_id: int, name: str, category: str, lon: float, lat: float
 ) -> PlaceInfo:
     """Add a place by hand; names are stored verbatim (escaping is the job of the output)."""
+    require_role(actor, *CURATORS)
     area = get_area_by_id(session, area_id=area_id)
     clean_name = validate_place_name(name)
     clean_category = validate_category(category)
@@ -628,9 +633,10 @@ def add_manual_place(
 
 
 def update_place(
-    session: Session, *, place_id: int, name: str, category: str, lon: float, lat: float
+    session: Session, *, actor: Actor, place_id: int, name: str, category: str, lon: float, lat: float
 ) -> PlaceInfo:
     """Change name, category and location of a manual place (OSM places are edited in OSM)."""
+    require_role(actor, *CURATORS)
     place = load_place_row(session, place_id)
     area = get_area_by_id(session, area_id=place.area_id)
     clean_name = validate_place_name(name)
@@ -655,8 +661,9 @@ def update_place(
     return _info(session, place)
 
 
-def set_place_status(session: Session, *, place_id: int, closed: bool) -> PlaceInfo:
+def set_place_status(session: Session, *, actor: Actor, place_id: int, closed: bool) -> PlaceInfo:
     """Close or reopen a place (any origin); re-imports leave the status alone."""
+    require_role(actor, *CURATORS)
     place = load_place_row(session, place_id)
     status = "closed" if closed else "active"
     if place.status != status:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from audits.auth import Actor
+from audits.auth import CONSOLE, Actor
 from audits.store import list_audits
 from catalogue.importer import import_file
 from catalogue.store import list_areas, load_places
@@ -26,7 +26,7 @@ def neuss_db(sqlite_url: str, extract_path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     monkeypatch.setenv("ATLAS_TILES", "none")
     engine = open_database(sqlite_url)
-    import_file(engine, path=extract_path("neuss"), area_name="Neuss Innenstadt-Süd")
+    import_file(engine, path=extract_path("neuss"), area_name="Neuss Innenstadt-Süd", actor=CONSOLE)
     engine.dispose()
     return sqlite_url
 

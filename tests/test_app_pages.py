@@ -33,7 +33,7 @@ def empty_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 @pytest.fixture
 def berlin_db(empty_db: str, extract_path) -> str:
     engine = open_database(empty_db)
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde", actor=CONSOLE)
     engine.dispose()
     return empty_db
 

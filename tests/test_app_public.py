@@ -31,7 +31,7 @@ def berlin_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, extract_path) ->
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     monkeypatch.setenv("ATLAS_TILES", "none")
     engine = open_database(sqlite_url)
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde", actor=CONSOLE)
     engine.dispose()
     return sqlite_url
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, inspect, select
 
-from audits.auth import PUBLIC, Actor
+from audits.auth import CONSOLE, PUBLIC, Actor
 from audits.suggestions import (
     RATE_LIMIT_PER_HOUR,
     RateLimited,
@@ -54,7 +54,7 @@ def engine(db_url):
 
 @pytest.fixture
 def area_id(engine, extract_path) -> int:
-    import_file(engine, path=extract_path("neuss"), area_name="Neuss")
+    import_file(engine, path=extract_path("neuss"), area_name="Neuss", actor=CONSOLE)
     with session_scope(engine, read_only=True) as session:
         return get_area(session, name="Neuss").id
 
@@ -256,6 +256,7 @@ def test_similar_places_nearby_are_found(engine, area_id):
             category="playground",
             lon=LON,
             lat=LAT,
+            actor=CONSOLE,
         )
     near, far = LAT + 30 * DLAT_PER_M, LAT + 200 * DLAT_PER_M
     with session_scope(engine, read_only=True) as session:
@@ -314,7 +315,7 @@ def test_approve_creates_a_place_with_an_open_audit_task_and_forgets_the_email(e
 def test_merge_into_an_existing_place(engine, area_id):
     with session_scope(engine) as session:
         existing = add_manual_place(
-            session, area_id=area_id, name="Gemeinschaftsgarten", category="park_garden", lon=LON, lat=LAT
+            session, area_id=area_id, name="Gemeinschaftsgarten", category="park_garden", lon=LON, lat=LAT, actor=CONSOLE
         )
     receipt = _submit(engine, area_id, "form-merge", email="resident@example.org")
     with session_scope(engine) as session:
@@ -415,7 +416,7 @@ ALLOWED = {"public": False, "planner": False, "manager": True, "admin": True}
 @pytest.mark.parametrize("what", list(MODERATION))
 def test_moderation_functions_check_the_role_themselves(sqlite_url, extract_path, what, role):
     engine = open_database(sqlite_url)
-    import_file(engine, path=extract_path("neuss"), area_name="Neuss")
+    import_file(engine, path=extract_path("neuss"), area_name="Neuss", actor=CONSOLE)
     with session_scope(engine, read_only=True) as session:
         area_id = get_area(session, name="Neuss").id
         place_id = load_places(session, area_id=area_id)[0].id
