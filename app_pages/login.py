@@ -1,6 +1,7 @@
 """Anmelden: staff sign in with name and password, or with single sign-on when it is configured.
 
 Only the user id is kept in the session; app.py reads the role from the database on every run.
+Failed attempts are slowed down per name and browser (``ui.client_key``), see ``audits.auth``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from audits.auth import authenticate
 from catalogue.errors import AtlasError
 from storage.db import session_scope
 
+# At first view, so the browser has its client key (cookie) before the first attempt.
+client = ui.client_key()
 st.title(ui.t("login.title"))
 st.write(ui.t("login.intro"))
 
@@ -35,7 +38,7 @@ if submitted:
         try:
             # A write scope: failed attempts are recorded for the slow-down.
             with session_scope(ui.get_engine()) as session:
-                actor = authenticate(session, name=name, password=password)
+                actor = authenticate(session, name=name, password=password, source=client)
         except AtlasError as err:
             # LoginFailed never says whether the name exists; LoginThrottled says how long to wait.
             ui.show_error(err)

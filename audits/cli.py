@@ -150,4 +150,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # Subcommands kept in their own modules register themselves (with ``command``) when imported.
 import audits.gaps_cli  # noqa: E402, F401  (gaps, import-schools)
-import audits.users_cli  # noqa: E402, F401  (users add|list|set-role|deactivate|activate|password)
+import audits.users_cli  # noqa: E402, F401  (users add|list|set-role|deactivate|activate|password|unlock)

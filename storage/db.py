@@ -26,16 +26,19 @@ SQLITE_BUSY_TIMEOUT_S = 30
 READ_ONLY_OPTION = "atlas_read_only"
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default: ``DATABASE_URL``); creates the folder of a SQLite file."""
+def make_engine(url: str | None = None, **engine_options: Any) -> Engine:
+    """An engine for ``url`` (default: ``DATABASE_URL``); creates the folder of a SQLite file.
+
+    ``engine_options`` go to ``create_engine`` (e.g. ``pool_size`` for many threads at once).
+    """
     url = url or load_settings().database_url
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, **engine_options)
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **engine_options)
     _setup_sqlite(engine)
     return engine
 
@@ -78,9 +81,9 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "heads")
 
 
-def open_database(url: str | None = None) -> Engine:
+def open_database(url: str | None = None, **engine_options: Any) -> Engine:
     """The engine the app and the CLI use: connected and migrated."""
-    engine = make_engine(url)
+    engine = make_engine(url, **engine_options)
     upgrade(engine)
     return engine
 
