@@ -247,7 +247,7 @@ def client_key() -> str:
     key = st.session_state.get(CLIENT_KEY)
     if isinstance(key, str) and _CLIENT_KEY_RE.fullmatch(key):
         return key
-    cookie = st.context.cookies.get(CLIENT_COOKIE)
+    cookie = read_cookie(CLIENT_COOKIE)
     if isinstance(cookie, str) and _CLIENT_KEY_RE.fullmatch(cookie):
         key = cookie
     else:
@@ -255,6 +255,12 @@ def client_key() -> str:
         _set_client_cookie(key)
     st.session_state[CLIENT_KEY] = key
     return key
+
+
+def read_cookie(name: str) -> str | None:
+    """A cookie the browser sent when this session was opened (None when it sent none)."""
+    value = st.context.cookies.get(name)
+    return value if isinstance(value, str) else None
 
 
 def _set_client_cookie(key: str) -> None:

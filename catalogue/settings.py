@@ -9,6 +9,7 @@
 | ``ATLAS_NOMINATIM_URL`` | URL | Nominatim endpoint to find a place by name | ``https://nominatim.openstreetmap.org/`` |
 | ``ATLAS_HTTP_TIMEOUT`` | seconds | timeout for Overpass/Nominatim requests | ``180`` |
 | ``ATLAS_CACHE_DIR`` | path | cache of live Overpass/Nominatim answers | ``<repo>/data/cache`` |
+| ``ATLAS_SUGGESTIONS_PER_AREA_HOUR`` | int | residents' suggestions one area takes per hour from all browsers together | ``100`` |
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Settings:
     nominatim_url: str
     http_timeout: int
     cache_dir: Path
+    suggestions_per_area_hour: int = 100
 
     @property
     def tile_url(self) -> str | None:
@@ -54,4 +56,5 @@ def load_settings() -> Settings:
         nominatim_url=os.environ.get("ATLAS_NOMINATIM_URL", "https://nominatim.openstreetmap.org/"),
         http_timeout=int(os.environ.get("ATLAS_HTTP_TIMEOUT", "180")),
         cache_dir=Path(os.environ.get("ATLAS_CACHE_DIR", str(DATA_DIR / "cache"))),
+        suggestions_per_area_hour=int(os.environ.get("ATLAS_SUGGESTIONS_PER_AREA_HOUR", "100")),
     )

@@ -76,7 +76,7 @@ def world(db_url, tmp_path) -> World:
             session,
             area_id=area_id,
             idempotency_key="form-roles-1",
-            session_token="resident",
+            client_key="resident",
             name="Nachbarschaftsgarten",
             category="park_garden",
             lon=6.686,
