@@ -194,6 +194,7 @@ def test_cli_reports_an_unreachable_database_without_traceback(tmp_path):
 _KILLED_IMPORT = """
 import sys
 import numpy as np
+from audits.auth import CONSOLE
 from catalogue.model import Extract, PlaceRecord, WalkNetwork
 from catalogue.store import save_extract
 from storage.db import open_database, session_scope
@@ -205,7 +206,7 @@ places = [
 ]
 extract = Extract("big.osm.pbf", places, WalkNetwork.empty(), (6.67, 51.18, 6.70, 51.22))
 with session_scope(engine) as session:
-    save_extract(session, area_name="Neuss", extract=extract, actor=CONSOLE)
+    save_extract(session, actor=CONSOLE, area_name="Neuss", extract=extract)
 print("finished")
 """
 
