@@ -398,7 +398,14 @@ def save(
 ) -> None:
     try:
         with session_scope(engine) as session:
-            info = save_audit(session, place_id=place.id, expected_version=expected, facts=facts, **meta)
+            info = save_audit(
+                session,
+                actor=ui.current_actor(),
+                place_id=place.id,
+                expected_version=expected,
+                facts=facts,
+                **meta,
+            )
     except AuditConflict as err:
         # Kept until the user reloads: the entries stay in the form for comparison.
         st.session_state[conflict_key(place.id)] = err
@@ -453,6 +460,7 @@ def review_section(engine: Engine, history: list[AuditVersion]) -> None:
                         with session_scope(engine) as session:
                             set_review_state(
                                 session,
+                                actor=ui.current_actor(),
                                 audit_id=audit.id,
                                 state=target,
                                 reviewer=reviewer or "",

@@ -17,6 +17,7 @@ from catalogue.errors import AtlasError
 from catalogue.export import MEDIA_TYPES, export_places_bytes
 from catalogue.importer import import_sample
 from catalogue.store import (
+    CURATORS,
     AreaInfo,
     PlaceInfo,
     add_manual_place,
@@ -108,7 +109,9 @@ def onboarding(engine: Engine) -> None:
     st.page_link("app_pages/import_data.py", label=ui.t("onboarding.online"), icon=":material/public:")
     if st.button(ui.t("onboarding.sample"), icon=":material/dataset:", type="primary", key="onboarding_sample"):
         area_name = ui.t("onboarding.sample_area")
-        summary = ui.run_import(lambda: import_sample(engine, area_name=area_name))
+        summary = ui.run_import(
+            lambda: import_sample(engine, actor=ui.current_actor(), area_name=area_name)
+        )
         if summary is not None:
             ui.flash(ui.import_summary_text(summary))
             st.rerun()
@@ -207,6 +210,11 @@ def places_table(places: list[PlaceInfo], verdict_of: dict[int, str] | None = No
     return rows
 
 
+def may_curate() -> bool:
+    """Managers and admins edit places; planners only read (the store functions check it again)."""
+    return ui.current_actor().role in CURATORS
+
+
 def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = None) -> None:
     name, label = place_label(place, lang=ui.get_lang())
     st.subheader(ui.md(name))
@@ -237,11 +245,13 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
         history = audit_history(session, place_id=place.id)
     verdicts.show_place_audits(audits, history, group=st.session_state.get(GROUP_KEY))
 
+    if not may_curate():
+        return
     closed = place.status == "closed"
     if st.button(ui.t("place.reopen") if closed else ui.t("place.close"), key=f"status_{place.id}"):
         try:
             with session_scope(engine) as session:
-                set_place_status(session, place_id=place.id, closed=not closed)
+                set_place_status(session, actor=ui.current_actor(), place_id=place.id, closed=not closed)
         except AtlasError as err:
             ui.show_error(err)
         else:
@@ -266,6 +276,7 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
                     with session_scope(engine) as session:
                         update_place(
                             session,
+                            actor=ui.current_actor(),
                             place_id=place.id,
                             name=new_name,
                             category=new_category,
@@ -304,7 +315,7 @@ def add_place_form(engine: Engine, area: AreaInfo) -> None:
             return
         try:
             with session_scope(engine) as session:
-                added = add_manual_place(session, area_id=area.id, name=name, category=category, lon=lon, lat=lat)
+                added = add_manual_place(session, actor=ui.current_actor(), area_id=area.id, name=name, category=category, lon=lon, lat=lat)
         except AtlasError as err:
             ui.show_error(err)
             return
@@ -422,7 +433,8 @@ with detail_col:
     if selected_id is not None:
         with st.container(border=True):
             place_detail(engine, by_id[selected_id], area_audits.get(selected_id))
-    add_place_form(engine, area)
+    if may_curate():
+        add_place_form(engine, area)
 
 st.subheader(ui.t("catalogue.table"))
 if shown:

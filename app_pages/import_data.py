@@ -92,6 +92,7 @@ st.title(ui.t("import.title"))
 st.write(ui.t("import.intro"))
 settings = ui.get_settings()
 engine = ui.get_engine()
+actor = ui.current_actor()
 
 area_name = st.text_input(ui.t("import.area_name"), help=ui.t("import.area_name_help"), key="import_area")
 tab_file, tab_online, tab_sample = st.tabs(
@@ -124,7 +125,7 @@ with tab_file:
                 with target.open("wb") as fh:
                     shutil.copyfileobj(upload, fh, length=1 << 20)
                 # The importer checks the content (not the file name) and says what is wrong.
-                _start(start_file_import(engine, path=target, area_name=name, cleanup=folder))
+                _start(start_file_import(engine, actor=actor, path=target, area_name=name, cleanup=folder))
                 folder = None  # the job removes it when it ends
             except AtlasError as err:
                 ui.show_error(err)
@@ -161,13 +162,13 @@ with tab_online:
         elif mode == "place":
             _start(
                 start_overpass_import(
-                    engine, area_name=area_name, place=place_name.strip(), settings=settings
+                    engine, actor=actor, area_name=area_name, place=place_name.strip(), settings=settings
                 )
             )
         else:
             # Missing numbers go through as NaN: the reader says which box is acceptable.
             box = tuple(float("nan") if v is None else float(v) for v in (west, south, east, north))
-            _start(start_overpass_import(engine, area_name=area_name, bbox=box, settings=settings))
+            _start(start_overpass_import(engine, actor=actor, area_name=area_name, bbox=box, settings=settings))
 
 with tab_sample:
     st.write(ui.t("import.sample_text"))
@@ -179,7 +180,7 @@ with tab_sample:
             ui.show_error(err)
         else:
             # The sample is for trying the app out: residents do not see it until it is published.
-            _start(start_file_import(engine, path=sample, area_name=name, published=False))
+            _start(start_file_import(engine, actor=actor, path=sample, area_name=name, published=False))
 
 if RESULT_KEY in st.session_state:
     _show_result(st.session_state.pop(RESULT_KEY))

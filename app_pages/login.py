@@ -2,6 +2,7 @@
 
 A password sign-in keeps only a random token (session and cookie, ``app_pages.staff_session``);
 app.py reads the account and its role from the database on every run.
+Failed attempts are slowed down per name and browser (``ui.client_key``), see ``audits.auth``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from audits.auth import authenticate
 from catalogue.errors import AtlasError
 from storage.db import session_scope
 
+# At first view, so the browser has its client key (cookie) before the first attempt.
+client = ui.client_key()
 st.title(ui.t("login.title"))
 st.write(ui.t("login.intro"))
 
@@ -36,7 +39,7 @@ if submitted:
         try:
             # A write scope: failed attempts are recorded for the slow-down.
             with session_scope(ui.get_engine()) as session:
-                actor = authenticate(session, name=name, password=password)
+                actor = authenticate(session, name=name, password=password, source=client)
                 assert actor.user_id is not None
                 token = staff_session.start(session, user_id=actor.user_id)
         except AtlasError as err:

@@ -2,7 +2,8 @@
 
 A double click or a resent form stores one suggestion: the form instance id is the idempotency
 key, renewed only after a successful send (new widget keys, so the old form is gone too).
-The hourly limit counts per browser session: a random token in session_state, no IP address.
+The hourly limit counts per browser (``ui.client_key``: a random key in a cookie, so a reload or
+a new tab does not reset it; no IP address) and per area over all browsers (a setting).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from catalogue.store import AreaInfo, list_areas
 from catalogue.webmap import MapPoint, build_points_map
 from storage.db import session_scope
 
-TOKEN_KEY = "suggest_session_token"
 FORM_ID_KEY = "suggest_form_id"
 CHECK_KEY = "suggest_check"
 RECEIPT_KEY = "suggest_receipt"
@@ -42,12 +42,6 @@ def form_id() -> str:
     if FORM_ID_KEY not in st.session_state:
         st.session_state[FORM_ID_KEY] = secrets.token_urlsafe(16)
     return st.session_state[FORM_ID_KEY]
-
-
-def session_token() -> str:
-    if TOKEN_KEY not in st.session_state:
-        st.session_state[TOKEN_KEY] = secrets.token_urlsafe(32)
-    return st.session_state[TOKEN_KEY]
 
 
 def show_receipt(code: str) -> None:
@@ -117,7 +111,7 @@ def send(area: AreaInfo, fid: str, clean: CleanSuggestion) -> None:
                 session,
                 area_id=area.id,
                 idempotency_key=fid,
-                session_token=session_token(),
+                client_key=ui.client_key(),
                 name=clean.name,
                 category=clean.category,
                 lon=clean.lon,
@@ -126,6 +120,7 @@ def send(area: AreaInfo, fid: str, clean: CleanSuggestion) -> None:
                 groups=clean.groups,
                 email=clean.email,
                 lang=ui.get_lang(),
+                area_limit_per_hour=ui.get_settings().suggestions_per_area_hour,
             )
     except AtlasError as err:
         # Validation and the hourly limit; their texts exist in German and English.
@@ -219,6 +214,7 @@ def suggestion_form(area: AreaInfo, fid: str) -> None:
 
 
 ui.resident_language_picker()
+ui.client_key()  # at first view: the browser keeps its key (cookie) before the first send
 st.title(ui.t("suggest.title"))
 if RECEIPT_KEY in st.session_state:
     show_receipt(st.session_state[RECEIPT_KEY])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 
 import streamlit as st
@@ -235,3 +236,50 @@ def translated_key(base: str) -> str:
 
 def remember(base: str, value: object) -> None:
     st.session_state[f"{base}__value"] = value
+
+
+# ---- the browser's client key: limits that hold across reloads (issue 8)
+
+CLIENT_COOKIE = "atlas_client"
+CLIENT_KEY = "client_key"
+CLIENT_COOKIE_MAX_AGE_S = 24 * 3600
+_CLIENT_KEY_RE = re.compile(r"[A-Za-z0-9_-]{32,64}")
+
+
+def client_key() -> str:
+    """A random key for this browser, kept in a cookie for a day: the suggestion limit and the
+    login slow-down count per browser, so a reload or a new tab does not start them afresh.
+
+    Not a credential and not an IP address; the domain functions store only its hash. Streamlit
+    reads cookies only from the request that opened the session (``st.context.cookies``) and
+    cannot set one from Python, so a new key is written by a small script of our own.
+    """
+    key = st.session_state.get(CLIENT_KEY)
+    if isinstance(key, str) and _CLIENT_KEY_RE.fullmatch(key):
+        return key
+    cookie = read_cookie(CLIENT_COOKIE)
+    if isinstance(cookie, str) and _CLIENT_KEY_RE.fullmatch(cookie):
+        key = cookie
+    else:
+        key = secrets.token_urlsafe(32)
+        _set_client_cookie(key)
+    st.session_state[CLIENT_KEY] = key
+    return key
+
+
+def read_cookie(name: str) -> str | None:
+    """A cookie the browser sent when this session was opened (None when it sent none)."""
+    value = st.context.cookies.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _set_client_cookie(key: str) -> None:
+    # Only our own random key (checked: letters, digits, - and _) goes into the script.
+    if not _CLIENT_KEY_RE.fullmatch(key):
+        raise ValueError("client key must be URL-safe base64")
+    st.html(
+        "<script>document.cookie = "
+        f"'{CLIENT_COOKIE}={key}; Path=/; Max-Age={CLIENT_COOKIE_MAX_AGE_S}; SameSite=Strict'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )

@@ -4,13 +4,19 @@ Roles are read from the database on every rerun (``actor_for_user_id``), so a ro
 deactivation takes effect at once. Every function that writes takes the ``Actor`` and checks
 the role itself (``require_role``); the navigation only hides what a role cannot use.
 
-Passwords are hashed with argon2id. Failed logins are counted per typed name: after
-``THROTTLE_AFTER`` failures within ``THROTTLE_WINDOW`` each further attempt has to wait, twice
-as long each time (``LoginThrottled.retry_after_s``). The answer never tells whether a name exists.
+Passwords are hashed with argon2id. Failed logins are counted per typed name and client (the
+browser's random client key, see ``client_hash``): after ``THROTTLE_AFTER`` failures within
+``THROTTLE_WINDOW`` each further attempt from that client has to wait, twice as long each time
+(``LoginThrottled.retry_after_s``), so someone guessing elsewhere does not lock the owner out. A
+name that fails ``THROTTLE_NAME_AFTER`` times from all clients together is slowed down for
+everybody (a guesser who throws away the cookie each time); ``unlock_user`` lets an admin clear
+that. Counting and recording an attempt happen under one row lock (``storage.locks``), before
+the password is checked. The answer never tells whether a name exists.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
@@ -24,7 +30,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from catalogue.errors import AtlasError, InvalidInput, PermissionDenied
-from storage.models_community import LoginAttempt, User
+from storage.locks import hold_lock
+from storage.models_community import LoginAttempt, ThrottleLock, User
 from storage.models_sessions import StaffSession
 
 PUBLIC_ROLE = "public"
@@ -85,6 +92,9 @@ EMAIL_MAX = 254
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
 THROTTLE_AFTER = 5
+# Failures of one name from all clients together before everyone has to wait for that name.
+THROTTLE_NAME_AFTER = 20
+LOGIN_LOCK_SCOPE = "login"
 THROTTLE_WINDOW = timedelta(minutes=15)
 THROTTLE_BASE_S = 30
 THROTTLE_MAX_S = 15 * 60
@@ -476,60 +486,120 @@ def throttle_delay_s(failures: int) -> int:
     return min(THROTTLE_BASE_S * 2 ** (failures - THROTTLE_AFTER), THROTTLE_MAX_S)
 
 
-def _recent_failures(session: Session, key: str, now: datetime) -> tuple[int, datetime | None]:
-    since = now - THROTTLE_WINDOW
-    last_success = session.scalar(
-        select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.name == key, LoginAttempt.success, LoginAttempt.at > since
-        )
+def client_hash(client_key: str) -> str:
+    """What is stored of a browser's client key: a SHA-256 (the key is random, never an IP)."""
+    if not client_key:
+        return ""
+    return hashlib.sha256(b"begegnungsatlas-client\0" + client_key.encode("utf-8")).hexdigest()
+
+
+def _failures(session: Session, key: str, *, source: str | None, since: datetime) -> tuple[int, datetime | None]:
+    """Failed attempts of ``key`` after ``since`` (from ``source`` only, unless it is None)."""
+    query = select(func.count(), func.max(LoginAttempt.at)).where(
+        LoginAttempt.name == key, LoginAttempt.success.is_(False), LoginAttempt.at > since
     )
-    if last_success is not None:
-        since = last_success
-    count, last = session.execute(
-        select(func.count(), func.max(LoginAttempt.at)).where(
-            LoginAttempt.name == key, LoginAttempt.success.is_(False), LoginAttempt.at > since
-        )
-    ).one()
+    if source is not None:
+        query = query.where(LoginAttempt.source == source)
+    count, last = session.execute(query).one()
     return int(count), last
 
 
-def authenticate(session: Session, *, name: str, password: str, now: datetime | None = None) -> Actor:
+def _throttle_wait_s(session: Session, key: str, source: str, now: datetime) -> int:
+    """Seconds this client has to wait before it may try ``key`` again (0: it may now)."""
+    since = now - THROTTLE_WINDOW
+    last_success = session.scalar(
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.name == key,
+            LoginAttempt.source == source,
+            LoginAttempt.success,
+            LoginAttempt.at > since,
+        )
+    )
+    # This client: failures since its last success. All clients: a success does not reset it,
+    # or a guesser could wait for the owner to sign in and start again.
+    mine = _failures(session, key, source=source, since=max(since, last_success or since))
+    everyone = _failures(session, key, source=None, since=since)
+    wait = 0.0
+    for (failures, last), offset in ((mine, 0), (everyone, THROTTLE_NAME_AFTER - THROTTLE_AFTER)):
+        delay = throttle_delay_s(failures - offset)
+        if delay and last is not None and now < last + timedelta(seconds=delay):
+            wait = max(wait, (last + timedelta(seconds=delay) - now).total_seconds())
+    return max(1, math.ceil(wait)) if wait else 0
+
+
+def authenticate(
+    session: Session, *, name: str, password: str, source: str = "", now: datetime | None = None
+) -> Actor:
     """The actor for a correct name and password; LoginFailed or LoginThrottled otherwise.
 
-    A failed attempt is committed before LoginFailed is raised, so it counts even though the
-    caller's ``session_scope`` rolls back on the exception.
+    ``source`` is the browser's client key (only its hash is stored): attempts are throttled per
+    name and client, and per name over all clients at a higher count. The attempt is counted and
+    recorded as failed under the name's row lock and committed *before* the password is checked,
+    so parallel attempts cannot all pass the check (and argon2 does not run under the lock); a
+    correct password then marks it successful in the caller's transaction.
     """
     now = now or datetime.now(UTC)
     key = normalise_login_name(name if isinstance(name, str) else "")[:64]
-    failures, last_failure = _recent_failures(session, key, now)
-    delay = throttle_delay_s(failures)
-    if delay and last_failure is not None and now < last_failure + timedelta(seconds=delay):
-        raise LoginThrottled(
-            max(1, math.ceil((last_failure + timedelta(seconds=delay) - now).total_seconds()))
-        )
-
+    src = client_hash(source if isinstance(source, str) else "")
+    hold_lock(session, scope=LOGIN_LOCK_SCOPE, key=key)
+    wait = _throttle_wait_s(session, key, src, now)
+    if wait:
+        raise LoginThrottled(wait)
     user = session.scalar(select(User).where(User.name == key)) if key else None
+    attempt = LoginAttempt(name=key, source=src, at=now, success=False)
+    session.add(attempt)
+    # Counted from here on, also if the check below never finishes; no transaction stays open
+    # while argon2 works (on SQLite that would hold the write lock).
+    session.commit()
+
     password = password if isinstance(password, str) else ""
     if user is None or user.password_hash is None:
         _burn_dummy_verification(password)
         ok = False
     else:
         ok = verify_password(user.password_hash, password) and user.active
-    session.add(LoginAttempt(name=key, at=now, success=ok))
     if not ok:
-        session.commit()
         raise LoginFailed()
     assert user is not None and user.password_hash is not None
+    attempt.success = True
     if password_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    # Old attempts of this name are no longer needed once it has logged in.
-    session.execute(delete(LoginAttempt).where(LoginAttempt.name == key, LoginAttempt.at < now))
+    # This client's old attempts are no longer needed once it has logged in.
+    session.execute(
+        delete(LoginAttempt).where(
+            LoginAttempt.name == key, LoginAttempt.source == src, LoginAttempt.at < now
+        )
+    )
     session.flush()
     return _actor(user)
 
 
+def unlock_user(session: Session, *, actor: Actor, name: str) -> int:
+    """Forget an account's failed logins from every client, so its owner can sign in at once.
+
+    For when a guesser has slowed the name down for everybody; returns how many were forgotten.
+    """
+    require_role(actor, "admin")
+    user = _user_by_name(session, name)
+    if user is None:
+        raise _no_such_user(name)
+    hold_lock(session, scope=LOGIN_LOCK_SCOPE, key=user.name)
+    result = session.execute(
+        delete(LoginAttempt).where(LoginAttempt.name == user.name, LoginAttempt.success.is_(False))
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def prune_login_attempts(session: Session, *, now: datetime | None = None) -> int:
-    """Delete attempts older than the throttling window (they no longer count); returns how many."""
+    """Delete attempts older than the throttling window (they no longer count); returns how many.
+
+    Lock rows of names without attempts left go too (``hold_lock`` recreates them when needed).
+    """
     now = now or datetime.now(UTC)
     result = session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - THROTTLE_WINDOW))
+    session.execute(
+        delete(ThrottleLock).where(
+            ThrottleLock.scope == LOGIN_LOCK_SCOPE, ThrottleLock.key.not_in(select(LoginAttempt.name))
+        )
+    )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -84,9 +84,10 @@ def _import_args(p: argparse.ArgumentParser) -> None:
 
 @command("import-csv", "import audits from a CSV file (all rows or nothing)", _import_args)
 def _cmd_import_csv(args: argparse.Namespace, engine: Engine) -> int:
+    from audits.auth import CONSOLE
     from audits.csv_io import import_audit_csv
 
-    report = import_audit_csv(engine, args.file, area_id=_area_id(engine, args.area))
+    report = import_audit_csv(engine, args.file, actor=CONSOLE, area_id=_area_id(engine, args.area))
     if args.json:
         print(json.dumps(report.to_json_dict(), ensure_ascii=False))
     else:
@@ -179,4 +180,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # Subcommands kept in their own modules register themselves (with ``command``) when imported.
 import audits.gaps_cli  # noqa: E402, F401  (gaps, import-schools)
-import audits.users_cli  # noqa: E402, F401  (users add|list|set-role|deactivate|activate|password)
+import audits.users_cli  # noqa: E402, F401  (users add|list|set-role|deactivate|activate|password|unlock)

@@ -24,8 +24,10 @@ from typing import Any, Literal
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
+from audits.auth import Actor, require_role
 from audits.errors import AuditCsvError, CsvProblem
 from audits.store import (
+    AUDITORS,
     AuditInfo,
     current_audit_version,
     current_facts,
@@ -362,7 +364,13 @@ def _read_file(path: str | os.PathLike[str]) -> bytes:
 
 
 def save_audit_rows(
-    session: Session, *, text: str, area_id: int | None = None, source: str = "", today: date | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    text: str,
+    area_id: int | None = None,
+    source: str = "",
+    today: date | None = None,
 ) -> ImportReport:
     """Validate every row, then save each as a new audit version; raises before writing anything.
 
@@ -370,6 +378,7 @@ def save_audit_rows(
     ends up as the newest version. Rows without date, auditor and method whose facts equal the
     current ones (an export row left untouched) are skipped; edited ones are errors. The caller's transaction makes it all or nothing.
     """
+    require_role(actor, *AUDITORS)
     rows, problems = parse_audit_csv(text)
     missing_required = any(p.line == 1 and p.column in REQUIRED_COLUMNS for p in problems)
     valid: list[ValidRow] = []
@@ -395,6 +404,7 @@ def save_audit_rows(
         saved.append(
             save_audit(
                 session,
+                actor=actor,
                 place_id=row.place_id,
                 expected_version=current_audit_version(session, place_id=row.place_id),
                 facts=row.facts,
@@ -412,15 +422,23 @@ def save_audit_rows(
 
 
 def import_audit_csv(
-    engine: Engine, path: str | os.PathLike[str], *, area_id: int | None = None, today: date | None = None
+    engine: Engine,
+    path: str | os.PathLike[str],
+    *,
+    actor: Actor,
+    area_id: int | None = None,
+    today: date | None = None,
 ) -> ImportReport:
     """Import an audit CSV file in one transaction: every row becomes a version, or nothing is written."""
+    require_role(actor, *AUDITORS)
     source = str(path)
     text = decode_csv(_read_file(path), source=source)
     with session_scope(engine) as session:
         if area_id is not None:
             get_area_by_id(session, area_id=area_id)
-        return save_audit_rows(session, text=text, area_id=area_id, source=source, today=today)
+        return save_audit_rows(
+            session, actor=actor, text=text, area_id=area_id, source=source, today=today
+        )
 
 
 # ---------------------------------------------------------------- export

@@ -120,6 +120,7 @@ def _school_json(s: Any) -> dict[str, Any]:
 @command("import-schools", "match an official school list to the OSM schools and store its indicators",
          _schools_args)  # fmt: skip
 def _cmd_import_schools(args: argparse.Namespace, engine: Engine) -> int:
+    from audits.auth import CONSOLE
     from audits.schools import match_schools, parse_school_list, save_school_indicators
     from catalogue.store import get_area, list_areas, load_places
     from storage.db import session_scope
@@ -136,7 +137,9 @@ def _cmd_import_schools(args: argparse.Namespace, engine: Engine) -> int:
             places = load_places(session, area_id=area.id, include_closed=False)
             schools = [p for p in places if p.category == "school"]
             report = match_schools(official, schools, max_m=args.max_m, area_bbox=area.bbox)
-            save_school_indicators(session, area_id=area.id, report=report, source=args.file.name)
+            save_school_indicators(
+                session, actor=CONSOLE, area_id=area.id, report=report, source=args.file.name
+            )
             by_id = {p.id: p for p in schools}
             results.append((area, report, by_id))
     if args.json:

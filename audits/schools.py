@@ -24,8 +24,9 @@ from shapely import wkt as shapely_wkt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from audits.auth import Actor, require_role
 from catalogue.errors import InvalidInput
-from catalogue.store import PlaceInfo
+from catalogue.store import CURATORS, PlaceInfo
 from catalogue.text import clean_text
 from storage.models import Place
 from storage.models_gaps import SchoolIndicator as SchoolIndicatorRow
@@ -350,8 +351,11 @@ def match_schools(
 # ---------------------------------------------------------------- storage
 
 
-def save_school_indicators(session: Session, *, area_id: int, report: MatchReport, source: str) -> int:
+def save_school_indicators(
+    session: Session, *, actor: Actor, area_id: int, report: MatchReport, source: str
+) -> int:
     """Replace the area's school indicators with the matched ones; returns how many were stored."""
+    require_role(actor, *CURATORS)
     place_ids = select(Place.id).where(Place.area_id == area_id)
     session.execute(delete(SchoolIndicatorRow).where(SchoolIndicatorRow.place_id.in_(place_ids)))
     now = datetime.now(UTC)

@@ -24,6 +24,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
+from audits.auth import Actor, require_role
 from audits.errors import AuditConflict, ChangeSummary, FactChange
 from audits.hours import HoursInfo, analyse_opening_hours
 from audits.osm_facts import facts_from_osm_tags, merge_facts
@@ -69,6 +70,8 @@ REVIEW_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "rejected": (),
 }
 NOT_AUDITED, CURRENT, REAUDIT_DUE = "not_audited", "current", "reaudit_due"
+# Who may record and review audits (admins may always, see require_role).
+AUDITORS = ("manager", "admin")
 
 
 @dataclass(frozen=True)
@@ -512,6 +515,7 @@ def _conflict(session: Session, place: Place, expected: int) -> AuditConflict:
 def save_audit(
     session: Session,
     *,
+    actor: Actor,
     place_id: int,
     expected_version: int,
     facts: Mapping[str, Any],
@@ -528,6 +532,7 @@ def save_audit(
     (:func:`current_audit_version`). Every recorded (non-blank) fact is stored as given;
     invalid facts or metadata raise one :class:`InvalidInput` naming all bad facts.
     """
+    require_role(actor, *AUDITORS)
     clean = validate_audit_facts(facts)
     auditor = validate_person(auditor)
     visit_date = validate_visit_date(visit_date, today=today)
@@ -578,9 +583,10 @@ def save_audit(
 
 
 def set_review_state(
-    session: Session, *, audit_id: int, state: str, reviewer: str, note: str = ""
+    session: Session, *, actor: Actor, audit_id: int, state: str, reviewer: str, note: str = ""
 ) -> AuditInfo:
     """Record a review decision (logged in ``audit_reviews``); refuses transitions not allowed."""
+    require_role(actor, *AUDITORS)
     if state not in REVIEW_STATES:
         raise InvalidInput(
             f"Unknown review state {state!r}; use one of {', '.join(REVIEW_STATES)}.",

@@ -2,9 +2,12 @@
 
 Suggested names and descriptions are untrusted: they are validated (length, no control
 characters) and stored verbatim; showing them as text and neutralising exports is the job of
-the output. No IP address is stored: the hourly limit counts per browser session, kept only as a
-salted hash. The optional reply e-mail lives apart (with the page language) and is deleted once
-the suggestion is decided; the decision functions hand it to an ``outbox`` and ``audits.notify``
+the output. No IP address is stored: the hourly limit counts per browser, by the hash of a random
+client key the page keeps in a cookie (so a reload does not reset it), and per area over all
+browsers (``ATLAS_SUGGESTIONS_PER_AREA_HOUR``, for someone who drops the cookie each time). Both
+are counted under one row lock together with the insert, so parallel requests cannot exceed them.
+The optional reply e-mail lives apart (with the page language) and is deleted once the
+suggestion is decided; the decision functions hand it to an ``outbox`` and ``audits.notify``
 sends the reply after the decision has committed.
 
 A double click or a resent form stores one suggestion: the form's ``idempotency_key`` is unique
@@ -14,8 +17,6 @@ in the database, and a second insert with the same key returns the first receipt
 from __future__ import annotations
 
 import difflib
-import hashlib
-import hmac
 import math
 import re
 import secrets
@@ -28,10 +29,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from audits.auth import Actor, require_role, validate_email
+from audits.auth import Actor, client_hash, require_role, validate_email
 from audits.vocabulary import GROUP_IDS, LIMITED, NOT_OPEN, OPEN
 from catalogue.errors import AtlasError, InvalidInput, PlaceNotFound
 from catalogue.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from catalogue.settings import load_settings
 from catalogue.store import (
     AreaInfo,
     PlaceInfo,
@@ -44,6 +46,7 @@ from catalogue.store import (
     validate_place_name,
 )
 from catalogue.text import clean_text
+from storage.locks import hold_lock
 from storage.models import Place
 from storage.models_community import AuditTask, Suggestion, SuggestionContact
 
@@ -59,19 +62,21 @@ REF_LENGTH = 8
 IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MODERATORS = ("manager", "admin")
 METRES_PER_DEGREE_LAT = 111_320.0
-
-# Salt for the session hash, new in every process: hashes cannot be linked to a session id
-# (or to each other across restarts); the hourly limit only needs them within one process' life.
-_SESSION_SALT = secrets.token_bytes(32)
+# One lock row for all suggestions: their check-and-insert takes milliseconds and is rare.
+LOCK_SCOPE, LOCK_KEY = "suggestions", "all"
 
 
 class RateLimited(AtlasError):
-    """This browser session sent too many suggestions in the last hour."""
+    """This browser (``public.error.rate_limited``) or, all browsers together, this area
+    (``public.error.area_busy``) sent too many suggestions in the last hour."""
 
-    def __init__(self, retry_after_s: int) -> None:
+    def __init__(self, retry_after_s: int, *, per_area: bool = False, limit: int = RATE_LIMIT_PER_HOUR) -> None:
         self.retry_after_s = retry_after_s
         minutes = max(1, math.ceil(retry_after_s / 60))
-        keyed = AtlasError.from_key("public.error.rate_limited", limit=RATE_LIMIT_PER_HOUR, minutes=minutes)
+        if per_area:
+            keyed = AtlasError.from_key("public.error.area_busy", limit=limit, minutes=minutes)
+        else:
+            keyed = AtlasError.from_key("public.error.rate_limited", limit=limit, minutes=minutes)
         super().__init__(keyed.en, keyed.de)
         self.key, self.params = keyed.key, keyed.params
 
@@ -225,11 +230,6 @@ def normalise_ref_code(code: object) -> str:
 def new_ref_code() -> str:
     raw = "".join(secrets.choice(REF_ALPHABET) for _ in range(REF_LENGTH))
     return f"{raw[:4]}-{raw[4:]}"
-
-
-def hash_session_token(token: str) -> str:
-    """A salted hash of the browser session id, so the session id itself is never stored."""
-    return hmac.new(_SESSION_SALT, token.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _validate_token(value: object, what: str) -> str:
@@ -413,7 +413,7 @@ def submit_suggestion(
     *,
     area_id: int,
     idempotency_key: str,
-    session_token: str,
+    client_key: str,
     name: str,
     category: str,
     lon: float,
@@ -423,11 +423,14 @@ def submit_suggestion(
     email: str | None = None,
     lang: str = DEFAULT_LANGUAGE,
     now: datetime | None = None,
+    area_limit_per_hour: int | None = None,
 ) -> SuggestionReceipt:
     """Store a resident's suggestion once; the same ``idempotency_key`` returns the first receipt.
 
-    ``session_token`` identifies the browser session (e.g. Streamlit's session id); only its
-    salted hash is stored, to allow at most ``RATE_LIMIT_PER_HOUR`` suggestions per hour.
+    ``client_key`` identifies the browser (a random key kept in a cookie); only its hash is
+    stored, to allow at most ``RATE_LIMIT_PER_HOUR`` suggestions per browser and hour, and
+    ``area_limit_per_hour`` (default: the setting ``ATLAS_SUGGESTIONS_PER_AREA_HOUR``) per area
+    from all browsers together. Counting and inserting happen under one row lock.
     ``lang`` (the page language) is kept with the e-mail: the reply is written in it.
     """
     now = now or datetime.now(UTC)
@@ -437,7 +440,8 @@ def submit_suggestion(
             "The form key must be 8–64 letters, digits, '-' or '_'; reload the page and send again.",
             "Der Formularschlüssel ist ungültig; bitte die Seite neu laden und erneut senden.",
         )
-    session_hash = hash_session_token(_validate_token(session_token, "session token"))
+    session_hash = client_hash(_validate_token(client_key, "client key"))
+    area_limit = load_settings().suggestions_per_area_hour if area_limit_per_hour is None else area_limit_per_hour
     existing = _receipt_for_key(session, key)
     if existing is not None:
         return existing
@@ -452,13 +456,23 @@ def submit_suggestion(
         groups=groups,
         email=email,
     )
-    recent = session.execute(
-        select(func.count(), func.min(Suggestion.created_at)).where(
-            Suggestion.session_hash == session_hash, Suggestion.created_at > now - RATE_WINDOW
-        )
-    ).one()
-    if recent[0] >= RATE_LIMIT_PER_HOUR:
-        raise RateLimited(max(1, math.ceil((recent[1] + RATE_WINDOW - now).total_seconds())))
+    # From here to the insert, other submissions wait: the counts below include every
+    # suggestion committed before, so 30 parallel requests cannot all pass them.
+    hold_lock(session, scope=LOCK_SCOPE, key=LOCK_KEY)
+    existing = _receipt_for_key(session, key)
+    if existing is not None:
+        return existing  # the same form, sent again while this one waited
+    since = now - RATE_WINDOW
+    for condition, limit, per_area in (
+        (Suggestion.session_hash == session_hash, RATE_LIMIT_PER_HOUR, False),
+        (Suggestion.area_id == area.id, area_limit, True),
+    ):
+        count, oldest = session.execute(
+            select(func.count(), func.min(Suggestion.created_at)).where(condition, Suggestion.created_at > since)
+        ).one()
+        if count >= limit:
+            wait = (oldest + RATE_WINDOW - now).total_seconds() if oldest is not None else RATE_WINDOW.seconds
+            raise RateLimited(max(1, math.ceil(wait)), per_area=per_area, limit=limit)
 
     for _attempt in range(5):
         row = Suggestion(

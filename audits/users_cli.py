@@ -1,4 +1,4 @@
-"""``python -m audits users add|list|set-role|deactivate|activate|password``.
+"""``python -m audits users add|list|set-role|deactivate|activate|password|unlock``.
 
 Passwords are never command-line arguments (they would end up in the shell history and the
 process list): they are read with a hidden prompt from a terminal, or as one line from stdin
@@ -23,6 +23,7 @@ from audits.auth import (
     set_active,
     set_password,
     set_role,
+    unlock_user,
 )
 from audits.cli import EXIT_OK, command
 from catalogue.errors import InvalidInput
@@ -66,6 +67,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     sub.add_parser("password", help="set a new password (prompted for or read from stdin)").add_argument(
         "name"
     )
+    sub.add_parser(
+        "unlock", help="forget an account's failed logins, so it can sign in at once (after guessing)"
+    ).add_argument("name")
 
 
 def _add(args: argparse.Namespace, engine: Engine) -> int:
@@ -102,6 +106,14 @@ def _list(args: argparse.Namespace, engine: Engine) -> int:
     return EXIT_OK
 
 
+def _unlock(args: argparse.Namespace, engine: Engine) -> int:
+    with session_scope(engine) as session:
+        user = get_user(session, name=args.name)
+        cleared = unlock_user(session, actor=CONSOLE, name=user.name)
+    print(f"Forgot {cleared} failed logins of {user.name!r}; the account can sign in again now.")
+    return EXIT_OK
+
+
 def _change(args: argparse.Namespace, engine: Engine) -> int:
     new_password = read_password() if args.users_command == "password" else None
     with session_scope(engine) as session:
@@ -127,4 +139,6 @@ def run(args: argparse.Namespace, engine: Engine) -> int:
         return _add(args, engine)
     if args.users_command == "list":
         return _list(args, engine)
+    if args.users_command == "unlock":
+        return _unlock(args, engine)
     return _change(args, engine)

@@ -70,6 +70,7 @@ def time_osmnx(xml: Path) -> float:
 
 def time_import(src: Path, tmp: Path) -> float | None:
     try:
+        from audits.auth import CONSOLE
         from catalogue.importer import import_file
         from storage.db import open_database
     except ImportError:
@@ -77,7 +78,7 @@ def time_import(src: Path, tmp: Path) -> float | None:
     engine = open_database(f"sqlite:///{tmp / (src.stem + '.db')}")
     try:
         t = time.perf_counter()
-        import_file(engine, path=src, area_name=src.name.split(".")[0][:40])
+        import_file(engine, path=src, area_name=src.name.split(".")[0][:40], actor=CONSOLE)
         return time.perf_counter() - t
     finally:
         engine.dispose()

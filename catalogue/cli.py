@@ -84,6 +84,7 @@ def _safe_url(url: str) -> str:
 
 
 def _cmd_import(args: argparse.Namespace, engine) -> int:
+    from audits.auth import CONSOLE
     from catalogue.importer import import_file, import_overpass
 
     given = [x for x in (args.source, args.place, args.bbox) if x is not None]
@@ -93,11 +94,12 @@ def _cmd_import(args: argparse.Namespace, engine) -> int:
             "import: genau eines angeben: Datei, --place NAME oder --bbox W,S,O,N.",
         )
     if args.source is not None:
-        summary = import_file(engine, path=args.source, area_name=args.area)
+        summary = import_file(engine, actor=CONSOLE, path=args.source, area_name=args.area)
     elif args.place is not None:
-        summary = import_overpass(engine, area_name=args.area, place=args.place)
+        summary = import_overpass(engine, actor=CONSOLE, area_name=args.area, place=args.place)
     else:
-        summary = import_overpass(engine, area_name=args.area, bbox=parse_bbox(args.bbox))
+        box = parse_bbox(args.bbox)
+        summary = import_overpass(engine, actor=CONSOLE, area_name=args.area, bbox=box)
     if args.json:
         print(json.dumps(summary.to_json_dict(), ensure_ascii=False))
         return EXIT_OK

@@ -133,6 +133,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "uk": "Дякуємо — ви надіслали {limit} пропозицій протягом години, це наш ліміт. Спробуйте ще раз "
         "через {minutes} хв.",
     },
+    "public.error.area_busy": {
+        "de": "In der letzten Stunde sind für dieses Gebiet schon {limit} Vorschläge eingegangen, mehr "
+        "nehmen wir gerade nicht an. Bitte in {minutes} Minute(n) erneut versuchen.",
+        "en": "This area has received {limit} suggestions in the last hour, which is all we take for now. "
+        "Please try again in {minutes} minute(s).",
+        "tr": "Bu bölge için son bir saatte {limit} öneri geldi; şu an daha fazlasını alamıyoruz. Lütfen "
+        "{minutes} dakika sonra tekrar deneyin.",
+        "ar": "وصل إلى هذه المنطقة {limit} اقتراحًا خلال الساعة الماضية، ولا نستقبل المزيد حاليًا. يرجى "
+        "المحاولة مرة أخرى بعد {minutes} دقيقة.",
+        "uk": "Для цього району за останню годину вже надійшло {limit} пропозицій, більше ми зараз не "
+        "приймаємо. Спробуйте ще раз через {minutes} хв.",
+    },
     "public.error.code_malformed": {
         "de": "{code} ist kein Vorgangscode: er hat 8 Buchstaben und Ziffern, z. B. K7M2-Q9XP.",
         "en": "{code} is not a reference code: it has 8 letters and digits, like K7M2-Q9XP.",

@@ -20,10 +20,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from audits.auth import Actor, require_role
 from catalogue.errors import AtlasError, ImportCancelled
 from catalogue.importer import Progress
 from catalogue.settings import Settings
-from catalogue.store import ImportSummary
+from catalogue.store import CURATORS, ImportSummary
 
 QUEUED, READING, FETCHING, SAVING = "queued", "reading", "fetching", "saving"
 RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
@@ -154,14 +155,23 @@ def start_import(*, area_name: str, source: str, work: Work, cleanup: Path | Non
 
 
 def start_file_import(
-    engine: Engine, *, path: Path, area_name: str, cleanup: Path | None = None, published: bool = True
+    engine: Engine,
+    *,
+    actor: Actor,
+    path: Path,
+    area_name: str,
+    cleanup: Path | None = None,
+    published: bool = True,
 ) -> ImportJob:
     """Import an extract file in a worker thread (see :func:`catalogue.importer.import_file`)."""
     from catalogue.importer import import_file
 
+    require_role(actor, *CURATORS)  # refused before a thread starts (and again in import_file)
+
     def work(progress: Progress, cancel: threading.Event, before_commit: Callable[[], None]) -> ImportSummary:
         return import_file(
             engine,
+            actor=actor,
             path=path,
             area_name=area_name,
             progress=progress,
@@ -176,6 +186,7 @@ def start_file_import(
 def start_overpass_import(
     engine: Engine,
     *,
+    actor: Actor,
     area_name: str,
     place: str | None = None,
     bbox: tuple[float, float, float, float] | None = None,
@@ -184,10 +195,13 @@ def start_overpass_import(
     """A live Overpass import in a worker thread; a cancel during the download drops its result."""
     from catalogue.importer import import_overpass
 
+    require_role(actor, *CURATORS)
+
     def work(progress: Progress, cancel: threading.Event, before_commit: Callable[[], None]) -> ImportSummary:
         progress(FETCHING, 0)
         return import_overpass(
             engine,
+            actor=actor,
             area_name=area_name,
             place=place,
             bbox=bbox,

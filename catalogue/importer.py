@@ -1,26 +1,26 @@
 """Import service: read an OSM source, then save it in one transaction – all or nothing.
 
 Reading happens before the transaction starts, so a slow download or a bad file never holds
-the database's write lock, and a bad source raises before anything is written.
+the database's write lock, and a bad source raises before anything is written. The acting
+user's role is checked first, before any work is done.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import os
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine
 
+from audits.auth import Actor, require_role
 from catalogue.errors import ImportCancelled, InvalidInput
 from catalogue.model import Extract
 from catalogue.settings import Settings
-from catalogue.store import ImportSummary, save_extract, validate_area_name
+from catalogue.store import CURATORS, ImportSummary, save_extract, validate_area_name
 from storage.db import session_scope
 
 # ``progress(phase, objects_read)``: called by the reader from the importing thread.
@@ -30,6 +30,7 @@ Progress = Callable[[str, int], None]
 def _save(
     engine: Engine,
     *,
+    actor: Actor,
     area_name: str,
     extract: Extract,
     started: float,
@@ -39,7 +40,12 @@ def _save(
     read_seconds = time.perf_counter() - started
     with session_scope(engine) as session:
         summary = save_extract(
-            session, area_name=area_name, extract=extract, read_seconds=read_seconds, published=published
+            session,
+            actor=actor,
+            area_name=area_name,
+            extract=extract,
+            read_seconds=read_seconds,
+            published=published,
         )
         if before_commit is not None:
             # The last chance to stop (a cancelled job): raising here rolls everything back.
@@ -48,24 +54,10 @@ def _save(
     return dataclasses.replace(summary, seconds=time.perf_counter() - started)
 
 
-def read_file_with_progress(
-    path: Path, *, progress: Progress | None = None, cancel: threading.Event | None = None
-) -> Extract:
-    """``read_osm_file``, passing ``progress`` and ``cancel`` on when the reader takes them."""
-    from catalogue.osm_file import read_osm_file
-
-    accepted = inspect.signature(read_osm_file).parameters
-    kwargs: dict[str, Any] = {}
-    if progress is not None and "progress" in accepted:
-        kwargs["progress"] = progress
-    if cancel is not None and "cancel" in accepted:
-        kwargs["cancel"] = cancel
-    return read_osm_file(path, **kwargs)
-
-
 def import_file(
     engine: Engine,
     *,
+    actor: Actor,
     path: str | os.PathLike[str],
     area_name: str,
     progress: Progress | None = None,
@@ -75,10 +67,13 @@ def import_file(
 ) -> ImportSummary:
     """Import an OSM extract file (.osm.pbf, .osm, …) into the area ``area_name``.
 
-    ``progress(phase, objects)`` hears how far reading got and ``cancel`` stops it (when the
-    reader supports them); ``before_commit`` runs inside the transaction and may raise to undo it.
-    A new area is ``published`` (shown to residents) unless told otherwise.
+    ``progress(phase, objects)`` hears how far reading got and ``cancel`` stops it;
+    ``before_commit`` runs inside the transaction and may raise to undo it. A new area is
+    ``published`` (shown to residents) unless told otherwise.
     """
+    from catalogue.osm_file import read_osm_file
+
+    require_role(actor, *CURATORS)  # before reading: a refused import costs no work
     started = time.perf_counter()
     area_name = validate_area_name(area_name)
     path = Path(path)
@@ -87,13 +82,14 @@ def import_file(
             f"OSM file {str(path)!r} does not exist or is not a file. Check the path.",
             f"OSM-Datei {str(path)!r} existiert nicht oder ist keine Datei. Bitte den Pfad prüfen.",
         )
-    extract = read_file_with_progress(path, progress=progress, cancel=cancel)
+    extract = read_osm_file(path, progress=progress, cancel=cancel)
     if cancel is not None and cancel.is_set():
         raise ImportCancelled()
     if progress is not None:
         progress("saving", len(extract.places))
     return _save(
         engine,
+        actor=actor,
         area_name=area_name,
         extract=extract,
         started=started,
@@ -102,17 +98,18 @@ def import_file(
     )
 
 
-def import_sample(engine: Engine, *, area_name: str) -> ImportSummary:
+def import_sample(engine: Engine, *, actor: Actor, area_name: str) -> ImportSummary:
     """Import the bundled Helsinki sample; a new sample area is not published (residents do not
     see it, and staff pages do not open on it) until a manager publishes it."""
     from catalogue.osm_file import sample_extract_path
 
-    return import_file(engine, path=sample_extract_path(), area_name=area_name, published=False)
+    return import_file(engine, actor=actor, path=sample_extract_path(), area_name=area_name, published=False)
 
 
 def import_overpass(
     engine: Engine,
     *,
+    actor: Actor,
     area_name: str,
     place: str | None = None,
     bbox: tuple[float, float, float, float] | None = None,
@@ -123,6 +120,7 @@ def import_overpass(
     from catalogue.overpass import fetch_overpass
     from catalogue.settings import load_settings
 
+    require_role(actor, *CURATORS)
     started = time.perf_counter()
     area_name = validate_area_name(area_name)
     if (place is None) == (bbox is None):
@@ -131,4 +129,6 @@ def import_overpass(
             "Bitte entweder einen Ortsnamen oder ein Rechteck (West,Süd,Ost,Nord) angeben, nicht beides.",
         )
     extract = fetch_overpass(place=place, bbox=bbox, settings=settings or load_settings())
-    return _save(engine, area_name=area_name, extract=extract, started=started, before_commit=before_commit)
+    return _save(
+        engine, actor=actor, area_name=area_name, extract=extract, started=started, before_commit=before_commit
+    )

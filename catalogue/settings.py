@@ -18,6 +18,7 @@
 | ``ATLAS_SMTP_STARTTLS`` | ``1`` / ``0`` | encrypt the connection with STARTTLS | ``0`` |
 | ``ATLAS_CONTACT_DAYS`` | int | reply addresses of undecided suggestions are deleted after this many days | ``90`` |
 | ``ATLAS_UPLOAD_DIR`` | path | uploaded extracts while they are imported (leftovers removed at start) | ``<repo>/data/uploads`` |
+| ``ATLAS_SUGGESTIONS_PER_AREA_HOUR`` | int | residents' suggestions one area takes per hour from all browsers together | ``100`` |
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class Settings:
         """Replies to residents can be sent (a mail server and a sender address are set)."""
         return bool(self.smtp_host and self.smtp_from)
     upload_dir: Path = DATA_DIR / "uploads"
+    suggestions_per_area_hour: int = 100
 
     @property
     def tile_url(self) -> str | None:
@@ -93,6 +95,7 @@ def load_settings() -> Settings:
         smtp_starttls=starttls,
         contact_days=int(os.environ.get("ATLAS_CONTACT_DAYS", "90")),
         upload_dir=Path(os.environ.get("ATLAS_UPLOAD_DIR", str(DATA_DIR / "uploads"))),
+        suggestions_per_area_hour=int(os.environ.get("ATLAS_SUGGESTIONS_PER_AREA_HOUR", "100")),
     )
 
 

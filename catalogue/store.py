@@ -45,6 +45,8 @@ AREA_REIMPORT_TOLERANCE_M = 5000.0
 METRES_PER_DEGREE_LAT = 111_320.0
 # A hand-entered place with the name of a place this close is the same place entered twice.
 DUPLICATE_RADIUS_M = 25.0
+# Who may import and curate places; planners read only (admins may always, see require_role).
+CURATORS = ("manager", "admin")
 
 
 @dataclass(frozen=True)
@@ -448,7 +450,13 @@ def _flush_new_area(session: Session, area_name: str) -> None:
 
 
 def save_extract(
-    session: Session, *, area_name: str, extract: Extract, read_seconds: float = 0.0, published: bool = True
+    session: Session,
+    *,
+    actor: Actor,
+    area_name: str,
+    extract: Extract,
+    read_seconds: float = 0.0,
+    published: bool = True,
 ) -> ImportSummary:
     """Save an extract into the area ``area_name`` (created or updated); idempotent.
 
@@ -458,6 +466,7 @@ def save_extract(
     ``read_seconds`` (time spent reading the source) is added to the logged duration.
     ``published`` applies to a new area only; a re-import keeps the area's flag.
     """
+    require_role(actor, *CURATORS)
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     area_name = validate_area_name(area_name)
@@ -766,9 +775,10 @@ def refuse_duplicate_place(session: Session, *, area_id: int, name: str, lon: fl
 
 
 def add_manual_place(
-    session: Session, *, area_id: int, name: str, category: str, lon: float, lat: float
+    session: Session, *, actor: Actor, area_id: int, name: str, category: str, lon: float, lat: float
 ) -> PlaceInfo:
     """Add a place by hand; names are stored verbatim (escaping is the job of the output)."""
+    require_role(actor, *CURATORS)
     area = get_area_by_id(session, area_id=area_id)
     clean_name = validate_place_name(name)
     clean_category = validate_category(category)
@@ -781,9 +791,10 @@ def add_manual_place(
 
 
 def update_place(
-    session: Session, *, place_id: int, name: str, category: str, lon: float, lat: float
+    session: Session, *, actor: Actor, place_id: int, name: str, category: str, lon: float, lat: float
 ) -> PlaceInfo:
     """Change name, category and location of a manual place (OSM places are edited in OSM)."""
+    require_role(actor, *CURATORS)
     place = load_place_row(session, place_id)
     area = get_area_by_id(session, area_id=place.area_id)
     clean_name = validate_place_name(name)
@@ -808,8 +819,9 @@ def update_place(
     return _info(session, place)
 
 
-def set_place_status(session: Session, *, place_id: int, closed: bool) -> PlaceInfo:
+def set_place_status(session: Session, *, actor: Actor, place_id: int, closed: bool) -> PlaceInfo:
     """Close or reopen a place (any origin); re-imports leave the status alone."""
+    require_role(actor, *CURATORS)
     place = load_place_row(session, place_id)
     status = "closed" if closed else "active"
     if place.status != status:

@@ -90,16 +90,19 @@ class _FileWatch:
             raise _database_gone(self.path, replaced=now is not None)
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default: ``DATABASE_URL``); creates the folder of a SQLite file."""
+def make_engine(url: str | None = None, **engine_options: Any) -> Engine:
+    """An engine for ``url`` (default: ``DATABASE_URL``); creates the folder of a SQLite file.
+
+    ``engine_options`` go to ``create_engine`` (e.g. ``pool_size`` for many threads at once).
+    """
     url = url or load_settings().database_url
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, **engine_options)
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **engine_options)
     watch = _FileWatch(path) if path is not None else None
     if path is not None:
         _hold_shared_lock(engine, path)
@@ -218,14 +221,14 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "heads")
 
 
-def open_database(url: str | None = None) -> Engine:
+def open_database(url: str | None = None, **engine_options: Any) -> Engine:
     """The engine the app and the CLI use: connected and migrated.
 
     On SQLite it also checks the "had data" marker: an empty database where the marker says data
     was is logged as a warning and kept in ``startup_warnings(engine)`` for the staff pages.
     """
     url = url or load_settings().database_url
-    engine = make_engine(url)
+    engine = make_engine(url, **engine_options)
     upgrade(engine)
     _check_had_data(engine)
     return engine

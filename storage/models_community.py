@@ -1,8 +1,9 @@
 """Tables for accounts, residents' suggestions and the audit tasks they create.
 
-Privacy by design: no IP address is stored anywhere; a suggestion keeps only a salted hash of
-the browser session (for the hourly limit), and the optional reply e-mail lives in its own
-table so it can be deleted as soon as the suggestion is decided.
+Privacy by design: no IP address is stored anywhere; a suggestion and a login attempt keep only
+a hash of the browser's random client key (for the hourly limit and the login slow-down), and
+the optional reply e-mail lives in its own table so it can be deleted as soon as the suggestion
+is decided.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class LoginAttempt(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), index=True)
+    # Hash of the browser's client key (``audits.auth.client_hash``); "" when none was given.
+    source: Mapped[str] = mapped_column(String(64), default="", server_default="")
     at: Mapped[datetime] = mapped_column(default=utcnow)
     success: Mapped[bool] = mapped_column(Boolean)
 
@@ -63,6 +66,7 @@ class Suggestion(Base):
     ref_code: Mapped[str] = mapped_column(String(9), unique=True)
     # The form's client token: a double click or a resent form stores one suggestion.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # Hash of the browser's client key (a random cookie, never an IP), for the hourly limit.
     session_hash: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(500))
     category: Mapped[str] = mapped_column(String(40))
@@ -107,3 +111,16 @@ class AuditTask(Base):
     status: Mapped[str] = mapped_column(String(6), default="open")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None]
+
+
+class ThrottleLock(Base):
+    """One row per counted key (a login name; the suggestions): locked ``FOR UPDATE`` while a
+    request counts the recent attempts and records its own, so parallel requests count in turn.
+
+    See ``storage.locks.hold_lock``; the row carries no data of its own.
+    """
+
+    __tablename__ = "throttle_locks"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -46,7 +46,7 @@ def planner_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, i
 def berlin_db(planner_db: tuple[str, int], extract_path) -> tuple[str, int]:
     url, _ = planner_db
     engine = open_database(url)
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde", actor=CONSOLE)
     engine.dispose()
     return planner_db
 
@@ -86,7 +86,7 @@ def test_an_area_without_schools_and_kitas_says_so(berlin_db: tuple[str, int]) -
     with session_scope(engine) as session:
         for place in load_places(session, area_id=list_areas(session)[0].id):
             if place.category in ("school", "kita"):
-                set_place_status(session, place_id=place.id, closed=True)
+                set_place_status(session, place_id=place.id, closed=True, actor=CONSOLE)
     engine.dispose()
     at = open_gap_page(user_id)
     assert "hat keine Schulen und keine Kitas" in at.info[0].value

@@ -34,7 +34,7 @@ def empty_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 @pytest.fixture
 def berlin_db(empty_db: str, extract_path) -> str:
     engine = open_database(empty_db)
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde", actor=CONSOLE)
     engine.dispose()
     return empty_db
 
@@ -298,3 +298,21 @@ def test_a_manual_place_can_be_edited_and_an_osm_place_cannot(berlin_db: str) ->
     osm_place = next(p for p in berlin_places(berlin_db) if p.origin == "osm")
     at.selectbox(key="place_pick").set_value(osm_place.id).run()
     assert not [w for w in at.text_input if (w.form_id or "").startswith("edit_")]
+
+
+def test_a_planner_sees_the_catalogue_without_controls_that_change_it(berlin_db: str) -> None:
+    engine = open_database(berlin_db)
+    with session_scope(engine) as session:
+        planner = create_user(session, actor=CONSOLE, name="pia", role="planner", password="ein langes passwort")
+    engine.dispose()
+    school = next(p for p in berlin_places(berlin_db) if p.category == "school")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["user_id"] = planner.id
+    at.run()
+    at.switch_page("app_pages/catalogue.py").run()
+    at.selectbox(key="place_pick").set_value(school.id).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.subheader and literal(at.subheader[0].value) == school.name  # the details are shown
+    keys = {b.key for b in at.button}
+    assert f"status_{school.id}" not in keys
+    assert not any(k and k.startswith("FormSubmitter:add_place") for k in keys)

@@ -31,7 +31,7 @@ def berlin_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, extract_path) ->
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     monkeypatch.setenv("ATLAS_TILES", "none")
     engine = open_database(sqlite_url)
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde", actor=CONSOLE)
     engine.dispose()
     return sqlite_url
 
@@ -252,6 +252,43 @@ def test_resident_pages_render_in_turkish_arabic_and_ukrainian(
     # Back to German: the chosen group stays chosen, now with its German label.
     at.sidebar.radio(key="lang").set_value("de").run()
     assert at.multiselect(key="public_groups_de").value == ["children"]
+
+
+def cookie_scripts(at: AppTest) -> list[str]:
+    return [h.proto.body for h in at.get("html") if "document.cookie" in h.proto.body]
+
+
+def test_a_reload_keeps_the_browsers_limit(berlin_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app_pages import ui
+    from audits.suggestions import RATE_LIMIT_PER_HOUR, submit_suggestion
+
+    # A first visit without the cookie: the page writes a new random key into one.
+    first = open_page(SUGGEST)
+    [script] = cookie_scripts(first)
+    key = first.session_state[ui.CLIENT_KEY]
+    assert f"{ui.CLIENT_COOKIE}={key};" in script and "SameSite=Strict" in script
+    area_id = in_db(berlin_db, lambda s: list_areas(s)[0].id)
+    for i in range(RATE_LIMIT_PER_HOUR):
+        in_db(
+            berlin_db,
+            lambda s, i=i: submit_suggestion(
+                s, area_id=area_id, idempotency_key=f"earlier-form-{i}", client_key=key,
+                name=f"Treff {i}", category="cafe", lon=LON, lat=LAT,
+            ),
+        )  # fmt: skip
+
+    # A reload is a new Streamlit session; the browser sends the cookie with it.
+    monkeypatch.setattr(ui, "read_cookie", lambda name: key if name == ui.CLIENT_COOKIE else None)
+    again = fill(open_page(SUGGEST), name="Noch ein Treff")
+    assert any("Vorschläge geschickt" in e for e in errors(again)), errors(again)
+    assert cookie_scripts(again) == []  # the key came from the cookie: nothing new is written
+    assert stored(berlin_db) == RATE_LIMIT_PER_HOUR
+
+    # Another browser (another key) is not affected.
+    monkeypatch.setattr(ui, "read_cookie", lambda name: "another-browser-key-0123456789abcdefXYZ")
+    other = fill(open_page(SUGGEST), name="Noch ein Treff")
+    assert errors(other) == [] and len(shown_code(other)) == 9
+    assert stored(berlin_db) == RATE_LIMIT_PER_HOUR + 1
 
 
 def rtl_styles(at: AppTest) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from audits.auth import CONSOLE
 from audits.csv_io import export_audits, import_audit_csv, parse_audit_csv
 from audits.errors import AuditCsvError
 from audits.store import current_audit_version, current_facts, save_audit
@@ -33,16 +34,16 @@ TODAY = date.today()
 @pytest.fixture
 def db(db_url, extract_path):
     engine = open_database(db_url)
-    import_file(engine, path=extract_path("neuss"), area_name="Neuss")
+    import_file(engine, path=extract_path("neuss"), area_name="Neuss", actor=CONSOLE)
     # A school node merged into the school's polygon (way/100 holds node/10).
-    import_file(engine, path=MERGE_FIXTURE, area_name="Cut")
+    import_file(engine, path=MERGE_FIXTURE, area_name="Cut", actor=CONSOLE)
     with session_scope(engine) as session:
         neuss = get_area(session, name="Neuss")
         manual = add_manual_place(
-            session, area_id=neuss.id, name="=cmd()", category="cafe", lon=6.69, lat=51.19
+            session, area_id=neuss.id, name="=cmd()", category="cafe", lon=6.69, lat=51.19, actor=CONSOLE
         )
         turkish = add_manual_place(
-            session, area_id=neuss.id, name="Çay Ocağı", category="cafe", lon=6.691, lat=51.191
+            session, area_id=neuss.id, name="Çay Ocağı", category="cafe", lon=6.691, lat=51.191, actor=CONSOLE
         )
         ids = {
             "cafe": find_place_by_ref(session, area_id=neuss.id, ref=CAFE).id,
@@ -72,7 +73,7 @@ def test_a_good_file_imports_one_version_per_row_with_every_kind_of_reference(db
         f"{ids['manual']},2025-05-03,Clara,vor Ort,no,,,,\n"
         f"{CAFE},2025-06-01,Bernd,on site,,95,,,\n"
     )
-    report = import_audit_csv(engine, _write(tmp_path, text))
+    report = import_audit_csv(engine, _write(tmp_path, text), actor=CONSOLE)
     assert (report.rows, len(report.audits), report.places) == (5, 5, 4)
     with session_scope(engine, read_only=True) as session:
         cafe = current_facts(session, place_id=ids["cafe"])
@@ -99,7 +100,7 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(db, tmp_
     )
     before = read_all_rows(engine)
     with pytest.raises(AuditCsvError) as caught:
-        import_audit_csv(engine, _write(tmp_path, text))
+        import_audit_csv(engine, _write(tmp_path, text), actor=CONSOLE)
     assert read_all_rows(engine) == before
     problems = caught.value.problems
     assert [(p.line, p.column) for p in problems] == [
@@ -120,12 +121,12 @@ def test_header_without_required_columns_and_empty_files_are_refused(db, tmp_pat
     engine, _ = db
     for text, expected in (("", "empty"), ("place;seating\nnode/1;ja\n", "missing")):
         with pytest.raises(AuditCsvError) as caught:
-            import_audit_csv(engine, _write(tmp_path, text))
+            import_audit_csv(engine, _write(tmp_path, text), actor=CONSOLE)
         assert expected in caught.value.en
     with pytest.raises(InvalidInput, match="not UTF-8"):
-        import_audit_csv(engine, _write(tmp_path, "place;date\nCafé;1\n", encoding="cp1252"))
+        import_audit_csv(engine, _write(tmp_path, "place;date\nCafé;1\n", encoding="cp1252"), actor=CONSOLE)
     with pytest.raises(InvalidInput, match="does not exist"):
-        import_audit_csv(engine, tmp_path / "missing.csv")
+        import_audit_csv(engine, tmp_path / "missing.csv", actor=CONSOLE)
 
 
 def test_excel_style_file_with_bom_semicolons_and_crlf_imports(db, tmp_path):
@@ -136,7 +137,7 @@ def test_excel_style_file_with_bom_semicolons_and_crlf_imports(db, tmp_path):
         "\r\n"
         f"{ids['turkish']};02.03.2025;مريم;telefon;;nein\r\n"
     )
-    report = import_audit_csv(engine, _write(tmp_path, text))
+    report = import_audit_csv(engine, _write(tmp_path, text), actor=CONSOLE)
     assert len(report.audits) == 2
     with session_scope(engine, read_only=True) as session:
         assert current_facts(session, place_id=ids["cafe"])["door_width_cm"].value == 92.5
@@ -151,13 +152,13 @@ def test_line_numbers_count_lines_inside_quoted_cells():
 
 def test_a_reference_in_several_areas_needs_an_area(db, tmp_path):
     engine, ids = db
-    import_file(engine, path=MERGE_FIXTURE, area_name="Cut 2")
+    import_file(engine, path=MERGE_FIXTURE, area_name="Cut 2", actor=CONSOLE)
     path = _write(tmp_path, "place,date,auditor,method,seating\nnode/10,2025-01-02,Ayşe,desk,yes\n")
     with pytest.raises(AuditCsvError, match="several areas"):
-        import_audit_csv(engine, path)
+        import_audit_csv(engine, path, actor=CONSOLE)
     with session_scope(engine, read_only=True) as session:
         cut = get_area(session, name="Cut").id
-    report = import_audit_csv(engine, path, area_id=cut)
+    report = import_audit_csv(engine, path, area_id=cut, actor=CONSOLE)
     assert report.audits[0].place_id == ids["school"]
 
 
@@ -177,6 +178,7 @@ def test_export_neutralises_formulas_keeps_names_and_round_trips_the_facts(db, t
             auditor="@Ayşe",
             visit_date=date(2025, 3, 1),
             method="on_site",
+            actor=CONSOLE,
         )
         save_audit(
             session,
@@ -186,6 +188,7 @@ def test_export_neutralises_formulas_keeps_names_and_round_trips_the_facts(db, t
             auditor="Bernd",
             visit_date=date(2025, 3, 2),
             method="desk",
+            actor=CONSOLE,
         )
         data = export_audits(session, area_id=ids["neuss"], fmt="csv")
         doc = json.loads(export_audits(session, area_id=ids["neuss"], fmt="json"))
@@ -229,7 +232,7 @@ def test_export_neutralises_formulas_keeps_names_and_round_trips_the_facts(db, t
         if row["place"] in (CAFE, str(ids["manual"])):
             row.update(date=TODAY.isoformat(), auditor="Clara", method="on_site")
         writer.writerow(row)
-    report = import_audit_csv(engine, _write(tmp_path, "\ufeff" + out.getvalue(), name="export.csv"))
+    report = import_audit_csv(engine, _write(tmp_path, "\ufeff" + out.getvalue(), name="export.csv"), actor=CONSOLE)
     assert sorted(a.place_id for a in report.audits) == sorted((ids["cafe"], ids["manual"]))
     with session_scope(engine, read_only=True) as session:
         after = {pid: current_facts(session, place_id=pid) for pid in (ids["cafe"], ids["manual"])}
@@ -289,7 +292,7 @@ def test_rows_without_a_visit_are_skipped_only_when_they_change_nothing(db, tmp_
     header = "place,name,date,auditor,method,entrance_step_free,seating\n"
     untouched = _write(tmp_path, header + f"{CAFE},Café am Bahnhof,,,,yes,\n{GARDEN},x,,,,,\n", "same.csv")
     with pytest.raises(AuditCsvError, match="no row with a visit"):
-        import_audit_csv(engine, untouched)
+        import_audit_csv(engine, untouched, actor=CONSOLE)
     edited = _write(
         tmp_path,
         header + f"{CAFE},Café am Bahnhof,,,,no,\n{GARDEN},x,2025-02-03,Ayşe,desk,,yes\n",
@@ -297,6 +300,6 @@ def test_rows_without_a_visit_are_skipped_only_when_they_change_nothing(db, tmp_
     )
     before = read_all_rows(engine)
     with pytest.raises(AuditCsvError) as caught:
-        import_audit_csv(engine, edited)
+        import_audit_csv(engine, edited, actor=CONSOLE)
     assert {(p.line, p.column) for p in caught.value.problems} == {(2, "date"), (2, "auditor"), (2, "method")}
     assert read_all_rows(engine) == before

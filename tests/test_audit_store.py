@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from audits.auth import CONSOLE
 from audits.errors import AuditConflict
 from audits.store import (
     CURRENT,
@@ -40,7 +41,7 @@ TODAY = date(2026, 11, 25)
 @pytest.fixture
 def neuss(db_url, extract_path):
     engine = open_database(db_url)
-    import_file(engine, path=extract_path("neuss"), area_name="Neuss")
+    import_file(engine, path=extract_path("neuss"), area_name="Neuss", actor=CONSOLE)
     with session_scope(engine, read_only=True) as session:
         area_id = get_area(session, name="Neuss").id
         ids = {ref: find_place_by_ref(session, area_id=area_id, ref=ref).id for ref in (CAFE, KITA, WOMEN)}
@@ -60,6 +61,7 @@ def _save(engine, place_id, expected, facts, auditor="Ayşe Yılmaz", visit=TODA
             method=kw.pop("method", "on_site"),
             today=TODAY,
             **kw,
+            actor=CONSOLE,
         )
 
 
@@ -183,7 +185,7 @@ def test_a_reimport_never_touches_audited_facts_or_verdicts(neuss, extract_path)
         facts = {pid: current_facts(session, place_id=pid) for pid in ids.values()}
         verdicts = verdicts_for_area(session, area_id=area_id)
         history = audit_history(session, place_id=ids[KITA])
-    import_file(engine, path=extract_path("neuss"), area_name="Neuss")
+    import_file(engine, path=extract_path("neuss"), area_name="Neuss", actor=CONSOLE)
     with session_scope(engine, read_only=True) as session:
         assert {pid: current_facts(session, place_id=pid) for pid in ids.values()} == facts
         assert verdicts_for_area(session, area_id=area_id) == verdicts
@@ -261,19 +263,19 @@ def test_review_states_follow_the_allowed_transitions_and_rejected_audits_do_not
     second = _save(engine, cafe, 1, {"door_width_cm": 60}, auditor="Bernd Schulz")
     with session_scope(engine) as session:
         marked = set_review_state(
-            session, audit_id=first.id, state="has_issues", reviewer="Leitung", note="Foto?"
+            session, audit_id=first.id, state="has_issues", reviewer="Leitung", note="Foto?", actor=CONSOLE
         )
         assert (marked.review_state, marked.reviewed_by) == ("has_issues", "Leitung")
         assert set_review_state(
-            session, audit_id=first.id, state="approved", reviewer="Leitung"
+            session, audit_id=first.id, state="approved", reviewer="Leitung", actor=CONSOLE
         ).review_state == ("approved")
         set_review_state(
-            session, audit_id=second.id, state="rejected", reviewer="Leitung", note="falsch gemessen"
+            session, audit_id=second.id, state="rejected", reviewer="Leitung", note="falsch gemessen", actor=CONSOLE
         )
     before = read_all_rows(engine)
     for audit_id, state in ((first.id, "rejected"), (second.id, "approved"), (first.id, "submitted")):
         with pytest.raises(InvalidInput), session_scope(engine) as session:
-            set_review_state(session, audit_id=audit_id, state=state, reviewer="Leitung")
+            set_review_state(session, audit_id=audit_id, state=state, reviewer="Leitung", actor=CONSOLE)
     assert read_all_rows(engine) == before
     with session_scope(engine, read_only=True) as session:
         facts = current_facts(session, place_id=cafe)

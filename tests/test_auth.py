@@ -5,17 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import select
 
 from audits import auth
 from audits.auth import (
     CONSOLE,
     PUBLIC,
     THROTTLE_AFTER,
+    THROTTLE_NAME_AFTER,
     Actor,
     LoginFailed,
     LoginThrottled,
@@ -28,16 +31,18 @@ from audits.auth import (
     hash_password,
     list_users,
     password_needs_rehash,
+    prune_login_attempts,
     require_role,
     set_active,
     set_password,
     set_role,
+    unlock_user,
     validate_password,
     verify_password,
 )
 from catalogue.errors import InvalidInput, PermissionDenied
 from storage.db import open_database, read_all_rows, session_scope
-from storage.models_community import User
+from storage.models_community import LoginAttempt, ThrottleLock, User
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
@@ -72,9 +77,9 @@ def _add(engine, name: str = "anna", role: str = "manager", **kw) -> int:
         ).id
 
 
-def _login(engine, name: str, password: str, now: datetime) -> Actor:
+def _login(engine, name: str, password: str, now: datetime, source: str = "") -> Actor:
     with session_scope(engine) as session:
-        return authenticate(session, name=name, password=password, now=now)
+        return authenticate(session, name=name, password=password, now=now, source=source)
 
 
 # ---------------------------------------------------------------- passwords (pure)
@@ -179,6 +184,79 @@ def test_failures_older_than_the_window_do_not_count(engine):
         with pytest.raises(LoginFailed):
             _login(engine, "anna", "wrong password", T0 + timedelta(seconds=i))
     assert _login(engine, "anna", PASSWORD, T0 + timedelta(minutes=16)).name == "anna"
+
+
+def test_a_guesser_elsewhere_does_not_lock_the_owner_out(engine):
+    _add(engine)
+    for i in range(THROTTLE_AFTER):
+        with pytest.raises(LoginFailed):
+            _login(engine, "anna", f"guess {i}", T0 + timedelta(seconds=i), source="guesser-browser")
+    with pytest.raises(LoginThrottled):
+        _login(engine, "anna", PASSWORD, T0 + timedelta(seconds=10), source="guesser-browser")
+    # Anna's own browser is another client: she signs in at once.
+    assert _login(engine, "anna", PASSWORD, T0 + timedelta(seconds=11), source="annas-browser").name == "anna"
+    # Her success does not reset the guesser's count.
+    with pytest.raises(LoginThrottled):
+        _login(engine, "anna", "guess again", T0 + timedelta(seconds=12), source="guesser-browser")
+    with session_scope(engine, read_only=True) as session:
+        sources = set(session.scalars(select(LoginAttempt.source)))
+    assert "guesser-browser" not in sources and "annas-browser" not in sources  # only hashes
+    assert all(len(s) == 64 for s in sources)
+
+
+def test_a_guesser_changing_clients_is_slowed_down_and_the_admin_can_unlock(engine, sqlite_url):
+    _add(engine)
+    for i in range(THROTTLE_NAME_AFTER):
+        with pytest.raises(LoginFailed):
+            _login(engine, "anna", f"guess {i}", T0 + timedelta(seconds=i), source=f"fresh-cookie-{i}")
+    later = T0 + timedelta(seconds=THROTTLE_NAME_AFTER + 1)
+    with pytest.raises(LoginThrottled):
+        _login(engine, "anna", PASSWORD, later, source="annas-browser")
+    # Other names are not affected.
+    _add(engine, name="bert")
+    assert _login(engine, "bert", PASSWORD, later, source="fresh-cookie-1").name == "bert"
+
+    for actor in (PUBLIC, Actor(1, "m", "manager")):
+        with pytest.raises(PermissionDenied), session_scope(engine) as session:
+            unlock_user(session, actor=actor, name="anna")
+    with pytest.raises(InvalidInput, match="No account"), session_scope(engine) as session:
+        unlock_user(session, actor=CONSOLE, name="nobody")
+    with session_scope(engine) as session:
+        assert unlock_user(session, actor=CONSOLE, name="Anna") == THROTTLE_NAME_AFTER
+    assert _login(engine, "anna", PASSWORD, later, source="annas-browser").name == "anna"
+
+
+def test_cli_unlock_clears_the_failed_logins(sqlite_url):
+    engine = open_database(sqlite_url)
+    _add(engine)
+    for i in range(THROTTLE_AFTER):
+        with pytest.raises(LoginFailed):
+            _login(engine, "anna", "wrong password", datetime.now(UTC) + timedelta(milliseconds=i))
+    with pytest.raises(LoginThrottled):
+        _login(engine, "anna", PASSWORD, datetime.now(UTC))
+    done = _cli(["unlock", "ANNA"], sqlite_url, "")
+    assert done.returncode == 0, done.stderr
+    assert "anna" in done.stdout and str(THROTTLE_AFTER) in done.stdout
+    assert _login(engine, "anna", PASSWORD, datetime.now(UTC)).name == "anna"
+    missing = _cli(["unlock", "nobody"], sqlite_url, "")
+    assert missing.returncode == 2 and "No account" in missing.stderr
+    engine.dispose()
+
+
+def test_pruning_keeps_recent_attempts_and_drops_unused_lock_rows(engine):
+    for i, name in enumerate(("ghost", "spook")):
+        with pytest.raises(LoginFailed):
+            _login(engine, name, "wrong password", T0 + timedelta(minutes=20 * i))
+    with session_scope(engine) as session:
+        assert prune_login_attempts(session, now=T0 + timedelta(minutes=30)) == 1
+    with session_scope(engine, read_only=True) as session:
+        assert list(session.scalars(select(ThrottleLock.key))) == ["spook"]
+    # A pruned name locks (and counts) as before.
+    for _ in range(THROTTLE_AFTER):
+        with pytest.raises(LoginFailed):
+            _login(engine, "ghost", "wrong password", T0 + timedelta(minutes=31))
+    with pytest.raises(LoginThrottled):
+        _login(engine, "ghost", "wrong password", T0 + timedelta(minutes=31))
 
 
 # ---------------------------------------------------------------- roles take effect at once
@@ -345,3 +423,49 @@ def test_cli_reads_the_password_from_stdin_never_from_an_argument(sqlite_url):
     with pytest.raises(LoginFailed):
         _login(engine, "anna", PASSWORD, T0 + timedelta(seconds=1))
     engine.dispose()
+
+
+# ---------------------------------------------------------------- many attempts at once (issue 8)
+
+
+def test_fifty_wrong_passwords_at_once_check_at_most_five(db_url, monkeypatch):
+    engine = open_database(db_url, pool_size=55, max_overflow=5)
+    _add(engine)
+    calls: list[str] = []
+    lock = threading.Lock()
+    real_verify = auth.verify_password
+
+    def counting_verify(password_hash: str, password: str) -> bool:
+        with lock:
+            calls.append(password)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(auth, "verify_password", counting_verify)
+    n = 50
+    barrier = threading.Barrier(n)
+    outcomes: list[str] = []
+
+    def attempt(i: int) -> None:
+        barrier.wait()
+        try:
+            with session_scope(engine) as session:
+                authenticate(session, name="anna", password=f"wrong password {i}", source="client-1")
+        except LoginFailed:
+            outcome = "failed"
+        except LoginThrottled:
+            outcome = "throttled"
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            outcome = repr(exc)
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    engine.dispose()
+    assert len(calls) <= THROTTLE_AFTER
+    assert sorted(set(outcomes)) == ["failed", "throttled"], outcomes
+    assert outcomes.count("failed") == len(calls)
+    assert outcomes.count("throttled") == n - len(calls)

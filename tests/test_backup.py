@@ -9,6 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
+from audits.auth import CONSOLE
 from catalogue.importer import import_file
 from catalogue.store import add_manual_place, get_area, load_places
 from storage.db import backup_database, open_database, session_scope
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_backup_while_writing_is_complete_and_consistent(tmp_path, extract_path):
     url = f"sqlite:///{tmp_path / 'live.db'}"
     engine = open_database(url)
-    import_file(engine, path=extract_path("neuss"), area_name="Neuss")
+    import_file(engine, path=extract_path("neuss"), area_name="Neuss", actor=CONSOLE)
     with session_scope(engine, read_only=True) as session:
         area = get_area(session, name="Neuss")
         before = len(load_places(session, area_id=area.id))
@@ -32,7 +33,7 @@ def test_backup_while_writing_is_complete_and_consistent(tmp_path, extract_path)
         while not stop.is_set() and i < 400:
             with session_scope(engine) as session:
                 add_manual_place(session, area_id=area.id, name=f"Treff {i}", category="cafe",
-                                 lon=(west + east) / 2, lat=(south + north) / 2)  # fmt: skip
+                                 lon=(west + east) / 2, lat=(south + north) / 2, actor=CONSOLE)  # fmt: skip
             written.append(i)
             i += 1
 

@@ -46,14 +46,14 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, extract_path) -> Iterator[
     db = tmp_path_factory.mktemp("browser") / "atlas.db"
     url = f"sqlite:///{db}"
     engine = open_database(url)
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde", actor=CONSOLE)
     with session_scope(engine) as session:
         area = list_areas(session)[0]
         west, south, east, north = area.bbox
         mid_lat = (south + north) / 2
-        add_manual_place(session, area_id=area.id, name=DOLLAR_NAME, category="cafe", lon=west + 0.3 * (east - west), lat=mid_lat)
-        add_manual_place(session, area_id=area.id, name=IMG_NAME, category="cafe", lon=west + 0.7 * (east - west), lat=mid_lat)
-        add_manual_place(session, area_id=area.id, name=TEMPLATE_NAME, category="cafe", lon=west + 0.5 * (east - west), lat=mid_lat)
+        add_manual_place(session, area_id=area.id, name=DOLLAR_NAME, category="cafe", lon=west + 0.3 * (east - west), lat=mid_lat, actor=CONSOLE)
+        add_manual_place(session, area_id=area.id, name=IMG_NAME, category="cafe", lon=west + 0.7 * (east - west), lat=mid_lat, actor=CONSOLE)
+        add_manual_place(session, area_id=area.id, name=TEMPLATE_NAME, category="cafe", lon=west + 0.5 * (east - west), lat=mid_lat, actor=CONSOLE)
         create_user(session, actor=CONSOLE, name=MANAGER, role="manager", password=PASSWORD)
     engine.dispose()
 

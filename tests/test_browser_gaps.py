@@ -27,7 +27,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, extract_path) -> Iterator[
     folder = tmp_path_factory.mktemp("browser_gaps")
     url = f"sqlite:///{folder / 'atlas.db'}"
     engine = open_database(url)
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde", actor=CONSOLE)
     with session_scope(engine) as session:
         create_user(session, actor=CONSOLE, name=PLANNER, role="planner", password=PASSWORD)
     engine.dispose()

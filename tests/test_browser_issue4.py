@@ -35,7 +35,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, extract_path) -> Iterator[
     db = tmp_path_factory.mktemp("issue4") / "atlas.db"
     url = f"sqlite:///{db}"
     engine = open_database(url)
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde", actor=CONSOLE)
     with session_scope(engine) as session:
         create_user(session, actor=CONSOLE, name="maria", role="manager", password=PASSWORD)
     engine.dispose()

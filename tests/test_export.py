@@ -10,6 +10,7 @@ import pyogrio
 import pytest
 import shapely
 
+from audits.auth import CONSOLE
 from catalogue.errors import InvalidInput
 from catalogue.export import (
     COLUMNS,
@@ -51,15 +52,15 @@ def test_neutralise_csv_cell(cell, expected):
 def places(db_url, extract_path):
     """Neuss from the real extract, plus hand-entered places with awkward names; one closed."""
     engine = open_database(db_url)
-    import_file(engine, path=extract_path("neuss"), area_name="Neuss")
+    import_file(engine, path=extract_path("neuss"), area_name="Neuss", actor=CONSOLE)
     with session_scope(engine) as session:
         area = get_area(session, name="Neuss")
         for i, name in enumerate([*NAMES, '=HYPERLINK("http://x")']):
             add_manual_place(
-                session, area_id=area.id, name=name, category="cafe", lon=6.68 + i / 1000, lat=51.2
+                session, area_id=area.id, name=name, category="cafe", lon=6.68 + i / 1000, lat=51.2, actor=CONSOLE
             )
         closed = load_places(session, area_id=area.id)[0]
-        set_place_status(session, place_id=closed.id, closed=True)
+        set_place_status(session, place_id=closed.id, closed=True, actor=CONSOLE)
     with session_scope(engine, read_only=True) as session:
         result = load_places(session, area_id=area.id), area.bbox
     engine.dispose()

@@ -11,6 +11,7 @@ import re
 import pyogrio
 import pytest
 
+from audits.auth import CONSOLE
 from audits.gap_export import ANCHOR_COLUMNS, LAYERS, export_gaps, export_gaps_bytes
 from audits.gap_service import GapRequest, load_gap_inputs, run_gap_analysis
 from audits.graph import build_graph
@@ -27,12 +28,12 @@ def neuss(tmp_path_factory, shared_data):
     from tests.conftest import EXTRACTS
 
     engine = open_database(f"sqlite:///{tmp_path_factory.mktemp('gapx') / 'atlas.db'}")
-    import_file(engine, path=EXTRACTS["neuss"], area_name="Neuss")
+    import_file(engine, path=EXTRACTS["neuss"], area_name="Neuss", actor=CONSOLE)
     with session_scope(engine) as session:
         area = get_area(session, name="Neuss")
         schools = [p for p in load_places(session, area_id=area.id) if p.category == "school"]
         report = match_schools(parse_school_list(SCHOOL_LIST), schools, area_bbox=area.bbox)
-        save_school_indicators(session, area_id=area.id, report=report, source=SCHOOL_LIST.name)
+        save_school_indicators(session, area_id=area.id, report=report, source=SCHOOL_LIST.name, actor=CONSOLE)
     with session_scope(engine, read_only=True) as session:
         inputs = load_gap_inputs(session, area_id=area.id)
         basemap = load_basemap(session, area_id=area.id)

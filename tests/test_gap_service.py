@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from audits.auth import CONSOLE
 from audits.gap_service import (
     DEFAULT_CATEGORIES,
     AnchorRow,
@@ -163,7 +164,7 @@ def berlin_db(tmp_path_factory, shared_data):
 
     url = f"sqlite:///{tmp_path_factory.mktemp('gaps') / 'atlas.db'}"
     engine = open_database(url)
-    import_file(engine, path=EXTRACTS["berlin"], area_name="Borsigwalde")
+    import_file(engine, path=EXTRACTS["berlin"], area_name="Borsigwalde", actor=CONSOLE)
     yield url, engine
     engine.dispose()
 
@@ -191,7 +192,7 @@ def analyse(berlin_inputs, **kw):
 def test_basemap_is_stored_and_loaded(db_url, extract_path):
     engine = open_database(db_url)
     try:
-        import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+        import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde", actor=CONSOLE)
         with session_scope(engine, read_only=True) as session:
             basemap = load_basemap(session, area_id=get_area(session, name="Borsigwalde").id)
         assert basemap.counts["buildings"] > 1000

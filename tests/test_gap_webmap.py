@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from audits.auth import CONSOLE
 from audits.gap_service import GapRequest, load_gap_inputs, run_gap_analysis
 from audits.gap_webmap import build_gap_map, build_hexagon_geojson, class_labels, hex_class
 from audits.graph import build_graph
@@ -19,7 +20,7 @@ HOSTILE = "Treff ${window.top.__pwned=2} <img src=x>"
 @pytest.fixture(scope="module")
 def berlin(tmp_path_factory, extract_path):
     engine = open_database(f"sqlite:///{tmp_path_factory.mktemp('gapmap') / 'atlas.db'}")
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde", actor=CONSOLE)
     with session_scope(engine) as session:
         area = list_areas(session)[0]
         west, south, east, north = area.bbox
@@ -30,6 +31,7 @@ def berlin(tmp_path_factory, extract_path):
             category="cafe",
             lon=(west + east) / 2,
             lat=(south + north) / 2,
+            actor=CONSOLE,
         )
     with session_scope(engine, read_only=True) as session:
         inputs = load_gap_inputs(session, area_id=list_areas(session)[0].id)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from audits.auth import CONSOLE
 from catalogue.categories import CATEGORY_IDS
 from catalogue.importer import import_file
 from catalogue.osm_file import read_osm_file
@@ -93,17 +94,17 @@ def test_import_file_then_a_smaller_extract_flags_missing_and_keeps_manual(db_ur
     from catalogue.store import add_manual_place, save_extract
 
     engine = open_database(db_url)
-    summary = import_file(engine, path=extract_path("neuss"), area_name="Neuss")
+    summary = import_file(engine, path=extract_path("neuss"), area_name="Neuss", actor=CONSOLE)
     extract = read_osm_file(extract_path("neuss"))
     with session_scope(engine) as session:
         area_id = get_area(session, name="Neuss").id
         manual = add_manual_place(
-            session, area_id=area_id, name="Çay Ocağı", category="cafe", lon=6.685, lat=51.2
+            session, area_id=area_id, name="Çay Ocağı", category="cafe", lon=6.685, lat=51.2, actor=CONSOLE
         )
     gone = extract.places[:3]
     extract.places = extract.places[3:]
     with session_scope(engine) as session:
-        second = save_extract(session, area_name="Neuss", extract=extract)
+        second = save_extract(session, area_name="Neuss", extract=extract, actor=CONSOLE)
     assert (second.places, second.missing, second.new) == (summary.places - 3, 3, 0)
     with session_scope(engine, read_only=True) as session:
         places = {p.ref: p for p in load_places(session, area_id=area_id)}
@@ -193,6 +194,7 @@ def test_cli_reports_an_unreachable_database_without_traceback(tmp_path):
 _KILLED_IMPORT = """
 import sys
 import numpy as np
+from audits.auth import CONSOLE
 from catalogue.model import Extract, PlaceRecord, WalkNetwork
 from catalogue.store import save_extract
 from storage.db import open_database, session_scope
@@ -204,7 +206,7 @@ places = [
 ]
 extract = Extract("big.osm.pbf", places, WalkNetwork.empty(), (6.67, 51.18, 6.70, 51.22))
 with session_scope(engine) as session:
-    save_extract(session, area_name="Neuss", extract=extract)
+    save_extract(session, actor=CONSOLE, area_name="Neuss", extract=extract)
 print("finished")
 """
 
@@ -227,7 +229,7 @@ def test_an_import_killed_while_writing_leaves_the_previous_data_intact(tmp_path
     db_file = tmp_path / "atlas.db"
     url = f"sqlite:///{db_file}"
     engine = open_database(url)
-    import_file(engine, path=extract_path("neuss"), area_name="Neuss")
+    import_file(engine, path=extract_path("neuss"), area_name="Neuss", actor=CONSOLE)
     before = read_all_rows(engine)
     engine.dispose()
 

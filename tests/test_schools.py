@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from audits.auth import CONSOLE
 from audits.schools import (
     OfficialSchool,
     compute_name_score,
@@ -138,14 +139,14 @@ def test_neuss_import_matches_the_schools_checked_by_hand_and_is_idempotent(
 ):
     engine = open_database(db_url)
     try:
-        import_file(engine, path=extract_path("neuss"), area_name="Neuss")
+        import_file(engine, path=extract_path("neuss"), area_name="Neuss", actor=CONSOLE)
         schools = parse_school_list(SCHOOL_LIST)
         for _ in range(2):
             with session_scope(engine) as session:
                 area = get_area(session, name="Neuss")
                 osm = [p for p in load_places(session, area_id=area.id) if p.category == "school"]
                 report = match_schools(schools, osm, area_bbox=area.bbox)
-                save_school_indicators(session, area_id=area.id, report=report, source=SCHOOL_LIST.name)
+                save_school_indicators(session, area_id=area.id, report=report, source=SCHOOL_LIST.name, actor=CONSOLE)
         by_id = {p.id: p for p in osm}
         assert {by_id[m.place_id].ref: m.school.school_number for m in report.matched} == NEUSS_MATCHES
         assert [p.ref for p in report.unmatched_osm] == ["way/18532413"]  # unnamed; two schools 80 m away
@@ -167,7 +168,7 @@ def test_neuss_import_matches_the_schools_checked_by_hand_and_is_idempotent(
 def test_import_schools_cli_reports_matches_and_what_did_not_match(tmp_path, extract_path, shared_data):
     url = f"sqlite:///{tmp_path / 'atlas.db'}"
     engine = open_database(url)
-    import_file(engine, path=extract_path("neuss"), area_name="Neuss")
+    import_file(engine, path=extract_path("neuss"), area_name="Neuss", actor=CONSOLE)
     engine.dispose()
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "audits", "import-schools", str(SCHOOL_LIST), "--area", "Neuss"]

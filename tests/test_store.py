@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
+from audits.auth import CONSOLE
 from catalogue.categories import CATEGORY_IDS
 from catalogue.errors import AreaNotFound, InvalidInput, OsmSourceError, PlaceNotFound
 from catalogue.model import Extract, PlaceRecord, WalkNetwork
@@ -92,7 +93,7 @@ def _extract(places: list[PlaceRecord] | None = None, network: WalkNetwork | Non
 
 def _save(engine, extract: Extract, area: str = "Neuss Süd") -> ImportSummary:
     with session_scope(engine) as session:
-        return save_extract(session, area_name=area, extract=extract)
+        return save_extract(session, area_name=area, extract=extract, actor=CONSOLE)
 
 
 def _places_by_ref(engine, area_id: int):
@@ -153,7 +154,7 @@ def test_reimport_updates_changes_flags_missing_and_leaves_manual_places_alone(e
     with session_scope(engine) as session:
         area_id = get_area(session, name="Neuss Süd").id
         manual = add_manual_place(
-            session, area_id=area_id, name="Grün & Co", category="cafe", lon=6.681, lat=51.201
+            session, area_id=area_id, name="Grün & Co", category="cafe", lon=6.681, lat=51.201, actor=CONSOLE
         )
     before = _places_by_ref(engine, area_id)
 
@@ -224,7 +225,7 @@ def test_manual_place_names_are_stored_verbatim(engine, name):
     with session_scope(engine) as session:
         area_id = get_area(session, name="Neuss Süd").id
         place_id = add_manual_place(
-            session, area_id=area_id, name=f"  {name} ", category="community_centre", lon=6.68, lat=51.2
+            session, area_id=area_id, name=f"  {name} ", category="community_centre", lon=6.68, lat=51.2, actor=CONSOLE
         ).id
     with session_scope(engine, read_only=True) as session:
         place = get_place(session, place_id=place_id)
@@ -250,7 +251,7 @@ def test_bad_manual_place_is_refused_and_nothing_written(engine, kwargs, message
     before = read_all_rows(engine)
     args = {"name": "Treff", "category": "cafe", "lon": 6.68, "lat": 51.2, **kwargs}
     with pytest.raises(InvalidInput, match=message) as err, session_scope(engine) as session:
-        add_manual_place(session, area_id=get_area(session, name="Neuss Süd").id, **args)
+        add_manual_place(session, area_id=get_area(session, name="Neuss Süd").id, **args, actor=CONSOLE)
     assert err.value.de and err.value.de != err.value.en
     assert read_all_rows(engine) == before
 
@@ -260,7 +261,7 @@ def test_a_place_just_outside_the_extract_is_accepted(engine):
     with session_scope(engine) as session:
         area_id = get_area(session, name="Neuss Süd").id
         # 1 km east of the extract's edge: within the 2 km margin
-        place = add_manual_place(session, area_id=area_id, name="Treff", category="cafe", lon=6.714, lat=51.2)
+        place = add_manual_place(session, area_id=area_id, name="Treff", category="cafe", lon=6.714, lat=51.2, actor=CONSOLE)
     assert place.lon == 6.714
 
 
@@ -268,7 +269,7 @@ def test_update_and_close_places(engine):
     _save(engine, _extract())
     with session_scope(engine) as session:
         area_id = get_area(session, name="Neuss Süd").id
-        manual = add_manual_place(session, area_id=area_id, name="Treff", category="cafe", lon=6.68, lat=51.2)
+        manual = add_manual_place(session, area_id=area_id, name="Treff", category="cafe", lon=6.68, lat=51.2, actor=CONSOLE)
         edited = update_place(
             session,
             place_id=manual.id,
@@ -276,6 +277,7 @@ def test_update_and_close_places(engine):
             category="community_centre",
             lon=6.681,
             lat=51.2,
+            actor=CONSOLE,
         )
         assert (edited.name, edited.category, edited.version) == (
             "Nachbarschaftstreff",
@@ -289,17 +291,18 @@ def test_update_and_close_places(engine):
             category="community_centre",
             lon=6.681,
             lat=51.2,
+            actor=CONSOLE,
         )
         assert unchanged.version == 2
         osm = find_place_by_ref(session, area_id=area_id, ref="node/1")
         with pytest.raises(InvalidInput, match="OpenStreetMap"):
             update_place(
-                session, place_id=osm.id, name="Other", category=osm.category, lon=osm.lon, lat=osm.lat
+                session, place_id=osm.id, name="Other", category=osm.category, lon=osm.lon, lat=osm.lat, actor=CONSOLE
             )
-        closed = set_place_status(session, place_id=osm.id, closed=True)
+        closed = set_place_status(session, place_id=osm.id, closed=True, actor=CONSOLE)
         assert closed.status == "closed" and closed.version == osm.version + 1
         with pytest.raises(PlaceNotFound):
-            set_place_status(session, place_id=99_999, closed=True)
+            set_place_status(session, place_id=99_999, closed=True, actor=CONSOLE)
     # a re-import does not reopen a place the manager closed
     _save(engine, _extract())
     with session_scope(engine, read_only=True) as session:
@@ -316,5 +319,5 @@ def test_unknown_area_and_bad_area_names(engine):
             get_area_by_id(session, area_id=42)
     for bad in ["", "   ", "x" * 101]:
         with pytest.raises(InvalidInput), session_scope(engine) as session:
-            save_extract(session, area_name=bad, extract=_extract())
+            save_extract(session, area_name=bad, extract=_extract(), actor=CONSOLE)
     assert read_all_rows(engine)["areas"] == []

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, inspect, select
 
-from audits.auth import PUBLIC, Actor
+from audits.auth import CONSOLE, PUBLIC, Actor
 from audits.suggestions import (
     RATE_LIMIT_PER_HOUR,
     RateLimited,
@@ -54,14 +54,14 @@ def engine(db_url):
 
 @pytest.fixture
 def area_id(engine, extract_path) -> int:
-    import_file(engine, path=extract_path("neuss"), area_name="Neuss")
+    import_file(engine, path=extract_path("neuss"), area_name="Neuss", actor=CONSOLE)
     with session_scope(engine, read_only=True) as session:
         return get_area(session, name="Neuss").id
 
 
 def _submit(engine, area_id: int, key: str, **kw) -> SuggestionReceipt:
     values = {
-        "session_token": "session-1",
+        "client_key": "session-1",
         "name": "Nachbarschaftsgarten Süd",
         "category": "park_garden",
         "lon": LON,
@@ -202,7 +202,7 @@ def test_twenty_different_suggestions_at_once_are_all_stored_once(engine, area_i
     receipts = _run_at_once(
         20,
         lambda i: _submit(
-            engine, area_id, f"form-many-{i:02d}", session_token=f"resident-{i}", name=f"Ort {i}"
+            engine, area_id, f"form-many-{i:02d}", client_key=f"resident-{i}", name=f"Ort {i}"
         ),
     )
     assert all(r.created for r in receipts)
@@ -216,7 +216,7 @@ def test_twenty_resends_of_the_same_form_at_once_store_one(engine, area_id):
     receipts = _run_at_once(
         20,
         lambda i: _submit(
-            engine, area_id, "form-double-click", session_token=f"tab-{i}", email="a@example.org"
+            engine, area_id, "form-double-click", client_key=f"tab-{i}", email="a@example.org"
         ),
     )
     assert sum(r.created for r in receipts) == 1
@@ -228,7 +228,7 @@ def test_twenty_resends_of_the_same_form_at_once_store_one(engine, area_id):
 # ---------------------------------------------------------------- rate limit
 
 
-def test_a_session_sending_too_many_is_slowed_down(engine, area_id):
+def test_a_browser_sending_too_many_is_slowed_down(engine, area_id):
     now = datetime(2025, 11, 25, 10, 0, tzinfo=UTC)
     for i in range(RATE_LIMIT_PER_HOUR):
         _submit(engine, area_id, f"form-rate-{i:02d}", now=now + timedelta(minutes=i))
@@ -236,12 +236,53 @@ def test_a_session_sending_too_many_is_slowed_down(engine, area_id):
         _submit(engine, area_id, "form-rate-xx", now=now + timedelta(minutes=30))
     assert err.value.retry_after_s == 30 * 60
     assert "30 minute" in err.value.en and "30 Minute" in err.value.de
-    # a resend of a stored form still gets its receipt; another session is not affected
+    # a resend of a stored form still gets its receipt; another browser is not affected
     assert not _submit(engine, area_id, "form-rate-03", now=now + timedelta(minutes=31)).created
-    assert _submit(engine, area_id, "form-rate-other", session_token="session-2", now=now).created
-    # an hour after the first one, the session may send again
+    assert _submit(engine, area_id, "form-rate-other", client_key="session-2", now=now).created
+    # an hour after the first one, the browser may send again
     assert _submit(engine, area_id, "form-rate-late", now=now + timedelta(minutes=61)).created
     assert _count(engine, Suggestion) == RATE_LIMIT_PER_HOUR + 2
+
+
+def _submit_or_limited(engine, area_id: int, key: str, **kw) -> str:
+    try:
+        return "stored" if _submit(engine, area_id, key, **kw).created else "resent"
+    except RateLimited as err:
+        return err.key or "limited"
+
+
+def test_thirty_at_once_from_one_browser_store_exactly_the_limit(db_url, area_id):
+    engine = open_database(db_url, pool_size=35, max_overflow=0)
+    outcomes = _run_at_once(30, lambda i: _submit_or_limited(engine, area_id, f"form-burst-{i:02d}"))
+    engine.dispose()
+    assert outcomes.count("stored") == RATE_LIMIT_PER_HOUR
+    assert outcomes.count("public.error.rate_limited") == 30 - RATE_LIMIT_PER_HOUR
+
+
+def test_the_hourly_cap_of_an_area_holds_across_browsers_and_at_once(db_url, area_id):
+    engine = open_database(db_url, pool_size=20, max_overflow=0)
+    outcomes = _run_at_once(
+        16,
+        lambda i: _submit_or_limited(
+            engine, area_id, f"form-area-{i:02d}", client_key=f"browser-{i:02d}", area_limit_per_hour=6
+        ),
+    )
+    assert outcomes.count("stored") == 6
+    assert outcomes.count("public.error.area_busy") == 10
+    # A browser that comes later is refused as well.
+    with pytest.raises(RateLimited) as err:
+        _submit(engine, area_id, "form-area-xx", client_key="browser-new", area_limit_per_hour=6)
+    assert err.value.key == "public.error.area_busy"
+    assert "6" in err.value.message("tr") and err.value.message("uk") != err.value.en
+    engine.dispose()
+
+
+def test_the_area_cap_is_a_setting(engine, area_id, monkeypatch):
+    monkeypatch.setenv("ATLAS_SUGGESTIONS_PER_AREA_HOUR", "2")
+    for i in range(2):
+        _submit(engine, area_id, f"form-setting-{i}", client_key=f"browser-{i}")
+    with pytest.raises(RateLimited, match="2"):
+        _submit(engine, area_id, "form-setting-x", client_key="browser-x")
 
 
 # ---------------------------------------------------------------- "is it one of these?"
@@ -256,6 +297,7 @@ def test_similar_places_nearby_are_found(engine, area_id):
             category="playground",
             lon=LON,
             lat=LAT,
+            actor=CONSOLE,
         )
     near, far = LAT + 30 * DLAT_PER_M, LAT + 200 * DLAT_PER_M
     with session_scope(engine, read_only=True) as session:
@@ -314,7 +356,7 @@ def test_approve_creates_a_place_with_an_open_audit_task_and_forgets_the_email(e
 def test_merge_into_an_existing_place(engine, area_id):
     with session_scope(engine) as session:
         existing = add_manual_place(
-            session, area_id=area_id, name="Gemeinschaftsgarten", category="park_garden", lon=LON, lat=LAT
+            session, area_id=area_id, name="Gemeinschaftsgarten", category="park_garden", lon=LON, lat=LAT, actor=CONSOLE
         )
     receipt = _submit(engine, area_id, "form-merge", email="resident@example.org")
     with session_scope(engine) as session:
@@ -415,7 +457,7 @@ ALLOWED = {"public": False, "planner": False, "manager": True, "admin": True}
 @pytest.mark.parametrize("what", list(MODERATION))
 def test_moderation_functions_check_the_role_themselves(sqlite_url, extract_path, what, role):
     engine = open_database(sqlite_url)
-    import_file(engine, path=extract_path("neuss"), area_name="Neuss")
+    import_file(engine, path=extract_path("neuss"), area_name="Neuss", actor=CONSOLE)
     with session_scope(engine, read_only=True) as session:
         area_id = get_area(session, name="Neuss").id
         place_id = load_places(session, area_id=area_id)[0].id

@@ -18,6 +18,7 @@ import xstatic.pkg.leaflet as xleaflet
 from hypothesis import given
 from hypothesis import strategies as st
 
+from audits.auth import CONSOLE
 from catalogue.categories import CATEGORIES
 from catalogue.importer import import_file
 from catalogue.settings import OSM_TILES_URL
@@ -243,7 +244,7 @@ def test_a_click_picks_the_marker_by_tooltip_then_distance() -> None:
 
 def test_the_map_of_an_imported_extract_has_one_marker_per_place(sqlite_url: str, extract_path) -> None:
     engine = open_database(sqlite_url)
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde", actor=CONSOLE)
     with session_scope(engine, read_only=True) as session:
         area = list_areas(session)[0]
         places = load_places(session, area_id=area.id)
