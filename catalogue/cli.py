@@ -101,6 +101,14 @@ def _cmd_import(args: argparse.Namespace, engine) -> int:
     print(f"  schools: {summary.schools}, Kitas: {summary.kitas}; " + ", ".join(parts))
     print(f"  new {summary.new}, changed {summary.updated}, no longer in OSM {summary.missing}")
     print(f"  walking network: {summary.network_nodes:,} nodes, {summary.network_edges:,} edges")
+    notes = summary.notes
+    if notes.cut_ways or notes.cut_relations or notes.cut_skipped:
+        print(
+            f"  cut by the extract's edge: {notes.cut_ways} ways and {notes.cut_relations} relations kept "
+            f"with the nodes present, {notes.cut_skipped} left out (too little inside)"
+        )
+    if notes.duplicates_dropped:
+        print(f"  {notes.duplicates_dropped} older copies of objects that occur twice were dropped (newest kept)")
     return EXIT_OK
 
 
@@ -189,7 +197,11 @@ def run_cli(
     except InvalidInput as err:
         print(f"error: {err.en}", file=sys.stderr)
         return EXIT_INPUT
-    url = load_settings().database_url
+    try:
+        url = load_settings().database_url
+    except AtlasError as err:  # a malformed setting (e.g. ATLAS_MAX_OSM_OBJECTS=lots)
+        print(f"error: {err.en}", file=sys.stderr)
+        return EXIT_INPUT
     engine = None
     try:
         engine = open_database(url)

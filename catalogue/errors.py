@@ -61,3 +61,11 @@ class PlaceNotFound(AtlasError):
 
 class PermissionDenied(AtlasError):
     """The signed-in role may not do this; checked inside every function that writes."""
+
+
+class ImportLimitExceeded(OsmSourceError):
+    """An OSM source is larger than a configured limit (objects, decompressed size, time, memory)."""
+
+
+class ImportCancelled(AtlasError):
+    """The user cancelled an import while it was reading; nothing was written."""

@@ -9,6 +9,10 @@
 | ``ATLAS_NOMINATIM_URL`` | URL | Nominatim endpoint to find a place by name | ``https://nominatim.openstreetmap.org/`` |
 | ``ATLAS_HTTP_TIMEOUT`` | seconds | timeout for Overpass/Nominatim requests | ``180`` |
 | ``ATLAS_CACHE_DIR`` | path | cache of live Overpass/Nominatim answers | ``<repo>/data/cache`` |
+| ``ATLAS_MAX_OSM_OBJECTS`` | int | most OSM objects (nodes + ways + relations) one file import reads | ``10000000`` |
+| ``ATLAS_MAX_DECOMPRESSED_MB`` | int | largest XML an ``.osm``/``.osm.gz``/``.osm.bz2`` file may hold (after decompression) | ``4096`` |
+| ``ATLAS_MAX_IMPORT_SECONDS`` | seconds | longest time reading one OSM file may take | ``900`` |
+| ``ATLAS_MAX_IMPORT_MEMORY_MB`` | int | most memory reading one OSM file may add to the process (Linux) | ``3072`` |
 """
 
 from __future__ import annotations
@@ -34,6 +38,10 @@ class Settings:
     nominatim_url: str
     http_timeout: int
     cache_dir: Path
+    max_osm_objects: int = 10_000_000
+    max_decompressed_mb: int = 4096
+    max_import_seconds: int = 900
+    max_import_memory_mb: int = 3072
 
     @property
     def tile_url(self) -> str | None:
@@ -54,4 +62,27 @@ def load_settings() -> Settings:
         nominatim_url=os.environ.get("ATLAS_NOMINATIM_URL", "https://nominatim.openstreetmap.org/"),
         http_timeout=int(os.environ.get("ATLAS_HTTP_TIMEOUT", "180")),
         cache_dir=Path(os.environ.get("ATLAS_CACHE_DIR", str(DATA_DIR / "cache"))),
+        max_osm_objects=_positive_int("ATLAS_MAX_OSM_OBJECTS", 10_000_000),
+        max_decompressed_mb=_positive_int("ATLAS_MAX_DECOMPRESSED_MB", 4096),
+        max_import_seconds=_positive_int("ATLAS_MAX_IMPORT_SECONDS", 900),
+        max_import_memory_mb=_positive_int("ATLAS_MAX_IMPORT_MEMORY_MB", 3072),
     )
+
+
+def _positive_int(name: str, default: int) -> int:
+    """An integer setting > 0; a typo is an error naming the variable, not a silent default."""
+    raw = os.environ.get(name, "").strip().replace("_", "")
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        from catalogue.errors import InvalidInput
+
+        raise InvalidInput(
+            f"The setting {name}={os.environ[name]!r} must be a whole number greater than 0.",
+            f"Die Einstellung {name}={os.environ[name]!r} muss eine ganze Zahl größer als 0 sein.",
+        )
+    return value
