@@ -703,8 +703,8 @@ def _read(
             walk = "highway" in tags and is_walkable(tags)
             waterway = not walk and tags.get("waterway") in WATERWAY_LINES
             is_member = oid in need_ways
-            tag_dict = dict(tags) if any(k in tags for k in match_keys) else None
-            category = classify_tags(tag_dict) if tag_dict is not None else None
+            way_tags = dict(tags) if any(k in tags for k in match_keys) else None
+            category = classify_tags(way_tags) if way_tags is not None else None
             closed = count >= 4 and nodes[0].ref == nodes[-1].ref
             layer = classify_basemap_area(tags) if closed else None
             if not (walk or waterway or is_member or category is not None or layer is not None):
@@ -755,14 +755,14 @@ def _read(
                 if cut:
                     cut_members.add(oid)
                 used = used or len(coords) >= 2
-            if category is not None and tag_dict is not None:
+            if category is not None and way_tags is not None:
                 # A closed way missing some nodes keeps a polygon of the nodes present.
                 place_coords = coords
                 if closed and len(coords) >= 3 and coords[0] != coords[-1]:
                     place_coords = [*coords, coords[0]]
                 geom = _way_geometry(place_coords, closed)
                 if geom is not None:
-                    features.append(RawFeature("way", oid, tag_dict, geom))
+                    features.append(RawFeature("way", oid, way_tags, geom))
                     used = True
             if layer is not None and cut:
                 # libosmium builds no area from a ring with missing nodes: close the nodes present.
