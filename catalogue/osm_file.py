@@ -709,6 +709,18 @@ def _read(
             layer = classify_basemap_area(tags) if closed else None
             if not (walk or waterway or is_member or category is not None or layer is not None):
                 continue
+            if not (walk or is_member or category is not None):
+                # Only a river line or a base map area: libosmium (C++) checks the locations.
+                try:
+                    line = wkb.create_linestring(obj)
+                except osmium.InvalidLocationError:
+                    pass  # cut by the extract's edge: the node-by-node path below
+                except RuntimeError:
+                    continue  # fewer than two distinct locations: nothing to draw
+                else:
+                    if waterway:
+                        basemap.waterways.append(bytes.fromhex(line))
+                    continue  # a complete area comes back from libosmium's assembler
             way_refs: list[int] = []
             way_lon: list[float] = []
             way_lat: list[float] = []
