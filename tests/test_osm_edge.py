@@ -448,3 +448,25 @@ def test_xml_bounds_are_checked_too(tmp_path):
     )
     with pytest.raises(OsmSourceError, match="swapped"):
         read_osm_file(path)
+
+
+def _summary_script() -> None:
+    from app_pages import ui
+    from catalogue.model import ReadNotes
+    from catalogue.store import ImportSummary
+
+    notes = ReadNotes(cut_ways=276, cut_relations=3, cut_skipped=12, duplicates_dropped=4)
+    summary = ImportSummary(
+        area="Neuss", places=5, by_category={}, schools=0, kitas=0, seconds=1.0, notes=notes
+    )
+    ui.show_import_summary(summary)
+
+
+def test_import_summary_on_the_page_says_what_was_cut_and_dropped():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_summary_script).run()
+    assert not at.exception
+    infos = [i.value for i in at.info]
+    assert any("276 Wege und 3 Relationen" in v and "12 blieben weg" in v for v in infos)
+    assert any(v.startswith("4 ältere Kopien") for v in infos)
