@@ -138,6 +138,13 @@ def show_import_summary(summary: ImportSummary) -> None:
             edges=f"{summary.network_edges:,}".replace(",", "." if lang == "de" else ","),
         )
     )
+    notes = summary.notes
+    if notes.cut_ways or notes.cut_relations or notes.cut_skipped:
+        st.info(
+            t("import.cut", ways=notes.cut_ways, relations=notes.cut_relations, skipped=notes.cut_skipped)
+        )
+    if notes.duplicates_dropped:
+        st.info(t("import.duplicates", n=notes.duplicates_dropped))
     rows = [
         {t("col.category"): c.label(lang), t("import.count"): summary.by_category.get(c.id, 0)}
         for c in CATEGORIES

@@ -16,7 +16,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from catalogue.categories import CATEGORIES, KEY_PRECEDENCE, classify_tags
-from catalogue.model import BaseMap, Extract, PlaceRecord, WalkNetwork, osm_ref
+from catalogue.model import BaseMap, Extract, PlaceRecord, ReadNotes, WalkNetwork, osm_ref
 from catalogue.text import neutralise_optional
 
 EARTH_RADIUS_M = 6_371_009.0  # mean radius, as osmnx uses for great-circle lengths
@@ -345,15 +345,27 @@ def build_extract(
     network: WalkNetwork,
     bbox: tuple[float, float, float, float] | None = None,
     basemap: BaseMap | None = None,
+    data_bbox: tuple[float, float, float, float] | None = None,
+    notes: ReadNotes | None = None,
 ) -> Extract:
-    """Places (classified, merged) + network → :class:`Extract`; bbox computed unless given."""
+    """Places (classified, merged) + network → :class:`Extract`.
+
+    ``bbox`` is the declared extent (``Extract.declared_bbox``); ``data_bbox`` where the data
+    lies, computed from places and network unless given. ``Extract.bbox`` is the declared
+    extent if any, else the data's.
+    """
     places = build_places(features)
+    if data_bbox is None and (places or network.node_count):
+        data_bbox = compute_bbox(places, network)
     return Extract(
         source=source,
         places=places,
         network=network,
-        bbox=bbox if bbox is not None else compute_bbox(places, network),
+        bbox=bbox if bbox is not None else (data_bbox or (0.0, 0.0, 0.0, 0.0)),
         basemap=basemap if basemap is not None else BaseMap(),
+        declared_bbox=bbox,
+        data_bbox=data_bbox,
+        notes=notes if notes is not None else ReadNotes(),
     )
 
 

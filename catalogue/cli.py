@@ -112,6 +112,14 @@ def _cmd_import(args: argparse.Namespace, engine) -> int:
     print(f"  schools: {summary.schools}, Kitas: {summary.kitas}; " + ", ".join(parts))
     print(f"  new {summary.new}, changed {summary.updated}, no longer in OSM {summary.missing}")
     print(f"  walking network: {summary.network_nodes:,} nodes, {summary.network_edges:,} edges")
+    notes = summary.notes
+    if notes.cut_ways or notes.cut_relations or notes.cut_skipped:
+        print(
+            f"  cut by the extract's edge: {notes.cut_ways} ways and {notes.cut_relations} relations kept "
+            f"with the nodes present, {notes.cut_skipped} left out (too little inside)"
+        )
+    if notes.duplicates_dropped:
+        print(f"  {notes.duplicates_dropped} older copies of objects that occur twice were dropped (newest kept)")
     return EXIT_OK
 
 
@@ -250,7 +258,11 @@ def run_cli(
     except InvalidInput as err:
         print(f"error: {err.en}", file=sys.stderr)
         return EXIT_INPUT
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except AtlasError as err:  # a malformed setting (e.g. ATLAS_MAX_OSM_OBJECTS=lots)
+        print(f"error: {err.en}", file=sys.stderr)
+        return EXIT_INPUT
     url = settings.database_url
     engine = None
     try:

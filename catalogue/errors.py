@@ -89,3 +89,7 @@ class DatabaseInUse(AtlasError):
 def database_gone() -> DatabaseFileGone:
     """The error a write meets when the database file vanished (residents can meet it)."""
     return DatabaseFileGone.from_key("public.error.database_gone")
+
+
+class ImportLimitExceeded(OsmSourceError):
+    """An OSM source is larger than a configured limit (objects, decompressed size, time, memory)."""

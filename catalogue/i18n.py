@@ -348,6 +348,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Schools: {schools} · Kitas: {kitas} · walking network: {nodes} nodes, {edges} edges",
     },
     "import.per_category": {"de": "Orte je Kategorie", "en": "Places per category"},
+    "import.cut": {
+        "de": "Der Auszug ist an seinem Rand abgeschnitten: {ways} Wege und {relations} Relationen "
+        "reichen darüber hinaus und wurden mit den Knoten darin übernommen; {skipped} blieben weg "
+        "(zu wenig davon im Auszug).",
+        "en": "The extract is cut at its edge: {ways} ways and {relations} relations reach past it and "
+        "were kept with the nodes inside; {skipped} were left out (too little of them inside).",
+    },
+    "import.duplicates": {
+        "de": "{n} ältere Kopien von Objekten, die doppelt in der Datei stehen, wurden verworfen "
+        "(die neueste Version zählt).",
+        "en": "{n} older copies of objects that occur twice in the file were dropped (the newest "
+        "version counts).",
+    },
     "import.count": {"de": "Anzahl", "en": "Count"},
     "import.to_catalogue": {"de": "Zum Katalog", "en": "Go to the catalogue"},
     # ---- issue 3: audit form, verdicts per group, audit history (de, en) ----

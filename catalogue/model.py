@@ -165,12 +165,43 @@ class BaseMap:
         return cls(**layers)
 
 
+@dataclass(frozen=True)
+class ReadNotes:
+    """What a reader had to repair or leave out, for the import summary.
+
+    ``cut_ways``/``cut_relations``: ways and relations the import uses (streets, places, base
+    map) that reach past the extract's edge; they are kept with the nodes and members present.
+    ``cut_skipped``: such objects of which too little remained (fewer than 2 nodes for a line, 3
+    for an area). ``duplicates_dropped``: older copies of an object that occurs more than once in
+    the file (same type and id; the newest version, then timestamp, is kept). ``objects``: nodes,
+    ways and relations read.
+    """
+
+    cut_ways: int = 0
+    cut_relations: int = 0
+    cut_skipped: int = 0
+    duplicates_dropped: int = 0
+    objects: int = 0
+
+    def to_json_dict(self) -> dict[str, int]:
+        return {
+            "cut_ways": self.cut_ways,
+            "cut_relations": self.cut_relations,
+            "cut_skipped": self.cut_skipped,
+            "duplicates_dropped": self.duplicates_dropped,
+        }
+
+
 @dataclass
 class Extract:
     """What one read of an OSM source yields: its places, its walking network, its extent.
 
     ``basemap`` (buildings, water) is only drawn on printed maps; sources that do not collect
-    it (Overpass) leave it empty.
+    it (Overpass) leave it empty. ``bbox`` is the area's extent: the declared one where the
+    source has it, else the data's. ``declared_bbox`` is what the source says it covers (a file's
+    header bounds, the box asked from Overpass) or ``None``; ``data_bbox`` is where the data
+    actually lies (all nodes of a file; places and network of an Overpass answer), ``None`` when
+    there is none. Both let the import compare the data with an existing area.
     """
 
     source: str  # file name or "overpass:<place or bbox>" – for messages and the import log
@@ -178,3 +209,6 @@ class Extract:
     network: WalkNetwork
     bbox: tuple[float, float, float, float]  # west, south, east, north (WGS84)
     basemap: BaseMap = field(default_factory=BaseMap)
+    declared_bbox: tuple[float, float, float, float] | None = None
+    data_bbox: tuple[float, float, float, float] | None = None
+    notes: ReadNotes = field(default_factory=ReadNotes)

@@ -12,16 +12,22 @@ import bz2
 import gzip
 import os
 import re
+import tempfile
+import threading
+import time
 import zlib
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import osmium
 import osmium.filter
 import osmium.geom
 import shapely
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
 
 from catalogue.build import (
     BASEMAP_KEYS,
@@ -34,8 +40,11 @@ from catalogue.build import (
     is_walkable,
 )
 from catalogue.categories import MATCH_KEYS, classify_tags
-from catalogue.errors import OsmSourceError
-from catalogue.model import BaseMap, Extract
+from catalogue.errors import ImportCancelled, ImportLimitExceeded, OsmSourceError
+from catalogue.model import BaseMap, Extract, ReadNotes
+
+if TYPE_CHECKING:
+    from catalogue.settings import Settings
 
 _SNIFF_BYTES = 64 * 1024
 _OSM_ROOT = re.compile(rb"<osm[\s>]")
@@ -137,13 +146,154 @@ def validate_osm_file(path: Path) -> str:
     raise _not_osm(name, head)
 
 
-def _way_coords(way) -> list[tuple[float, float]]:
-    coords = []
-    for n in way.nodes:
-        loc = n.location
-        if loc.valid():
-            coords.append((loc.lon, loc.lat))
-    return coords
+# ---------------------------------------------------------------- limits, progress, cancelling
+
+PROGRESS_EVERY = 100_000  # objects between two progress reports
+_CHECK_EVERY = 16_384  # work units (objects and the node references of ways) between limit checks
+_MB = 1024 * 1024
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much one OSM file may cost to read; beyond any of them the file is refused.
+
+    ``max_objects`` counts nodes, ways and relations; ``max_decompressed_bytes`` the XML text of
+    ``.osm``/``.osm.gz``/``.osm.bz2`` (PBF blocks are bounded by libosmium); ``max_seconds`` the
+    whole read; ``max_memory_bytes`` how much the process's resident memory may grow while
+    reading (Linux; ``None`` turns it off).
+    """
+
+    max_objects: int = 10_000_000
+    max_decompressed_bytes: int = 4096 * _MB
+    max_seconds: float = 900.0
+    max_memory_bytes: int | None = 3072 * _MB
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReadLimits:
+        return cls(
+            max_objects=settings.max_osm_objects,
+            max_decompressed_bytes=settings.max_decompressed_mb * _MB,
+            max_seconds=float(settings.max_import_seconds),
+            max_memory_bytes=settings.max_import_memory_mb * _MB,
+        )
+
+
+def _rss_bytes() -> int | None:
+    """Resident memory of this process (Linux ``/proc``), or ``None`` where unknown."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+class _Guard:
+    """Checks the limits and the cancel flag and reports progress, every few thousand objects."""
+
+    def __init__(
+        self, name: str, limits: ReadLimits, progress: Progress | None, cancel: threading.Event | None
+    ) -> None:
+        self.name = name
+        self.limits = limits
+        self.progress = progress
+        self.cancel = cancel
+        self.started = time.monotonic()
+        self.rss_start = _rss_bytes() if limits.max_memory_bytes is not None else None
+        self.phase = ""
+        self.objects = 0
+        self.next_report = PROGRESS_EVERY
+
+    def start(self, phase: str) -> None:
+        self.phase, self.objects, self.next_report = phase, 0, PROGRESS_EVERY
+        self.check(0)
+        if self.progress is not None:
+            self.progress(phase, 0)
+
+    def check(self, objects: int) -> None:
+        """Raise if over a limit or cancelled; ``objects`` read so far in this phase."""
+        self.objects = objects
+        lim = self.limits
+        if self.progress is not None and objects >= self.next_report:
+            self.progress(self.phase, objects)
+            self.next_report = (objects // PROGRESS_EVERY + 1) * PROGRESS_EVERY
+        if self.cancel is not None and self.cancel.is_set():
+            raise ImportCancelled(
+                f"The import of {self.name!r} was cancelled while reading; nothing was changed.",
+                f"Der Import von {self.name!r} wurde beim Lesen abgebrochen; nichts wurde geändert.",
+            )
+        if objects > lim.max_objects:
+            raise self.over(
+                f"it holds more than {lim.max_objects:,} OSM objects (nodes, ways, relations)",
+                f"sie enthält mehr als {lim.max_objects:,} OSM-Objekte (Knoten, Wege, Relationen)".replace(
+                    ",", "."
+                ),
+                "ATLAS_MAX_OSM_OBJECTS",
+            )
+        if time.monotonic() - self.started > lim.max_seconds:
+            raise self.over(
+                f"reading it takes longer than {lim.max_seconds:g} s",
+                f"das Lesen dauert länger als {lim.max_seconds:g} s",
+                "ATLAS_MAX_IMPORT_SECONDS",
+            )
+        if self.rss_start is not None and lim.max_memory_bytes is not None:
+            rss = _rss_bytes()
+            if rss is not None and rss - self.rss_start > lim.max_memory_bytes:
+                mb = lim.max_memory_bytes // _MB
+                raise self.over(
+                    f"reading it needs more than {mb:,} MB of memory",
+                    f"das Lesen braucht mehr als {mb:,} MB Arbeitsspeicher".replace(",", "."),
+                    "ATLAS_MAX_IMPORT_MEMORY_MB",
+                )
+
+    def over(self, what_en: str, what_de: str, setting: str) -> ImportLimitExceeded:
+        return ImportLimitExceeded(
+            f"OSM file {self.name!r}: {what_en}, more than this server accepts for one import "
+            f"(setting {setting}). Nothing was imported. Import a smaller extract (one quarter or "
+            f"town, e.g. cut with osmium extract), or raise {setting}.",
+            f"OSM-Datei {self.name!r}: {what_de}, mehr als dieser Server für einen Import annimmt "
+            f"(Einstellung {setting}). Nichts wurde importiert. Importieren Sie einen kleineren "
+            f"Auszug (ein Quartier oder eine Stadt, z. B. mit osmium extract zugeschnitten) oder "
+            f"erhöhen Sie {setting}.",
+        )
+
+
+def _check_xml_size(path: Path, fmt: str, guard: _Guard) -> None:
+    """Refuse XML whose (decompressed) text is over the limit, streaming: memory stays flat."""
+    limit = guard.limits.max_decompressed_bytes
+    mb = limit // _MB
+
+    def too_big() -> ImportLimitExceeded:
+        return guard.over(
+            f"its XML is larger than {mb:,} MB once decompressed",
+            f"ihr XML ist entpackt größer als {mb:,} MB".replace(",", "."),
+            "ATLAS_MAX_DECOMPRESSED_MB",
+        )
+
+    if fmt == "osm":
+        if path.stat().st_size > limit:
+            raise too_big()
+        return
+    opener = gzip.open if fmt == "osm.gz" else bz2.open
+    guard.start("decompress")
+    total = 0
+    try:
+        with opener(path, "rb") as fh:
+            while chunk := fh.read(_MB):
+                total += len(chunk)
+                if total > limit:
+                    raise too_big()
+                guard.check(total // _MB)  # the count of this phase is megabytes
+    except (OSError, EOFError, zlib.error, ValueError) as exc:
+        raise _error(
+            path.name,
+            _TRUNCATED_EN.format(detail=f"cannot decompress: {exc}"),
+            _TRUNCATED_DE.format(detail=f"nicht zu entpacken: {exc}"),
+        ) from None
+
+
+# ---------------------------------------------------------------- geometry helpers
 
 
 def _way_geometry(coords: list[tuple[float, float]], closed: bool):
@@ -156,14 +306,99 @@ def _way_geometry(coords: list[tuple[float, float]], closed: bool):
     return None
 
 
+def _polygonal(geom) -> Polygon | MultiPolygon | None:
+    """The polygonal part of ``geom`` (made valid), or ``None`` when nothing with an area is left."""
+    if geom is None or geom.is_empty:
+        return None
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    polys = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    if not polys:
+        return None
+    out = polys[0] if len(polys) == 1 else shapely.union_all(polys)
+    return None if out.is_empty or out.area <= 0 else out
+
+
+def _ring_polygon(coords: list[tuple[float, float]]) -> Polygon | MultiPolygon | None:
+    """The area enclosed by the nodes present of a ring cut by the extract's edge (≥ 3 points)."""
+    if len(set(coords)) < 3:
+        return None
+    return _polygonal(Polygon(coords))
+
+
+def _runs(lons: list[float], lats: list[float]) -> list[list[tuple[float, float]]]:
+    """Runs of consecutive nodes with a location (NaN = missing), each of at least 2 points."""
+    runs: list[list[tuple[float, float]]] = []
+    cur: list[tuple[float, float]] = []
+    for x, y in zip(lons, lats, strict=True):
+        if x == x:  # not NaN
+            cur.append((x, y))
+        else:
+            if len(cur) >= 2:
+                runs.append(cur)
+            cur = []
+    if len(cur) >= 2:
+        runs.append(cur)
+    return runs
+
+
+def _chain(lines: list[list[tuple[float, float]]]) -> list[list[tuple[float, float]]]:
+    """Join open way pieces into rings: whole rings as they are, the rest end to nearest end."""
+    rings = [line for line in lines if len(line) >= 4 and line[0] == line[-1]]
+    rest = [line for line in lines if not (len(line) >= 4 and line[0] == line[-1]) and len(set(line)) >= 2]
+    if not rest:
+        return rings
+    merged = shapely.line_merge(shapely.MultiLineString(rest))
+    pieces = [list(g.coords) for g in shapely.get_parts(merged) if not g.is_empty]
+    if not pieces:
+        return rings
+    ring = pieces.pop(0)
+    while pieces:
+        end = np.array(ring[-1])
+        best, best_d, flip = 0, float("inf"), False
+        for k, piece in enumerate(pieces):
+            for rev, pt in ((False, piece[0]), (True, piece[-1])):
+                d = float(np.hypot(*(np.array(pt) - end)))
+                if d < best_d:
+                    best, best_d, flip = k, d, rev
+        nxt = pieces.pop(best)
+        ring.extend(reversed(nxt) if flip else nxt)
+    rings.append(ring)
+    return rings
+
+
+def _area_from_members(
+    members: list[tuple[str, int, str]], way_coords: dict[int, tuple[list[tuple[float, float]], bool]]
+) -> Polygon | MultiPolygon | None:
+    """A multipolygon built from the member ways present, rings closed across the extract's edge."""
+    outer: list[list[tuple[float, float]]] = []
+    inner: list[list[tuple[float, float]]] = []
+    for kind, ref, role in members:
+        if kind == "w" and ref in way_coords and len(way_coords[ref][0]) >= 2:
+            (inner if role == "inner" else outer).append(way_coords[ref][0])
+    shells = [p for ring in _chain(outer) if (p := _ring_polygon(ring)) is not None]
+    if not shells:
+        return None
+    area = shapely.union_all(shells)
+    holes = [p for ring in _chain(inner) if (p := _ring_polygon(ring)) is not None]
+    if holes:
+        area = area.difference(shapely.union_all(holes))
+    return _polygonal(area)
+
+
 def _relation_fallback(
-    members: list[tuple[str, int]],
+    members: list[tuple[str, int, str]],
     way_coords: dict[int, tuple[list[tuple[float, float]], bool]],
     node_locs: dict[int, tuple[float, float]],
+    is_area: bool,
 ):
     """Geometry of a relation libosmium could not assemble (a site, a building, a cut multipolygon)."""
+    if is_area:
+        area = _area_from_members(members, way_coords)
+        if area is not None:
+            return area
     parts = []
-    for kind, ref in members:
+    for kind, ref, _role in members:
         if kind == "w" and ref in way_coords:
             geom = _way_geometry(*way_coords[ref])
             if geom is not None:
@@ -178,16 +413,77 @@ def _relation_fallback(
     return shapely.union_all(parts)
 
 
-def read_osm_file(path: str | os.PathLike) -> Extract:
+def _relation_cut(
+    members: list[tuple[str, int, str]],
+    way_coords: dict[int, tuple[list[tuple[float, float]], bool]],
+    cut_ways: set[int],
+    node_locs: dict[int, tuple[float, float]],
+) -> bool:
+    """True if a member way or node is missing from the file, or a member way lost nodes."""
+    for kind, ref, _role in members:
+        if kind == "w" and (ref not in way_coords or ref in cut_ways):
+            return True
+        if kind == "n" and ref not in node_locs:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- reading
+
+
+class _Unsorted(Exception):
+    """Internal: an id came twice or out of order – look for duplicates before reading on."""
+
+
+def read_osm_file(
+    path: str | os.PathLike,
+    *,
+    limits: ReadLimits | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Extract:
     """Read places of encounter and the walking network from an OSM file.
 
     Raises :class:`OsmSourceError` (naming the file) when the file is missing, empty, truncated,
-    not OSM, has no nodes or has nodes with impossible coordinates.
+    not OSM, has no nodes, has nodes with impossible coordinates, or its nodes lie mostly outside
+    the bounds its header declares (latitude and longitude swapped);
+    :class:`~catalogue.errors.ImportLimitExceeded` when it is over a limit (``limits``, by
+    default from the settings: objects, decompressed size, time, memory) and
+    :class:`~catalogue.errors.ImportCancelled` once ``cancel`` is set. ``progress(phase,
+    objects)`` is called at the start of each phase and about every 100,000 objects; phases are
+    ``decompress`` (count in MB), ``relations``, ``read``, ``duplicates`` and ``build``.
+
+    Ways and relations cut by the extract's edge are kept with the nodes and members present;
+    an object that occurs twice is read in its newest version. ``Extract.notes`` counts both.
     """
     p = Path(path)
     fmt = validate_osm_file(p)
+    if limits is None:
+        from catalogue.settings import load_settings
+
+        limits = ReadLimits.from_settings(load_settings())
+    guard = _Guard(p.name, limits, progress, cancel)
     try:
-        return _read(p, fmt)
+        if fmt != "pbf":
+            _check_xml_size(p, fmt, guard)
+        src = osmium.io.File(str(p), fmt)
+        declared = _header_bbox(src)
+        try:
+            return _read(src, name=p.name, guard=guard, declared=declared, check_order=True)
+        except _Unsorted:
+            pass
+        with tempfile.TemporaryDirectory(prefix="atlas-osm-") as tmp:
+            clean, dropped = _drop_duplicates(src, Path(tmp) / "dedup.osm.pbf", guard)
+            if clean is None:
+                return _read(src, name=p.name, guard=guard, declared=declared, check_order=False)
+            return _read(
+                osmium.io.File(str(clean), "pbf"),
+                name=p.name,
+                guard=guard,
+                declared=declared,
+                check_order=False,
+                duplicates=dropped,
+            )
     except OsmSourceError:
         raise
     except _OSMIUM_ERRORS as exc:
@@ -197,105 +493,316 @@ def read_osm_file(path: str | os.PathLike) -> Extract:
         ) from None
 
 
-def _read(path: Path, fmt: str) -> Extract:
-    name = path.name
-    src = osmium.io.File(str(path), fmt)
+def _kind(obj: Any) -> int:
+    return 0 if obj.is_node() else 1 if obj.is_way() else 2
 
-    # Pass 1 (relations only): which relations are places and which members they need, in case
-    # libosmium cannot build an area for them (type=site/building, or members cut off).
-    rel_places: dict[int, tuple[dict[str, str], list[tuple[str, int]], bool]] = {}
+
+def _drop_duplicates(src: osmium.io.File, out: Path, guard: _Guard) -> tuple[Path | None, int]:
+    """Write ``src`` without older copies of objects that occur more than once to ``out``.
+
+    The newest copy wins: highest version, then latest timestamp, then the later one in the
+    file. Returns ``(None, 0)`` when there are no duplicates (the file is only unsorted).
+    Timestamps are read (a second scan) only where copies share their highest version.
+    """
+    guard.start("duplicates")
+    kinds, ids, versions = array("b"), array("q"), array("q")
+    n = 0
+    obj: Any
+    for obj in osmium.FileProcessor(src):
+        n += 1
+        if n % _CHECK_EVERY == 0:
+            guard.check(n)
+        kinds.append(_kind(obj))
+        ids.append(obj.id)
+        versions.append(obj.version)
+    guard.check(n)
+    if n == 0:
+        return None, 0
+    kind_a = np.frombuffer(kinds, np.int8)
+    id_a = np.frombuffer(ids, np.int64)
+    ver_a = np.frombuffer(versions, np.int64)
+    order = np.lexsort((np.arange(n), ver_a, id_a, kind_a))
+    k_sorted, i_sorted, v_sorted = kind_a[order], id_a[order], ver_a[order]
+    same_next = (k_sorted[1:] == k_sorted[:-1]) & (i_sorted[1:] == i_sorted[:-1])
+    dropped = int(same_next.sum())
+    if dropped == 0:
+        return None, 0
+    newest = np.ones(n, bool)
+    newest[:-1] = ~same_next
+    tied = np.zeros(n, bool)  # copies sharing the newest copy's version: the timestamp decides
+    tied[:-1] = same_next & (v_sorted[1:] == v_sorted[:-1])
+    keep = np.zeros(n, bool)
+    keep[order[newest]] = True
+    if tied.any():
+        tied_pos = order[tied | np.concatenate([[False], tied[:-1]])]
+        stamps: dict[int, float] = {}
+        wanted = set(tied_pos.tolist())
+        for k, obj in enumerate(osmium.FileProcessor(src)):
+            if k in wanted:
+                stamps[k] = obj.timestamp.timestamp()
+            if k % _CHECK_EVERY == 0:
+                guard.check(k)
+        groups: dict[tuple[int, int], list[int]] = {}
+        for k in sorted(wanted):
+            groups.setdefault((int(kind_a[k]), int(id_a[k])), []).append(k)
+        for positions in groups.values():
+            top = max(int(ver_a[k]) for k in positions)
+            cands = [k for k in positions if ver_a[k] == top]
+            if len(cands) > 1:
+                winner = max(cands, key=lambda k: (stamps[k], k))
+                keep[cands] = False
+                keep[winner] = True
+    keep_list = keep.tolist()
+    with osmium.SimpleWriter(str(out)) as writer:
+        for k, obj in enumerate(osmium.FileProcessor(src)):
+            if keep_list[k]:
+                writer.add(obj)
+            if k % _CHECK_EVERY == 0:
+                guard.check(k)
+    return out, dropped
+
+
+def _read(
+    src: osmium.io.File,
+    *,
+    name: str,
+    guard: _Guard,
+    declared: tuple[float, float, float, float] | None,
+    check_order: bool,
+    duplicates: int = 0,
+) -> Extract:
+    # Pass 1 (relations only): which relations are places or base map areas and which members
+    # they need, in case libosmium cannot build an area for them (type=site/building, or
+    # members cut off by the extract's edge).
+    guard.start("relations")
+    rel_places: dict[int, tuple[dict[str, str], list[tuple[str, int, str]], bool]] = {}
+    rel_basemap: dict[int, tuple[str, list[tuple[str, int, str]]]] = {}
     need_ways: set[int] = set()
     need_nodes: set[int] = set()
     rel_proc = osmium.FileProcessor(src, osmium.osm.RELATION).with_filter(
-        osmium.filter.KeyFilter(*MATCH_KEYS)
+        osmium.filter.KeyFilter(*MATCH_KEYS, *BASEMAP_KEYS)
     )
     rel: Any  # pyosmium yields a union of entity types; here always a Relation
+    seen = 0
     for rel in rel_proc:
+        seen += 1
+        if seen % 1024 == 0:
+            guard.check(seen)
         rel_tags = dict(rel.tags)
-        if classify_tags(rel_tags) is None:
+        is_area = rel_tags.get("type") in _AREA_RELATION_TYPES
+        layer = classify_basemap_area(rel_tags) if is_area else None
+        is_place = classify_tags(rel_tags) is not None
+        if not is_place and layer is None:
             continue
-        members = [(m.type, m.ref) for m in rel.members]
-        rel_places[rel.id] = (rel_tags, members, rel_tags.get("type") in _AREA_RELATION_TYPES)
-        need_ways.update(ref for kind, ref in members if kind == "w")
-        need_nodes.update(ref for kind, ref in members if kind == "n")
+        members = [(m.type, m.ref, m.role) for m in rel.members]
+        if is_place:
+            rel_places[rel.id] = (rel_tags, members, is_area)
+        if layer is not None:
+            rel_basemap[rel.id] = (layer, members)
+        need_ways.update(ref for kind, ref, _ in members if kind == "w")
+        need_nodes.update(ref for kind, ref, _ in members if kind == "n")
 
     features: list[RawFeature] = []
     area_wkt: dict[int, str] = {}
+    basemap_done: set[int] = set()
     member_ways: dict[int, tuple[list[tuple[float, float]], bool]] = {}
+    cut_members: set[int] = set()
     member_nodes: dict[int, tuple[float, float]] = {}
-    refs: list[int] = []
-    lons: list[float] = []
-    lats: list[float] = []
-    way_idx: list[int] = []
+    # Walkable ways' node lists, flat; compact arrays (8 bytes an entry), not Python lists.
+    refs = array("q")
+    lons = array("d")
+    lats = array("d")
+    way_idx = array("q")
     nan = float("nan")
     node_count = 0
-    bad_nodes: list[int] = []
+    bad_nodes = 0
+    first_bad = 0
     walk_ways = 0
+    cut_ways = cut_skipped = 0
     wkt = osmium.geom.WKTFactory()
     wkb = osmium.geom.WKBFactory()
     match_keys = tuple(MATCH_KEYS)
     basemap = BaseMap()
+    # Extent of the nodes and how many lie far outside the declared bounds (integer 1e-7°).
+    min_x = min_y = 2**62
+    max_x = max_y = -(2**62)
+    outside = 0
+    if declared is not None:
+        w, s, e, n = declared
+        grow_x, grow_y = max(0.5 * (e - w), 0.01), max(0.5 * (n - s), 0.01)
+        box_x0, box_x1 = round((w - grow_x) * 1e7), round((e + grow_x) * 1e7)
+        box_y0, box_y1 = round((s - grow_y) * 1e7), round((n + grow_y) * 1e7)
+    else:
+        box_x0 = box_y0 = -(2**62)
+        box_x1 = box_y1 = 2**62
+    last_node = last_way = last_rel = -(2**63)
+    objects = 0
+    work = 0
+    next_check = _CHECK_EVERY
 
     # Pass 2: everything. Only relations that may be places or base map (buildings, water) are
     # handed to the area assembler; closed ways always come back as areas as well.
-    proc = osmium.FileProcessor(src).with_locations().with_areas(
-        osmium.filter.KeyFilter(*MATCH_KEYS, *BASEMAP_KEYS)
+    guard.start("read")
+    proc = (
+        osmium.FileProcessor(src)
+        .with_locations()
+        .with_areas(osmium.filter.KeyFilter(*MATCH_KEYS, *BASEMAP_KEYS))
     )
     obj: Any  # pyosmium's entity union; the is_* checks below narrow it at runtime
     for obj in proc:
         if obj.is_node():
+            objects += 1
+            work += 1
+            if work >= next_check:
+                guard.check(objects)
+                next_check = work + _CHECK_EVERY
+            oid = obj.id
+            if check_order:
+                if oid <= last_node:
+                    raise _Unsorted
+                last_node = oid
             node_count += 1
             loc = obj.location
             if not loc.valid():
-                bad_nodes.append(obj.id)
+                if not bad_nodes:
+                    first_bad = oid
+                bad_nodes += 1
                 continue
-            if obj.id in need_nodes:
-                member_nodes[obj.id] = (loc.lon, loc.lat)
+            x, y = loc.x, loc.y
+            if x < min_x:
+                min_x = x
+            if x > max_x:
+                max_x = x
+            if y < min_y:
+                min_y = y
+            if y > max_y:
+                max_y = y
+            if x < box_x0 or x > box_x1 or y < box_y0 or y > box_y1:
+                outside += 1
+            if oid in need_nodes:
+                member_nodes[oid] = (loc.lon, loc.lat)
             tags = obj.tags
             if tags and any(k in tags for k in match_keys):
                 tag_dict = dict(tags)
                 if classify_tags(tag_dict) is not None:
-                    features.append(RawFeature("node", obj.id, tag_dict, Point(loc.lon, loc.lat)))
+                    features.append(RawFeature("node", oid, tag_dict, Point(loc.lon, loc.lat)))
         elif obj.is_way():
+            objects += 1
+            nodes = obj.nodes
+            count = len(nodes)
+            work += 1 + count
+            if work >= next_check:
+                guard.check(objects)
+                next_check = work + _CHECK_EVERY
+            oid = obj.id
+            if check_order:
+                if oid <= last_way:
+                    raise _Unsorted
+                last_way = oid
             tags = obj.tags
-            if "highway" in tags and is_walkable(tags):
-                walk_ways += 1
-                for n in obj.nodes:
-                    refs.append(n.ref)
-                    loc = n.location
-                    if loc.valid():
-                        lons.append(loc.lon)
-                        lats.append(loc.lat)
-                    else:
-                        lons.append(nan)
-                        lats.append(nan)
-                way_idx.extend([walk_ways] * len(obj.nodes))
-            elif tags.get("waterway") in WATERWAY_LINES:
+            walk = "highway" in tags and is_walkable(tags)
+            waterway = not walk and tags.get("waterway") in WATERWAY_LINES
+            is_member = oid in need_ways
+            way_tags = dict(tags) if any(k in tags for k in match_keys) else None
+            category = classify_tags(way_tags) if way_tags is not None else None
+            closed = count >= 4 and nodes[0].ref == nodes[-1].ref
+            layer = classify_basemap_area(tags) if closed else None
+            if not (walk or waterway or is_member or category is not None or layer is not None):
+                continue
+            if not (walk or is_member or category is not None):
+                # Only a river line or a base map area: libosmium (C++) checks the locations.
                 try:
-                    basemap.waterways.append(bytes.fromhex(wkb.create_linestring(obj)))
+                    line = wkb.create_linestring(obj)
+                except osmium.InvalidLocationError:
+                    pass  # cut by the extract's edge: the node-by-node path below
                 except RuntimeError:
-                    pass  # fewer than two nodes with a location: nothing to draw
-            is_member = obj.id in need_ways
-            if is_member or any(k in tags for k in match_keys):
-                tag_dict = dict(tags)
-                category = classify_tags(tag_dict)
-                if category is None and not is_member:
-                    continue
-                coords = _way_coords(obj)
-                closed = len(obj.nodes) >= 4 and obj.nodes[0].ref == obj.nodes[-1].ref
-                if is_member:
-                    member_ways[obj.id] = (coords, closed)
-                if category is not None:
-                    # A closed way missing some nodes keeps a polygon of the nodes present.
-                    if closed and len(coords) >= 3 and coords[0] != coords[-1]:
-                        coords = [*coords, coords[0]]
-                    geom = _way_geometry(coords, closed)
-                    if geom is not None:
-                        features.append(RawFeature("way", obj.id, tag_dict, geom))
+                    continue  # fewer than two distinct locations: nothing to draw
+                else:
+                    if waterway:
+                        basemap.waterways.append(bytes.fromhex(line))
+                    continue  # a complete area comes back from libosmium's assembler
+            way_refs: list[int] = []
+            way_lon: list[float] = []
+            way_lat: list[float] = []
+            missing = 0
+            for nd in nodes:
+                way_refs.append(nd.ref)
+                loc = nd.location
+                if loc.valid():
+                    way_lon.append(loc.lon)
+                    way_lat.append(loc.lat)
+                else:
+                    way_lon.append(nan)
+                    way_lat.append(nan)
+                    missing += 1
+            cut = missing > 0
+            coords = (
+                [(x, y) for x, y in zip(way_lon, way_lat, strict=True) if x == x]
+                if cut
+                else list(zip(way_lon, way_lat, strict=True))
+            )
+            used = False
+            if walk:
+                walk_ways += 1
+                refs.extend(way_refs)
+                lons.extend(way_lon)
+                lats.extend(way_lat)
+                way_idx.extend([walk_ways] * count)
+                used = not cut or bool(_runs(way_lon, way_lat))
+            elif waterway:
+                if not cut:
+                    try:
+                        basemap.waterways.append(bytes.fromhex(wkb.create_linestring(obj)))
+                    except RuntimeError:
+                        pass  # fewer than two distinct locations: nothing to draw
+                    used = True
+                else:  # the pieces inside the extract
+                    runs = _runs(way_lon, way_lat)
+                    if runs:
+                        line = LineString(runs[0]) if len(runs) == 1 else MultiLineString(runs)
+                        basemap.waterways.append(shapely.to_wkb(line))
+                        used = True
+            if is_member:
+                member_ways[oid] = (coords, closed)
+                if cut:
+                    cut_members.add(oid)
+                used = used or len(coords) >= 2
+            if category is not None and way_tags is not None:
+                # A closed way missing some nodes keeps a polygon of the nodes present.
+                place_coords = coords
+                if closed and len(coords) >= 3 and coords[0] != coords[-1]:
+                    place_coords = [*coords, coords[0]]
+                geom = _way_geometry(place_coords, closed)
+                if geom is not None:
+                    features.append(RawFeature("way", oid, way_tags, geom))
+                    used = True
+            if layer is not None and cut:
+                # libosmium builds no area from a ring with missing nodes: close the nodes present.
+                poly = _ring_polygon(coords)
+                if poly is not None:
+                    basemap.layer(layer).append(shapely.to_wkb(poly))
+                    used = True
+            if cut:
+                if used:
+                    cut_ways += 1
+                else:
+                    cut_skipped += 1
+        elif obj.is_relation():
+            objects += 1
+            work += 1 + len(obj.members)
+            if work >= next_check:
+                guard.check(objects)
+                next_check = work + _CHECK_EVERY
+            if check_order:
+                if obj.id <= last_rel:
+                    raise _Unsorted
+                last_rel = obj.id
         elif obj.is_area():
-            if not obj.from_way() and obj.orig_id() in rel_places:
+            from_way = obj.from_way()
+            orig = obj.orig_id()
+            if not from_way and orig in rel_places:
                 try:
-                    area_wkt[obj.orig_id()] = wkt.create_multipolygon(obj)
+                    area_wkt[orig] = wkt.create_multipolygon(obj)
                 except RuntimeError:
                     pass  # assembly failed: the member fallback below takes over
             layer = classify_basemap_area(obj.tags)
@@ -303,15 +810,18 @@ def _read(path: Path, fmt: str) -> Extract:
                 try:
                     basemap.layer(layer).append(bytes.fromhex(wkb.create_multipolygon(obj)))
                 except RuntimeError:
-                    pass  # a broken ring is left off the base map
+                    continue  # a broken ring is left off the base map
+                if not from_way:
+                    basemap_done.add(orig)
+    guard.check(objects)
 
     if bad_nodes:
         raise _error(
             name,
-            f"{len(bad_nodes)} node(s) have impossible coordinates (latitude outside ±90° or longitude "
-            f"outside ±180°), e.g. node/{bad_nodes[0]}. Nothing was imported; fix or re-export the file.",
-            f"{len(bad_nodes)} Knoten haben unmögliche Koordinaten (Breite außerhalb ±90° oder Länge "
-            f"außerhalb ±180°), z. B. node/{bad_nodes[0]}. Nichts wurde importiert; korrigieren oder "
+            f"{bad_nodes} node(s) have impossible coordinates (latitude outside ±90° or longitude "
+            f"outside ±180°), e.g. node/{first_bad}. Nothing was imported; fix or re-export the file.",
+            f"{bad_nodes} Knoten haben unmögliche Koordinaten (Breite außerhalb ±90° oder Länge "
+            f"außerhalb ±180°), z. B. node/{first_bad}. Nichts wurde importiert; korrigieren oder "
             "exportieren Sie die Datei neu.",
         )
     if node_count == 0:
@@ -322,23 +832,86 @@ def _read(path: Path, fmt: str) -> Extract:
             "die Datei enthält keine Knoten, also nichts, was auf einer Karte liegt. Exportieren Sie den "
             "Auszug mit allen Knoten (z. B. osmium extract --strategy complete_ways).",
         )
+    data_bbox = (min_x / 1e7, min_y / 1e7, max_x / 1e7, max_y / 1e7)
+    if declared is not None and outside > 0.5 * node_count:
+        raise _outside_bounds(name, declared, data_bbox, outside / node_count)
 
-    for rel_id, (tags, members, _is_area) in rel_places.items():
+    guard.start("build")
+    cut_relations = 0
+    for rel_id, (tags, members, is_area) in rel_places.items():
         geom = shapely.from_wkt(area_wkt[rel_id]) if rel_id in area_wkt else None
+        is_cut = False
         if geom is None:
-            geom = _relation_fallback(members, member_ways, member_nodes)
+            is_cut = _relation_cut(members, member_ways, cut_members, member_nodes)
+            geom = _relation_fallback(members, member_ways, member_nodes, is_area)
         if geom is not None and not geom.is_empty:
             features.append(RawFeature("relation", rel_id, tags, geom))
+            cut_relations += is_cut
+        else:
+            cut_skipped += is_cut
+    for rel_id, (layer, members) in rel_basemap.items():
+        if rel_id in basemap_done or rel_id in rel_places and rel_id in area_wkt:
+            continue
+        if not _relation_cut(members, member_ways, cut_members, member_nodes):
+            continue  # complete but broken: left off the base map as before
+        area = _area_from_members(members, member_ways)
+        if area is not None:
+            basemap.layer(layer).append(shapely.to_wkb(area))
+            if rel_id not in rel_places:
+                cut_relations += 1
+        elif rel_id not in rel_places:
+            cut_skipped += 1
 
     node_ids, nlon, nlat, seg_u, seg_v = build_way_segments(
-        np.fromiter(refs, np.int64, len(refs)),
-        np.fromiter(lons, np.float64, len(lons)),
-        np.fromiter(lats, np.float64, len(lats)),
-        np.fromiter(way_idx, np.int64, len(way_idx)),
+        np.frombuffer(refs, np.int64) if refs else np.zeros(0, np.int64),
+        np.frombuffer(lons, np.float64) if lons else np.zeros(0, np.float64),
+        np.frombuffer(lats, np.float64) if lats else np.zeros(0, np.float64),
+        np.frombuffer(way_idx, np.int64) if way_idx else np.zeros(0, np.int64),
     )
+    del refs, lons, lats, way_idx
     network = build_walk_network(node_ids, nlon, nlat, seg_u, seg_v)
-    return build_extract(
-        source=name, features=features, network=network, bbox=_header_bbox(src), basemap=basemap
+    notes = ReadNotes(
+        cut_ways=cut_ways,
+        cut_relations=cut_relations,
+        cut_skipped=cut_skipped,
+        duplicates_dropped=duplicates,
+        objects=objects,
+    )
+    extract = build_extract(
+        source=name, features=features, network=network, bbox=declared, basemap=basemap, notes=notes
+    )
+    extract.data_bbox = data_bbox
+    return extract
+
+
+def _outside_bounds(
+    name: str,
+    declared: tuple[float, float, float, float],
+    data: tuple[float, float, float, float],
+    share: float,
+) -> OsmSourceError:
+    def box(b: tuple[float, float, float, float]) -> str:
+        return ", ".join(f"{v:.4f}" for v in b)
+
+    pct = round(share * 100)
+    swapped = all(
+        abs(a - b) < 2.0 for a, b in zip(declared, (data[1], data[0], data[3], data[2]), strict=True)
+    )
+    hint_en = (
+        " The data lies where the bounds would be with latitude and longitude exchanged." if swapped else ""
+    )
+    hint_de = (
+        " Die Daten liegen dort, wo die Grenzen mit vertauschter Breite und Länge lägen." if swapped else ""
+    )
+    return _error(
+        name,
+        f"{pct} % of its nodes lie far outside the bounds the file declares (west, south, east, north "
+        f"= {box(declared)}); the nodes span {box(data)}. Latitude and longitude may be swapped, or "
+        f"the header is wrong.{hint_en} Nothing was imported; re-export the extract.",
+        f"{pct} % ihrer Knoten liegen weit außerhalb der Grenzen, die die Datei angibt (West, Süd, Ost, "
+        f"Nord = {box(declared)}); die Knoten reichen über {box(data)}. Breite und Länge sind "
+        f"vielleicht vertauscht, oder der Dateikopf ist falsch.{hint_de} Nichts wurde importiert; "
+        "exportieren Sie den Auszug neu.",
     )
 
 

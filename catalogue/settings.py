@@ -19,6 +19,10 @@
 | ``ATLAS_CONTACT_DAYS`` | int | reply addresses of undecided suggestions are deleted after this many days | ``90`` |
 | ``ATLAS_UPLOAD_DIR`` | path | uploaded extracts while they are imported (leftovers removed at start) | ``<repo>/data/uploads`` |
 | ``ATLAS_SUGGESTIONS_PER_AREA_HOUR`` | int | residents' suggestions one area takes per hour from all browsers together | ``100`` |
+| ``ATLAS_MAX_OSM_OBJECTS`` | int | most OSM objects (nodes + ways + relations) one file import reads | ``10000000`` |
+| ``ATLAS_MAX_DECOMPRESSED_MB`` | int | largest XML an ``.osm``/``.osm.gz``/``.osm.bz2`` file may hold (after decompression) | ``4096`` |
+| ``ATLAS_MAX_IMPORT_SECONDS`` | seconds | longest time reading one OSM file may take | ``900`` |
+| ``ATLAS_MAX_IMPORT_MEMORY_MB`` | int | most memory reading one OSM file may add to the process (Linux) | ``3072`` |
 """
 
 from __future__ import annotations
@@ -60,6 +64,10 @@ class Settings:
         return bool(self.smtp_host and self.smtp_from)
     upload_dir: Path = DATA_DIR / "uploads"
     suggestions_per_area_hour: int = 100
+    max_osm_objects: int = 10_000_000
+    max_decompressed_mb: int = 4096
+    max_import_seconds: int = 900
+    max_import_memory_mb: int = 3072
 
     @property
     def tile_url(self) -> str | None:
@@ -96,18 +104,27 @@ def load_settings() -> Settings:
         contact_days=int(os.environ.get("ATLAS_CONTACT_DAYS", "90")),
         upload_dir=Path(os.environ.get("ATLAS_UPLOAD_DIR", str(DATA_DIR / "uploads"))),
         suggestions_per_area_hour=int(os.environ.get("ATLAS_SUGGESTIONS_PER_AREA_HOUR", "100")),
+        max_osm_objects=_positive_int("ATLAS_MAX_OSM_OBJECTS", 10_000_000),
+        max_decompressed_mb=_positive_int("ATLAS_MAX_DECOMPRESSED_MB", 4096),
+        max_import_seconds=_positive_int("ATLAS_MAX_IMPORT_SECONDS", 900),
+        max_import_memory_mb=_positive_int("ATLAS_MAX_IMPORT_MEMORY_MB", 3072),
     )
 
 
 def _positive_int(name: str, default: int) -> int:
-    """An integer setting of at least 1 (its default when unset); anything else is refused at start."""
-    raw = os.environ.get(name, "").strip()
+    """An integer setting > 0; a typo is an error naming the variable, not a silent default."""
+    raw = os.environ.get(name, "").strip().replace("_", "")
     if not raw:
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, not {value}")
+        value = 0
+    if value <= 0:
+        from catalogue.errors import InvalidInput
+
+        raise InvalidInput(
+            f"The setting {name}={os.environ[name]!r} must be a whole number greater than 0.",
+            f"Die Einstellung {name}={os.environ[name]!r} muss eine ganze Zahl größer als 0 sein.",
+        )
     return value

@@ -26,6 +26,7 @@ from catalogue.model import (
     BaseMap,
     Extract,
     PlaceRecord,
+    ReadNotes,
     WalkNetwork,
     osm_ref,
     osm_url,
@@ -125,9 +126,10 @@ class ImportSummary:
     missing: int = 0
     network_nodes: int = 0
     network_edges: int = 0
+    notes: ReadNotes = field(default_factory=ReadNotes)  # what the reader repaired (cut, duplicates)
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The CLI's ``--json`` object: exactly these six keys."""
+        """The CLI's ``--json`` object: these six keys, plus ``osm_notes`` (``ReadNotes``)."""
         return {
             "area": self.area,
             "places": self.places,
@@ -135,6 +137,7 @@ class ImportSummary:
             "schools": self.schools,
             "kitas": self.kitas,
             "seconds": round(self.seconds, 3),
+            "osm_notes": self.notes.to_json_dict(),
         }
 
 
@@ -636,6 +639,7 @@ def save_extract(
         missing=missing,
         network_nodes=extract.network.node_count,
         network_edges=extract.network.edge_count,
+        notes=extract.notes,
     )
     session.add(
         ImportRun(

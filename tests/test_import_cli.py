@@ -56,7 +56,8 @@ def test_cli_imports_each_extract_and_prints_one_json_object(db_url, extract_pat
     result = run_cli(db_url, "import", path, "--area", f"Quartier {name}", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)  # exactly one JSON object and nothing else on stdout
-    assert set(data) == {"area", "places", "by_category", "schools", "kitas", "seconds"}
+    assert set(data) == {"area", "places", "by_category", "schools", "kitas", "seconds", "osm_notes"}
+    assert data["osm_notes"] == {"cut_ways": 0, "cut_relations": 0, "cut_skipped": 0, "duplicates_dropped": 0}
     expected = read_osm_file(path)
     counts = Counter(p.category for p in expected.places)
     assert data["area"] == f"Quartier {name}"

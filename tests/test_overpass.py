@@ -65,6 +65,10 @@ def test_fetch_by_bbox_equals_reading_the_same_data(neuss_cut, standin, tmp_path
     _same_extract(live, from_file)
     assert live.source.startswith("overpass:")
     assert live.bbox == pytest.approx(cover)
+    # the box asked for is the declared extent; the data's own extent lies inside it
+    assert live.declared_bbox == pytest.approx(cover)
+    w, s, e, n = live.data_bbox
+    assert cover[0] - 1e-6 <= w <= e <= cover[2] + 1e-6 and cover[1] - 1e-6 <= s <= n <= cover[3] + 1e-6
     assert "/api/interpreter" in standin.requests
 
 

@@ -238,5 +238,5 @@ def test_the_session_settings_are_read_and_checked(monkeypatch) -> None:
     assert policy == SessionPolicy(idle=timedelta(minutes=15), lifetime=timedelta(hours=8))
     for bad in ("0", "-5", "eine Stunde"):
         monkeypatch.setenv("ATLAS_SESSION_IDLE_MINUTES", bad)
-        with pytest.raises(ValueError, match="ATLAS_SESSION_IDLE_MINUTES"):
+        with pytest.raises(InvalidInput, match="ATLAS_SESSION_IDLE_MINUTES"):
             load_settings()

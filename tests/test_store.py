@@ -112,6 +112,7 @@ def test_save_extract_stores_places_network_and_summary(engine):
         "schools": 1,
         "kitas": 1,
         "seconds": summary.to_json_dict()["seconds"],
+        "osm_notes": {"cut_ways": 0, "cut_relations": 0, "cut_skipped": 0, "duplicates_dropped": 0},
     }
     assert (summary.new, summary.updated, summary.missing) == (4, 0, 0)
     with session_scope(engine, read_only=True) as session:
