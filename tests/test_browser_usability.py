@@ -31,7 +31,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, extract_path) -> Iterator[tupl
     need(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     url = f"sqlite:///{tmp_path_factory.mktemp('usability') / 'atlas.db'}"
     engine = open_database(url)
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, actor=CONSOLE, path=extract_path("berlin"), area_name="Borsigwalde")
     with session_scope(engine) as session:
         create_user(session, actor=CONSOLE, name=MANAGER, role="manager", password=PASSWORD)
         bbox = list_areas(session)[0].bbox

@@ -20,7 +20,7 @@ NEAR_LAT, FAR_LAT = LAT + 0.0001, LAT + 0.0018
 @pytest.fixture
 def engine(db_url, extract_path):
     engine = open_database(db_url)
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, actor=CONSOLE, path=extract_path("berlin"), area_name="Borsigwalde")
     yield engine
     engine.dispose()
 
@@ -28,7 +28,7 @@ def engine(db_url, extract_path):
 def add(engine, name: str, lat: float = LAT, lon: float = LON):
     with session_scope(engine) as session:
         area_id = get_area(session, name="Borsigwalde").id
-        return add_manual_place(session, area_id=area_id, name=name, category="community_centre", lon=lon, lat=lat)
+        return add_manual_place(session, actor=CONSOLE, area_id=area_id, name=name, category="community_centre", lon=lon, lat=lat)
 
 
 def test_the_same_name_at_the_same_spot_is_refused_also_when_closed(engine) -> None:
@@ -36,7 +36,7 @@ def test_the_same_name_at_the_same_spot_is_refused_also_when_closed(engine) -> N
     with pytest.raises(InvalidInput, match="already exists 0 m from here"):
         add(engine, "Treff am Park")
     with session_scope(engine) as session:
-        set_place_status(session, place_id=first.id, closed=True)
+        set_place_status(session, actor=CONSOLE, place_id=first.id, closed=True)
     with pytest.raises(InvalidInput) as err:
         add(engine, "  treff   AM park ", lat=NEAR_LAT)  # case and spaces do not make it another place
     assert "reopen it instead" in err.value.en and "wieder öffnen" in err.value.de
@@ -80,7 +80,7 @@ def berlin_page_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, extract_pat
     engine = open_database(sqlite_url)
     with session_scope(engine) as session:
         create_user(session, actor=CONSOLE, name="manager", role="manager", password="ein langes passwort")
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, actor=CONSOLE, path=extract_path("berlin"), area_name="Borsigwalde")
     engine.dispose()
     return sqlite_url
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from audits.auth import CONSOLE
 from catalogue import import_jobs, osm_file
 from catalogue.errors import InvalidInput
 from catalogue.import_jobs import start_file_import, start_import
@@ -34,7 +35,7 @@ def test_a_job_imports_a_file_and_reports_its_phases(engine, extract_path, tmp_p
     target = folder / "neuss.osm.pbf"
     target.write_bytes(extract_path("neuss").read_bytes())
     phases: list[str] = []
-    job = start_file_import(engine, path=target, area_name="Neuss", cleanup=folder)
+    job = start_file_import(engine, actor=CONSOLE, path=target, area_name="Neuss", cleanup=folder)
     while not (status := job.status()).finished:
         phases.append(status.phase)
         time.sleep(0.02)
@@ -59,7 +60,7 @@ def test_the_job_passes_progress_and_cancel_to_a_reader_that_takes_them(engine, 
     monkeypatch.setattr(osm_file, "read_osm_file", reader)
     job_holder: list = []
     with import_jobs._SLOT:  # hold the job in "queued" until it is known to the reader
-        job_holder.append(start_file_import(engine, path=extract_path("neuss"), area_name="Neuss"))
+        job_holder.append(start_file_import(engine, actor=CONSOLE, path=extract_path("neuss"), area_name="Neuss"))
     status = job_holder[0].wait(TIMEOUT)
     assert status.state == "done"
     assert isinstance(seen["cancel"], threading.Event)
@@ -67,11 +68,11 @@ def test_the_job_passes_progress_and_cancel_to_a_reader_that_takes_them(engine, 
 
 
 def test_cancel_while_queued_or_before_saving_writes_nothing(engine, extract_path):
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, actor=CONSOLE, path=extract_path("berlin"), area_name="Borsigwalde")
     before = read_all_rows(engine)
 
     with import_jobs._SLOT:
-        queued = start_file_import(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+        queued = start_file_import(engine, actor=CONSOLE, path=extract_path("berlin"), area_name="Borsigwalde")
         assert queued.status().phase == "queued"
         queued.cancel()
         status = queued.wait(TIMEOUT)
@@ -89,7 +90,7 @@ def test_cancel_while_queued_or_before_saving_writes_nothing(engine, extract_pat
 
         return import_file(
             engine,
-            path=extract_path("neuss"),
+            actor=CONSOLE, path=extract_path("neuss"),
             area_name="Borsigwalde",
             progress=cancel_when_saving,
             cancel=cancel,
@@ -107,7 +108,7 @@ def test_a_failed_job_reports_the_error_and_removes_its_upload(engine, tmp_path)
     folder = new_upload_folder(tmp_path)
     bad = folder / "x.osm"
     bad.write_text("not osm at all")
-    status = start_file_import(engine, path=bad, area_name="X", cleanup=folder).wait(TIMEOUT)
+    status = start_file_import(engine, actor=CONSOLE, path=bad, area_name="X", cleanup=folder).wait(TIMEOUT)
     assert status.state == "failed" and "x.osm" in status.error.en
     assert not folder.exists()
     assert read_all_rows(engine).get("areas") == []
@@ -174,7 +175,7 @@ def test_a_reader_stopped_by_the_cancel_event_ends_cancelled_and_a_crash_ends_fa
         raise RuntimeError("stopped by cancel")
 
     monkeypatch.setattr(osm_file, "read_osm_file", reader)
-    job = start_file_import(engine, path=extract_path("neuss"), area_name="Neuss")
+    job = start_file_import(engine, actor=CONSOLE, path=extract_path("neuss"), area_name="Neuss")
     assert started.wait(TIMEOUT)
     assert job.status().phase == "nodes" and job.status().objects == 10
     job.cancel()
@@ -184,6 +185,6 @@ def test_a_reader_stopped_by_the_cancel_event_ends_cancelled_and_a_crash_ends_fa
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(osm_file, "read_osm_file", broken)
-    status = start_file_import(engine, path=extract_path("neuss"), area_name="Neuss").wait(TIMEOUT)
+    status = start_file_import(engine, actor=CONSOLE, path=extract_path("neuss"), area_name="Neuss").wait(TIMEOUT)
     assert status.state == "failed" and "unexpectedly (RuntimeError)" in status.error.en
     assert read_all_rows(engine).get("areas") == []

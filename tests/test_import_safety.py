@@ -14,6 +14,7 @@ import osmium
 import pytest
 from sqlalchemy import text
 
+from audits.auth import CONSOLE
 from catalogue.errors import ImportConflict, OsmSourceError
 from catalogue.importer import import_file
 from catalogue.model import Extract, PlaceRecord, WalkNetwork
@@ -54,16 +55,23 @@ def _extract(dx: float = 0.0, dy: float = 0.0, network: WalkNetwork | None = Non
 
 def _save(engine, extract: Extract, area: str = "Neuss Süd"):
     with session_scope(engine) as session:
-        return save_extract(session, area_name=area, extract=extract)
+        return save_extract(session, actor=CONSOLE, area_name=area, extract=extract)
 
 
-def _write_swapped(src: Path, out: Path) -> None:
-    """``src`` with every node's latitude and longitude swapped, keeping a header with the true bounds."""
+def _write_swapped(src: Path, out: Path, *, swap_header: bool = True) -> None:
+    """``src`` with every node's latitude and longitude swapped.
+
+    With ``swap_header`` the header's bounds are swapped too (a file consistent in itself, which
+    only the comparison with the existing area catches); without, the header keeps the true bounds
+    (which the reader itself catches).
+    """
     west, south, east, north = 180.0, 90.0, -180.0, -90.0
     for node in osmium.FileProcessor(str(src), osmium.osm.NODE):
         west, east = min(west, node.location.lon), max(east, node.location.lon)
         south, north = min(south, node.location.lat), max(north, node.location.lat)
     header = osmium.io.Header()
+    if swap_header:
+        west, south, east, north = south, west, north, east
     header.add_box(osmium.osm.Box(osmium.osm.Location(west, south), osmium.osm.Location(east, north)))
     with osmium.SimpleWriter(str(out), header=header) as writer:
         for obj in osmium.FileProcessor(str(src)):
@@ -77,14 +85,24 @@ def _write_swapped(src: Path, out: Path) -> None:
 
 
 def test_a_file_with_swapped_coordinates_is_refused_for_the_existing_area(engine, extract_path, tmp_path):
-    summary = import_file(engine, path=extract_path("neuss"), area_name="Neuss")
+    summary = import_file(engine, actor=CONSOLE, path=extract_path("neuss"), area_name="Neuss")
     assert summary.places > 50 and summary.network_nodes > 1000
     swapped = tmp_path / "neuss-swapped.osm.pbf"
     _write_swapped(extract_path("neuss"), swapped)
     before = read_all_rows(engine)
     with pytest.raises(OsmSourceError, match="swapped") as err:
-        import_file(engine, path=swapped, area_name="Neuss")
+        import_file(engine, actor=CONSOLE, path=swapped, area_name="Neuss")
     assert "Neuss" in err.value.en and "km" in err.value.en and "vertauscht" in err.value.de
+    assert read_all_rows(engine) == before
+
+
+def test_a_swapped_file_whose_header_has_the_true_bounds_is_refused_by_the_reader(engine, extract_path, tmp_path):
+    import_file(engine, actor=CONSOLE, path=extract_path("neuss"), area_name="Neuss")
+    swapped = tmp_path / "neuss-swapped.osm.pbf"
+    _write_swapped(extract_path("neuss"), swapped, swap_header=False)
+    before = read_all_rows(engine)
+    with pytest.raises(OsmSourceError, match="latitude and longitude exchanged"):
+        import_file(engine, actor=CONSOLE, path=swapped, area_name="Neuss")
     assert read_all_rows(engine) == before
 
 
@@ -174,7 +192,7 @@ def test_two_imports_of_the_same_new_area_at_once(engine):
 
     thread = threading.Thread(target=second)
     with session_scope(engine) as session:
-        save_extract(session, area_name="Neu", extract=_extract())
+        save_extract(session, actor=CONSOLE, area_name="Neu", extract=_extract())
         thread.start()
         if engine.dialect.name == "postgresql":
             _wait_for_lock_wait(engine)

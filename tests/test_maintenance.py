@@ -34,7 +34,7 @@ def seed(url: str, now: datetime) -> None:
             session.flush()
             for key, age in (("form-old-one", timedelta(days=100)), ("form-new-one", timedelta(days=1))):
                 submit_suggestion(
-                    session, area_id=area.id, idempotency_key=key, session_token="tab", name=f"Treff {key}",
+                    session, area_id=area.id, idempotency_key=key, client_key="tab", name=f"Treff {key}",
                     category="cafe", lon=6.7, lat=51.2, email=f"{key}@example.org", now=now - age,
                 )  # fmt: skip
             session.add(LoginAttempt(name="anna", at=now - timedelta(hours=1), success=False))

@@ -69,7 +69,7 @@ def area_id(engine) -> int:
 def submit(engine, area_id: int, key: str, *, lang: str, email: str | None = "resident@example.org", name=HOSTILE):
     with session_scope(engine) as session:
         receipt = submit_suggestion(
-            session, area_id=area_id, idempotency_key=key, session_token="tab", name=name,
+            session, area_id=area_id, idempotency_key=key, client_key="tab", name=name,
             category="cafe", lon=6.7, lat=51.2, email=email, lang=lang,
         )  # fmt: skip
         sid = session.scalar(select(Suggestion.id).where(Suggestion.ref_code == receipt.ref_code))

@@ -36,8 +36,8 @@ PLANNER = Actor(2, "paul", "planner")
 def both_db(db_url: str, extract_path) -> str:
     """The sample (unpublished) and a real quarter (published)."""
     engine = open_database(db_url)
-    import_sample(engine, area_name=SAMPLE)
-    import_file(engine, path=extract_path("berlin"), area_name=OWN)
+    import_sample(engine, actor=CONSOLE, area_name=SAMPLE)
+    import_file(engine, actor=CONSOLE, path=extract_path("berlin"), area_name=OWN)
     engine.dispose()
     return db_url
 
@@ -66,7 +66,7 @@ def test_a_reimport_keeps_the_flag(both_db: str) -> None:
             set_area_published(
                 session, actor=MANAGER, area_id=get_area(session, name=SAMPLE).id, published=True
             )
-        import_sample(engine, area_name=SAMPLE)
+        import_sample(engine, actor=CONSOLE, area_name=SAMPLE)
         with session_scope(engine, read_only=True) as session:
             assert get_area(session, name=SAMPLE).published is True
     finally:
@@ -108,7 +108,7 @@ def test_resident_functions_refuse_an_unpublished_area(both_db: str) -> None:
             west, south, east, north = sample.bbox
             with pytest.raises(InvalidInput) as err:
                 submit_suggestion(
-                    session, area_id=sample.id, idempotency_key="form-unpublished", session_token="tab",
+                    session, area_id=sample.id, idempotency_key="form-unpublished", client_key="tab",
                     name="Treff", category="cafe", lon=(west + east) / 2, lat=(south + north) / 2,
                 )  # fmt: skip
             assert err.value.key == "public.error.area_unpublished"
@@ -158,8 +158,8 @@ def run_cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_publishes_and_unpublishes_and_lists_as_before(sqlite_url: str, extract_path) -> None:
     # The domain function runs on both databases above; the CLI around it once, on SQLite.
     engine = open_database(sqlite_url)
-    import_sample(engine, area_name=SAMPLE)
-    import_file(engine, path=extract_path("berlin"), area_name=OWN)
+    import_sample(engine, actor=CONSOLE, area_name=SAMPLE)
+    import_file(engine, actor=CONSOLE, path=extract_path("berlin"), area_name=OWN)
     engine.dispose()
     both_db = sqlite_url
     listing = run_cli(both_db, "areas")
@@ -188,8 +188,8 @@ def app_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, extract_path) -> st
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     monkeypatch.setenv("ATLAS_TILES", "none")
     engine = open_database(sqlite_url)
-    import_sample(engine, area_name=SAMPLE)
-    import_file(engine, path=extract_path("berlin"), area_name=OWN)
+    import_sample(engine, actor=CONSOLE, area_name=SAMPLE)
+    import_file(engine, actor=CONSOLE, path=extract_path("berlin"), area_name=OWN)
     with session_scope(engine) as session:
         create_user(session, actor=CONSOLE, name="manager", role="manager", password="ein langes passwort")
     engine.dispose()

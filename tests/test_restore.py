@@ -11,6 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from audits.auth import CONSOLE
 from storage.db import backup_database, open_database, read_all_rows, session_scope
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +50,7 @@ def _seed(url: str) -> None:
         session.add(area)
         session.flush()
         for i in range(5):
-            add_manual_place(session, area_id=area.id, name=f"vorher {i}", category="cafe", lon=6.7, lat=51.2)
+            add_manual_place(session, actor=CONSOLE, area_id=area.id, name=f"vorher {i}", category="cafe", lon=6.7, lat=51.2)
     engine.dispose()
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from audits.auth import CONSOLE
 from audits.csv_io import export_audits
 from audits.gap_export import ANCHOR_COLUMNS, export_gaps, export_gaps_bytes, format_for_path
 from audits.gap_service import AnchorRow, GapReport, GapRequest
@@ -84,10 +85,10 @@ def atlas(db_url):
     with session_scope(engine) as session:
         area = get_area(session, name="Q")
         for i, name in enumerate([*HOSTILE_NAMES, *WORLD_NAMES]):
-            place = add_manual_place(session, area_id=area.id, name=name, category="cafe",
+            place = add_manual_place(session, actor=CONSOLE, area_id=area.id, name=name, category="cafe",
                                      lon=6.7 + i / 1000, lat=51.2)  # fmt: skip
             if i == 0:
-                save_audit(session, place_id=place.id, expected_version=0,
+                save_audit(session, actor=CONSOLE, place_id=place.id, expected_version=0,
                            facts={"opening_hours": "=1+1", "door_width_cm": 90}, auditor="=Ayşe",
                            visit_date=date.today(), method="on_site")  # fmt: skip
     with session_scope(engine, read_only=True) as session:

@@ -162,7 +162,7 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory, extract_path) -> tuple[
     """Berlin, with payloads as OSM names, addresses, hours and tags, a hostile suggestion and audit."""
     url = f"sqlite:///{tmp_path_factory.mktemp('inject') / 'atlas.db'}"
     engine = open_database(url)
-    import_file(engine, path=extract_path("berlin"), area_name="Borsigwalde")
+    import_file(engine, actor=CONSOLE, path=extract_path("berlin"), area_name="Borsigwalde")
     texts = payloads()
     with session_scope(engine) as session:
         area = session.scalars(select(Area)).one()
@@ -192,7 +192,7 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory, extract_path) -> tuple[
                 session,
                 area_id=area.id,
                 idempotency_key=f"inject-key-{i:04d}",
-                session_token=f"inject-session-{i:04d}",
+                client_key=f"inject-session-{i:04d}",
                 name=text,
                 category="community_centre",
                 lon=west + (i + 1) * (east - west) / 8,
@@ -203,7 +203,7 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory, extract_path) -> tuple[
     with session_scope(engine) as session:
         save_audit(
             session,
-            place_id=target.id,
+            actor=CONSOLE, place_id=target.id,
             expected_version=current_audit_version(session, place_id=target.id),
             facts={"free_entry": "yes"},
             auditor="Prüferin {{ 7*7 }}",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from audits.auth import CONSOLE
 from audits.csv_io import import_audit_csv
 from audits.errors import AuditCsvError
 from audits.schools import parse_school_list_text
@@ -103,7 +104,7 @@ def test_staff_names_area_names_and_audit_texts_refuse_misleading_text(db_url):
         session.add(Area(name="Q", west=BBOX[0], south=BBOX[1], east=BBOX[2], north=BBOX[3], source="t"))
     with pytest.raises(InvalidInput), session_scope(engine) as session:
         area = get_area(session, name="Q")
-        add_manual_place(session, area_id=area.id, name=RLO, category="cafe", lon=6.7, lat=51.2)
+        add_manual_place(session, actor=CONSOLE, area_id=area.id, name=RLO, category="cafe", lon=6.7, lat=51.2)
     with session_scope(engine, read_only=True) as session:
         assert load_places(session, area_id=get_area(session, name="Q").id) == []
     engine.dispose()
@@ -141,7 +142,7 @@ def test_osm_names_and_tag_values_are_neutralised_not_refused(db_url, tmp_path):
     path = tmp_path / "hostile.osm"
     path.write_text(OSM, encoding="utf-8")
     engine = open_database(db_url)
-    import_file(engine, path=path, area_name="Hostil")
+    import_file(engine, actor=CONSOLE, path=path, area_name="Hostil")
     with session_scope(engine, read_only=True) as session:
         places = {p.ref: p for p in load_places(session, area_id=get_area(session, name="Hostil").id)}
     library, centre, cafe = places["node/10"], places["node/11"], places["node/12"]
@@ -162,7 +163,7 @@ def test_audit_csv_import_refuses_misleading_cells(db_url, tmp_path):
         session.add(Area(name="Q", west=BBOX[0], south=BBOX[1], east=BBOX[2], north=BBOX[3], source="t"))
     with session_scope(engine) as session:
         area = get_area(session, name="Q")
-        place = add_manual_place(session, area_id=area.id, name="Treff", category="cafe", lon=6.7, lat=51.2)
+        place = add_manual_place(session, actor=CONSOLE, area_id=area.id, name="Treff", category="cafe", lon=6.7, lat=51.2)
     before = read_all_rows(engine)
     day = date.today().isoformat()
     path = Path(tmp_path / "audits.csv")
@@ -173,7 +174,7 @@ def test_audit_csv_import_refuses_misleading_cells(db_url, tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(AuditCsvError) as caught:
-        import_audit_csv(engine, path)
+        import_audit_csv(engine, path, actor=CONSOLE)
     assert {(p.line, p.column) for p in caught.value.problems} >= {(2, "auditor"), (3, "notes")}
     assert read_all_rows(engine) == before
     engine.dispose()
