@@ -25,7 +25,17 @@ JOB_KEY = "import_job"
 RESULT_KEY = "import_result"
 POLL_S = 0.5
 # How far along each phase is, for the progress bar (the number of objects is not known ahead).
-PHASE_FRACTION = {"queued": 0.02, "fetching": 0.2, "reading": 0.3, "saving": 0.85}
+PHASE_FRACTION = {
+    "queued": 0.02,
+    "fetching": 0.2,
+    "reading": 0.1,
+    "decompress": 0.1,
+    "relations": 0.15,
+    "read": 0.3,
+    "duplicates": 0.5,
+    "build": 0.7,
+    "saving": 0.85,
+}
 
 
 def _safe_name(name: str) -> str:
@@ -46,7 +56,7 @@ def _busy() -> bool:
 
 
 def _phase_text(status: JobStatus) -> str:
-    # Our phases are translated; a reader's own phase name (nodes, ways, …) is shown as it is.
+    # Every phase (ours and the reader's) has a text; an unforeseen one is shown as it is.
     known = f"import.phase.{status.phase}" in i18n.STRINGS
     phase = ui.t(f"import.phase.{status.phase}") if known else status.phase
     objects = f"{status.objects:,}".replace(",", "." if ui.get_lang() == "de" else ",")

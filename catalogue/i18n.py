@@ -330,6 +330,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "import.phase.reading": {"de": "Datei wird gelesen", "en": "Reading the file"},
     "import.phase.fetching": {"de": "Daten werden von OpenStreetMap geladen", "en": "Fetching from OpenStreetMap"},
     "import.phase.saving": {"de": "Wird gespeichert", "en": "Saving"},
+    # The reader's own phases (catalogue.osm_file): decompressing, relations, the main pass, …
+    "import.phase.decompress": {"de": "Datei wird entpackt (MB)", "en": "Decompressing the file (MB)"},
+    "import.phase.relations": {"de": "Relationen werden gelesen", "en": "Reading relations"},
+    "import.phase.read": {"de": "Datei wird gelesen", "en": "Reading the file"},
+    "import.phase.duplicates": {"de": "Doppelte Objekte werden bereinigt", "en": "Removing duplicate objects"},
+    "import.phase.build": {"de": "Orte und Wegenetz werden gebaut", "en": "Building places and the walking network"},
     "import.cancel": {"de": "Import abbrechen", "en": "Cancel import"},
     "import.cancelled_short": {"de": "Import abgebrochen", "en": "Import cancelled"},
     "import.cancelling": {"de": "Wird abgebrochen …", "en": "Cancelling …"},

@@ -221,6 +221,14 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "heads")
 
 
+def _count_rows_sql(table_name: str) -> str:
+    """``SELECT count(*)`` of one table, the name quoted by SQLAlchemy's SQLite dialect."""
+    from sqlalchemy import func
+    from sqlalchemy.dialects import sqlite
+
+    return str(select(func.count()).select_from(table(table_name)).compile(dialect=sqlite.dialect()))
+
+
 def open_database(url: str | None = None, **engine_options: Any) -> Engine:
     """The engine the app and the CLI use: connected and migrated.
 
@@ -505,9 +513,8 @@ def _restore_locked(*, target: Path, backup: Path, now: datetime) -> RestoreResu
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
             verdict = _integrity(dst)
             tables = [r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-            # Table names come from the backup file: quoted as identifiers ("" doubles a quote).
-            quoted = ['"' + t.replace('"', '""') + '"' for t in tables]
-            rows = sum(dst.execute(f"SELECT count(*) FROM {q}").fetchone()[0] for q in quoted)  # noqa: S608
+            # Table names come from the backup file: SQLAlchemy quotes them as identifiers.
+            rows = sum(dst.execute(_count_rows_sql(t)).fetchone()[0] for t in tables)
         finally:
             dst.close()
     finally:

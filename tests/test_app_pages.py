@@ -307,7 +307,7 @@ def test_a_planner_sees_the_catalogue_without_controls_that_change_it(berlin_db:
     engine.dispose()
     school = next(p for p in berlin_places(berlin_db) if p.category == "school")
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["user_id"] = planner.id
+    sign_in(at, planner.id, berlin_db)
     at.run()
     at.switch_page("app_pages/catalogue.py").run()
     at.selectbox(key="place_pick").set_value(school.id).run()

@@ -197,15 +197,18 @@ import sys
 import numpy as np
 from audits.auth import CONSOLE
 from catalogue.model import Extract, PlaceRecord, WalkNetwork
+from catalogue.osm_file import read_osm_file
 from catalogue.store import save_extract
 from storage.db import open_database, session_scope
 
 engine = open_database(sys.argv[1])
+# The area's own walking network: an empty one would be refused before anything is written.
+network = read_osm_file(sys.argv[2]).network
 places = [
     PlaceRecord("node", i, "playground", f"Spielplatz {i}", 6.68 + i * 1e-7, 51.2, {"leisure": "playground"})
     for i in range(1, 40_001)
 ]
-extract = Extract("big.osm.pbf", places, WalkNetwork.empty(), (6.67, 51.18, 6.70, 51.22))
+extract = Extract("big.osm.pbf", places, network, (6.67, 51.18, 6.70, 51.22))
 with session_scope(engine) as session:
     save_extract(session, actor=CONSOLE, area_name="Neuss", extract=extract)
 print("finished")
@@ -235,7 +238,7 @@ def test_an_import_killed_while_writing_leaves_the_previous_data_intact(tmp_path
     engine.dispose()
 
     proc = subprocess.Popen(
-        [sys.executable, "-c", _KILLED_IMPORT, url],
+        [sys.executable, "-c", _KILLED_IMPORT, url, str(extract_path("neuss"))],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,

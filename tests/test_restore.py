@@ -23,6 +23,7 @@ WRITER = textwrap.dedent(
     import sys, time
     from sqlalchemy import event
     from storage.db import open_database, session_scope
+    from audits.auth import CONSOLE
     from catalogue.store import add_manual_place, get_area
     engine = open_database(sys.argv[1])
     @event.listens_for(engine, "connect")
@@ -32,7 +33,7 @@ WRITER = textwrap.dedent(
     for i in range(50):
         with session_scope(engine) as session:
             area = get_area(session, name="Q")
-            add_manual_place(session, area_id=area.id, name=f"nach der Sicherung {i}",
+            add_manual_place(session, actor=CONSOLE, area_id=area.id, name=f"nach der Sicherung {i}",
                              category="cafe", lon=6.7, lat=51.2)
     print("ready", flush=True)
     time.sleep(600)
