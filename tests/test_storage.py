@@ -34,6 +34,13 @@ def test_migrations_create_exactly_the_models(engine):
     assert diff == []
 
 
+def test_migrations_form_one_line_with_one_head(sqlite_url):
+    # Work on parallel branches adds revisions beside each other; merged, they must be chained.
+    script = ScriptDirectory.from_config(alembic_config(sqlite_url))
+    assert len(script.get_heads()) == 1, script.get_heads()
+    assert all(not isinstance(rev.down_revision, tuple) for rev in script.walk_revisions())
+
+
 def test_upgrade_is_idempotent_and_keeps_data(db_url):
     first = open_database(db_url)
     with session_scope(first) as session:

@@ -1,7 +1,7 @@
 """Atomic throttling: per-key lock rows, and the client a login attempt came from.
 
-Revision ID: 0005_auth
-Revises: 0004
+Revision ID: 0007_auth
+Revises: 0006_published
 Create Date: 2026-12-01
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_auth"
-down_revision: str | Sequence[str] | None = "0004"
+revision: str = "0007_auth"
+down_revision: str | Sequence[str] | None = "0006_published"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
