@@ -40,8 +40,10 @@ postgres:
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -r tests/requirements.txt
 
+# Layers and cycles are declared in pyproject.toml ([tool.importlinter]) and checked here.
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 test: system-deps postgres install-test lint

@@ -8,20 +8,20 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app_pages import staff_session, ui
-from app_pages.upload_gate import set_upload_allowed
-from audits import auth
-from audits.auth import (
+from accounts import auth
+from accounts.auth import (
     ROLE_BY_ID,
     Actor,
     SsoConfigError,
     actor_for_email,
     check_sso_secrets,
 )
-from audits.maintenance import MaintenanceReport, run_maintenance
 from catalogue.uploads import clean_stale_uploads
-from catalogue.webmap import install_static_assets
 from storage.db import database_problems, session_scope
+from suggestions.maintenance import MaintenanceReport, run_maintenance
+from webui import staff_session, ui
+from webui.upload_gate import set_upload_allowed
+from webui.webmap import install_static_assets
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -87,7 +87,7 @@ def sso_configured() -> bool:
 def resolve_actor() -> Actor:
     """Who is using the app, read from the database on every run: a deactivated account or a
     role change ends a password sign-in at once. The session and a cookie keep only a random
-    token (``app_pages.staff_session``), so a reload or a new tab stays signed in; SSO keeps
+    token (``webui.staff_session``), so a reload or a new tab stays signed in; SSO keeps
     Streamlit's own cookie."""
     engine = ui.get_engine()
     if sso_configured() and st.user.is_logged_in:

@@ -1,6 +1,6 @@
 """Begegnungsatlas server entry: ``streamlit run serve.py`` (``make run`` does this).
 
-Serves ``app.py`` behind one extra ASGI middleware (``app_pages.upload_gate.UploadGate``): only
+Serves ``app.py`` behind one extra ASGI middleware (``webui.upload_gate.UploadGate``): only
 sessions of signed-in staff who may import can upload files, and none larger than
 ``ATLAS_MAX_UPLOAD_MB`` – which is also set here as Streamlit's ``server.maxUploadSize``, so the
 setting is the single source. ``streamlit run app.py`` still works for development, but without
@@ -15,8 +15,8 @@ import streamlit as st
 from starlette.middleware import Middleware
 from streamlit import config
 
-from app_pages.upload_gate import UploadGate
-from catalogue.settings import load_settings
+from base.settings import load_settings
+from webui.upload_gate import UploadGate
 
 MAX_UPLOAD_MB = load_settings().max_upload_mb
 # Read per request by Streamlit's upload handler; the variable covers a later config reload.

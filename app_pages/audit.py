@@ -16,7 +16,6 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit_folium import st_folium
 
-from app_pages import ui, verdicts
 from audits.errors import AuditConflict
 from audits.hours import analyse_opening_hours
 from audits.store import (
@@ -51,22 +50,23 @@ from audits.vocabulary import (
     facts_in_form_order,
     format_value,
 )
-from catalogue.errors import AtlasError
+from base.errors import AtlasError
 from catalogue.store import AreaInfo, PlaceInfo, list_areas, load_places
-from catalogue.webmap import (
+from storage.db import session_scope
+from webui import ui, verdicts
+from webui.webmap import (
     build_places_map,
     compute_view_for_bbox,
     pick_clicked_place,
     place_label,
     verdict_marker_styles,
 )
-from storage.db import session_scope
 
 ALL = "all"
 GROUP_KEY = "audit_group"
 PLACE_KEY = "audit_place"
 AREA_PICK_KEY = "audit_area_pick"
-# The signed-in account (``audits.auth.Actor``), put there by the login page.
+# The signed-in account (``accounts.auth.Actor``), put there by the login page.
 ACTOR_KEY = "actor"
 FORM_METHODS = ("on_site", "phone", "desk")
 # Widgets keep their value while hidden (another group shown) and across page switches.

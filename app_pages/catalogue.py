@@ -9,12 +9,11 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit_folium import st_folium
 
-from app_pages import ui, verdicts
 from audits.store import PlaceAudits, audit_history, load_area_audits
 from audits.vocabulary import GROUP_BY_ID, GROUPS
+from base.errors import AtlasError
+from base.text import clean_text
 from catalogue.categories import CATEGORIES, CATEGORY_BY_ID, CATEGORY_IDS
-from catalogue.errors import AtlasError
-from catalogue.export import MEDIA_TYPES, export_places_bytes
 from catalogue.importer import import_sample
 from catalogue.store import (
     CURATORS,
@@ -27,15 +26,16 @@ from catalogue.store import (
     set_place_status,
     update_place,
 )
-from catalogue.text import clean_text
-from catalogue.webmap import (
+from exports.places import MEDIA_TYPES, export_places_bytes
+from storage.db import session_scope
+from webui import ui, verdicts
+from webui.webmap import (
     build_places_map,
     pick_clicked_place,
     place_is_inactive,
     place_label,
     verdict_marker_styles,
 )
-from storage.db import session_scope
 
 PLACE_KEY = "place_pick"
 # A place to select on the next run (the selectbox's own key cannot change once it is drawn).

@@ -1,6 +1,6 @@
 """Versorgungslücken: the gap map around schools and Kitas – parameters, map, anchor table, exports.
 
-The area's data is read once (``app_pages.gap_data``); a parameter change only reruns
+The area's data is read once (``webui.caches``); a parameter change only reruns
 ``run_gap_analysis`` on the cached graph. Downloads are built when clicked, from the report on screen.
 """
 
@@ -12,9 +12,12 @@ import time
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import gap_data, ui
-from audits.gap_export import CRS_CHOICES, MEDIA_TYPES, export_gaps_bytes
-from audits.gap_service import (
+from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS
+from base.errors import AtlasError
+from catalogue.categories import CATEGORY_BY_ID, CATEGORY_IDS
+from catalogue.store import AreaInfo, list_areas
+from exports.gaps import CRS_CHOICES, MEDIA_TYPES, export_gaps_bytes
+from gaps.service import (
     ALL_GROUPS,
     ANCHOR_CATEGORIES,
     DEFAULT_CATEGORIES,
@@ -25,12 +28,9 @@ from audits.gap_service import (
     group_label,
     run_gap_analysis,
 )
-from audits.gap_webmap import build_gap_map, format_number, nearest_name, place_name
-from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS
-from catalogue.categories import CATEGORY_BY_ID, CATEGORY_IDS
-from catalogue.errors import AtlasError
-from catalogue.store import AreaInfo, list_areas
 from storage.db import session_scope
+from webui import caches, ui
+from webui.gap_webmap import build_gap_map, format_number, nearest_name, place_name
 
 AREA_PICK_KEY = "gaps_area"
 GROUP_KEY = "gaps_group"
@@ -256,7 +256,7 @@ if not areas:
 area = ui.area_select(areas, label=ui.t("catalogue.area"), key=AREA_PICK_KEY)
 request = sidebar_request(lang)
 try:
-    streets, inputs = gap_data.get_area_data(area.id, area.imported_at)
+    streets, inputs = caches.get_area_data(area.id, area.imported_at)
 except AtlasError as err:
     ui.show_error(err)
     st.stop()

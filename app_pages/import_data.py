@@ -12,13 +12,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import ui
-from catalogue import i18n
-from catalogue.errors import AtlasError
+from base import i18n
+from base.errors import AtlasError
 from catalogue.import_jobs import ImportJob, JobStatus, start_file_import, start_overpass_import
 from catalogue.osm_file import sample_extract_path
 from catalogue.store import validate_area_name
 from catalogue.uploads import check_upload_size, new_upload_folder
+from webui import ui
 
 UPLOAD_TYPES = ["osm", "pbf", "bz2", "gz"]
 JOB_KEY = "import_job"

@@ -1,18 +1,18 @@
 """Anmelden: staff sign in with name and password, or with single sign-on when it is configured.
 
-A password sign-in keeps only a random token (session and cookie, ``app_pages.staff_session``);
+A password sign-in keeps only a random token (session and cookie, ``webui.staff_session``);
 app.py reads the account and its role from the database on every run.
-Failed attempts are slowed down per name and browser (``ui.client_key``), see ``audits.auth``.
+Failed attempts are slowed down per name and browser (``ui.client_key``), see ``accounts.auth``.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import staff_session, ui
-from audits.auth import authenticate
-from catalogue.errors import AtlasError
+from accounts.auth import authenticate
+from base.errors import AtlasError
 from storage.db import session_scope
+from webui import staff_session, ui
 
 # At first view, so the browser has its client key (cookie) before the first attempt.
 client = ui.client_key()

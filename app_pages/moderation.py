@@ -12,9 +12,13 @@ import streamlit as st
 from sqlalchemy.orm import Session
 from streamlit_folium import st_folium
 
-from app_pages import ui
-from audits.notify import decide_and_notify
-from audits.suggestions import (
+from audits.vocabulary import GROUP_BY_ID
+from base.errors import AtlasError
+from catalogue.categories import CATEGORY_BY_ID
+from catalogue.store import PlaceInfo, list_areas, load_places
+from storage.db import session_scope
+from suggestions.notify import decide_and_notify
+from suggestions.store import (
     DecisionNotice,
     SuggestionInfo,
     approve_suggestions,
@@ -23,12 +27,8 @@ from audits.suggestions import (
     pending_suggestions,
     reject_suggestions,
 )
-from audits.vocabulary import GROUP_BY_ID
-from catalogue.categories import CATEGORY_BY_ID
-from catalogue.errors import AtlasError
-from catalogue.store import PlaceInfo, list_areas, load_places
-from catalogue.webmap import MapPoint, build_points_map
-from storage.db import session_scope
+from webui import ui
+from webui.webmap import MapPoint, build_points_map
 
 SELECT_KEY = "moderation_pick"
 MERGE_RADIUS_M = 250

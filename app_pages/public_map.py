@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import ui
 from audits.store import verdicts_for_area
-from audits.suggestions import PublicPlaces, public_places
 from audits.vocabulary import GROUP_IDS
 from catalogue.store import PlaceInfo, list_areas
-from catalogue.webmap import VERDICT_LOOK, MapPoint, build_points_map
 from storage.db import session_scope
+from suggestions.store import PublicPlaces, public_places
+from webui import ui
+from webui.webmap import VERDICT_LOOK, MapPoint, build_points_map
 
 # The three lists, in this order; colours as on the staff maps.
 BUCKETS = ("open", "limited", "unknown")

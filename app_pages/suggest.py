@@ -14,8 +14,12 @@ from dataclasses import asdict
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import ui
-from audits.suggestions import (
+from audits.vocabulary import GROUP_IDS
+from base.errors import AtlasError
+from catalogue.categories import CATEGORY_IDS
+from catalogue.store import AreaInfo, list_areas
+from storage.db import session_scope
+from suggestions.store import (
     CleanSuggestion,
     distance_m,
     find_similar_places,
@@ -23,12 +27,8 @@ from audits.suggestions import (
     submit_suggestion,
     validate_suggestion,
 )
-from audits.vocabulary import GROUP_IDS
-from catalogue.categories import CATEGORY_IDS
-from catalogue.errors import AtlasError
-from catalogue.store import AreaInfo, list_areas
-from catalogue.webmap import MapPoint, build_points_map
-from storage.db import session_scope
+from webui import ui
+from webui.webmap import MapPoint, build_points_map
 
 FORM_ID_KEY = "suggest_form_id"
 CHECK_KEY = "suggest_check"
@@ -181,7 +181,7 @@ def suggestion_form(area: AreaInfo, fid: str) -> None:
         ui.remember(f"suggest_groups_{fid}", chosen_groups)
         email = None
         if ui.get_settings().smtp_configured:
-            # Asked for only when a reply can actually be sent (``audits.notify``).
+            # Asked for only when a reply can actually be sent (``suggestions.notify``).
             email = st.text_input(
                 ui.t("suggest.email"), help=ui.t("suggest.email_help"), key=f"suggest_email_{fid}"
             )

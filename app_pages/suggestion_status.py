@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import ui
-from audits.suggestions import SuggestionNotFound, SuggestionStatus, suggestion_status
-from catalogue.errors import InvalidInput
+from base.errors import InvalidInput
 from catalogue.store import get_place
 from storage.db import session_scope
+from suggestions.store import SuggestionNotFound, SuggestionStatus, suggestion_status
+from webui import ui
 
 
 def show_status(status: SuggestionStatus, place_name: str | None) -> None:

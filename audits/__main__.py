@@ -1,7 +1,7 @@
-"""``python -m audits …``: see :mod:`audits.cli`."""
+"""``python -m audits …``: see :mod:`cli.audits`."""
 
 import sys
 
-from audits.cli import main
+from cli.audits import main
 
 sys.exit(main())

@@ -1,4 +1,4 @@
-"""Audit CSV import (all rows or nothing) and audit exports (CSV for Excel, JSON with reasons).
+"""Audit CSV import: all rows or nothing (the export that it reads back is ``exports.audits``).
 
 Import format: a header with ``place``, ``date``, ``auditor``, ``method`` and one column per fact
 id; optional ``notes`` and ``participation`` (group ids). ``place`` is an OSM reference
@@ -12,26 +12,24 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
-from audits.auth import Actor, require_role
+from accounts.auth import Actor, require_role
 from audits.errors import AuditCsvError, CsvProblem
 from audits.store import (
     AUDITORS,
     AuditInfo,
     current_audit_version,
     current_facts,
-    load_area_audits,
     save_audit,
     validate_method,
     validate_notes,
@@ -39,14 +37,13 @@ from audits.store import (
     validate_person,
     validate_visit_date,
 )
-from audits.vocabulary import FACT_BY_ID, FACT_IDS, GROUP_IDS, NUMBER, FactValue, validate_fact_value
-from catalogue.categories import CATEGORY_BY_ID
-from catalogue.errors import InvalidInput
+from audits.vocabulary import FACT_BY_ID, GROUP_IDS, validate_fact_value
+from base.cells import unneutralise_csv_cell
+from base.errors import InvalidInput
 from catalogue.model import parse_osm_ref
-from catalogue.store import get_area_by_id, load_places
-from catalogue.tabular import csv_bytes, unneutralise_csv_cell, xlsx_bytes
+from catalogue.store import get_area_by_id
 from storage.db import session_scope
-from storage.models import Area, Place, PlaceAlias
+from storage.models_catalogue import Area, Place, PlaceAlias
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("place", "date", "auditor", "method")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("notes", "participation")
@@ -56,7 +53,6 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
-ExportFormat = Literal["csv", "json", "xlsx"]
 
 
 @dataclass(frozen=True)
@@ -127,7 +123,7 @@ def _delimiter(header_line: str) -> str:
 
 
 def _unneutralise(cell: str) -> str:
-    # An export guards cells a spreadsheet would run (catalogue.tabular); take that off again.
+    # An export guards cells a spreadsheet would run (exports.tabular); take that off again.
     return unneutralise_csv_cell(cell)
 
 
@@ -439,110 +435,3 @@ def import_audit_csv(
         return save_audit_rows(
             session, actor=actor, text=text, area_id=area_id, source=source, today=today
         )
-
-
-# ---------------------------------------------------------------- export
-
-
-def format_csv_value(fact_id: str, value: Any) -> str:
-    """A value written so that the import reads it back unchanged (``92.5``, ``de, tr``, ``yes``)."""
-    if value is None:
-        return ""
-    fact = FACT_BY_ID[fact_id]
-    if isinstance(value, tuple | list):
-        return ", ".join(value)
-    if fact.kind == NUMBER and isinstance(value, int | float):
-        return f"{value:g}" if isinstance(value, int) or value.is_integer() else repr(float(value))
-    return str(value)
-
-
-def _json_fact(fv: FactValue) -> dict[str, Any]:
-    value = list(fv.value) if isinstance(fv.value, tuple) else fv.value
-    return {
-        "value": value,
-        "source": fv.source,
-        "checked_on": fv.checked_on.isoformat() if fv.checked_on else None,
-        "auditor": fv.auditor,
-        **({"raw": fv.raw} if fv.raw is not None else {}),
-        **({"note": fv.note} if fv.note else {}),
-    }
-
-
-def export_audits(session: Session, *, area_id: int, fmt: ExportFormat, today: date | None = None) -> bytes:
-    """One row per place: ``place`` as the import takes it, name, category, facts, a verdict per group.
-
-    CSV: UTF-8 with BOM (Excel), every cell neutralised against formulas; XLSX: the same table,
-    text always as string cells (``catalogue.tabular``). JSON: also the
-    reasons (de and en) and the missing facts per group, and each fact's source.
-    """
-    if fmt not in ("csv", "json", "xlsx"):
-        raise InvalidInput(
-            f"Unknown format {fmt!r}; use csv, xlsx or json.",
-            f"Unbekanntes Format {fmt!r}; csv, xlsx oder json.",
-        )
-    area = get_area_by_id(session, area_id=area_id)
-    places = load_places(session, area_id=area_id)
-    audits = load_area_audits(session, area_id=area_id, today=today)
-    if fmt == "json":
-        out = []
-        for p in places:
-            pa = audits[p.id]
-            last = pa.last_audit
-            category = CATEGORY_BY_ID.get(p.category)
-            out.append(
-                {
-                    "place": p.ref or str(p.id),
-                    "id": p.id,
-                    "name": p.name,
-                    "category": p.category,
-                    "category_de": category.de if category else p.category,
-                    "category_en": category.en if category else p.category,
-                    "status": p.status,
-                    "audit_version": pa.status.version,
-                    "last_checked": pa.status.last_checked.isoformat() if pa.status.last_checked else None,
-                    "audit_state": pa.status.state,
-                    "last_auditor": last.auditor if last else None,
-                    "last_method": last.method if last else None,
-                    "facts": {fid: _json_fact(pa.facts[fid]) for fid in FACT_IDS if fid in pa.facts},
-                    "verdicts": {
-                        gid: {
-                            "status": v.status,
-                            "reasons": [
-                                {"fact": r.fact_id, "effect": r.effect, "de": r.text_de, "en": r.text_en}
-                                for r in v.reasons
-                            ],
-                            "missing": list(v.missing),
-                        }
-                        for gid, v in pa.verdicts.items()
-                    },
-                }
-            )
-        doc = {
-            "area": area.name,
-            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "places": out,
-        }
-        return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
-    header = [
-        "place", "name", "category", "last_checked", "date", "auditor", "method",
-        *FACT_IDS, *(f"verdict_{g}" for g in GROUP_IDS),
-    ]  # fmt: skip
-    rows = []
-    for p in places:
-        pa = audits[p.id]
-        cells = [
-            p.ref or str(p.id),
-            p.name or "",
-            p.category,
-            pa.status.last_checked.isoformat() if pa.status.last_checked else "",
-            # Left empty: whoever fills in this file for a new visit writes date, auditor, method.
-            "",
-            "",
-            "",
-            *(format_csv_value(fid, pa.facts[fid].value) if fid in pa.facts else "" for fid in FACT_IDS),
-            *(pa.verdicts[g].status for g in GROUP_IDS),
-        ]
-        rows.append(cells)
-    if fmt == "xlsx":
-        return xlsx_bytes(header, rows, sheet="audits")
-    return csv_bytes(header, rows)

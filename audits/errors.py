@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from catalogue.errors import AtlasError, InvalidInput
+from base.errors import AtlasError, InvalidInput
 
 
 @dataclass(frozen=True)

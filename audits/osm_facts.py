@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from audits.hours import analyse_opening_hours
 from audits.vocabulary import LIMITED, NO, NOT_APPLICABLE, YES, FactValue, validate_fact_value
-from catalogue.errors import InvalidInput
+from base.errors import InvalidInput
 
 STATUS, WIDTH, COUNT, HOURS = "status", "width", "count", "hours"
 

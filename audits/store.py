@@ -24,17 +24,18 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from audits.auth import Actor, require_role
+from accounts.auth import Actor, require_role
 from audits.errors import AuditConflict, ChangeSummary, FactChange
 from audits.hours import HoursInfo, analyse_opening_hours
 from audits.osm_facts import facts_from_osm_tags, merge_facts
 from audits.rules import Verdict, complete_facts, evaluate_all
 from audits.vocabulary import FACT_BY_ID, GROUP_BY_ID, GROUP_IDS, FactValue, format_value, validate_fact_value
-from catalogue.errors import InvalidInput
+from base.errors import InvalidInput
+from base.text import clean_text
 from catalogue.model import osm_ref
 from catalogue.store import load_place_row
-from catalogue.text import clean_text
-from storage.models import AUDIT_METHODS, REVIEW_STATES, Audit, AuditFact, AuditReview, Place
+from storage.models_audits import AUDIT_METHODS, REVIEW_STATES, Audit, AuditFact, AuditReview
+from storage.models_catalogue import Place
 
 REAUDIT_MONTHS = 24
 EARLIEST_VISIT = date(2000, 1, 1)

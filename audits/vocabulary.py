@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from catalogue.errors import InvalidInput
-from catalogue.text import clean_text
+from base.errors import InvalidInput
+from base.text import clean_text
 
 # --- status values --------------------------------------------------------------------------
 

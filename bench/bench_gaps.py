@@ -26,10 +26,10 @@ from shapely import affinity
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audits.gaps import GapParams, GapPlace, attach_places, compute_gaps  # noqa: E402
-from audits.graph import build_graph  # noqa: E402
 from catalogue.model import WalkNetwork  # noqa: E402
 from catalogue.osm_file import read_osm_file  # noqa: E402
+from gaps.engine import GapParams, GapPlace, attach_places, compute_gaps  # noqa: E402
+from gaps.graph import build_graph  # noqa: E402
 
 DEFAULT_EXTRACT = ROOT.parent / "shared" / "data" / "berlin-reinickendorf-borsigwalde.osm.pbf"
 ANCHOR_KINDS = ("school", "kita")
@@ -122,7 +122,7 @@ def nx_gap_work(
 def one_search(g: nx.Graph, graph, places: list[GapPlace], repeat: int = 5) -> tuple[float, float]:
     """One multi-source search from the serving places, every network node's distance: ours (scipy
     on the contracted matrix, then the removed nodes recovered) vs networkx on the full graph."""
-    from audits.gaps import _cached_place_graph
+    from gaps.engine import _cached_place_graph
 
     linked = _cached_place_graph(graph, tuple(places))
     contraction = graph.contraction
@@ -278,7 +278,7 @@ def main() -> None:
 
     # How per-anchor catchment membership is found: chunked rows (what compute_catchments does)
     # against one bounded search per anchor.
-    from audits.gaps import _with_place_nodes
+    from gaps.engine import _with_place_nodes
 
     aug = _with_place_nodes(graph, anchor_att)
     src = net.node_count + np.arange(len(anchors))

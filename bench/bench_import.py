@@ -70,7 +70,7 @@ def time_osmnx(xml: Path) -> float:
 
 def time_import(src: Path, tmp: Path) -> float | None:
     try:
-        from audits.auth import CONSOLE
+        from accounts.auth import CONSOLE
         from catalogue.importer import import_file
         from storage.db import open_database
     except ImportError:

@@ -1,7 +1,7 @@
-"""``python -m catalogue …``: see :mod:`catalogue.cli`."""
+"""``python -m catalogue …``: see :mod:`cli.catalogue`."""
 
 import sys
 
-from catalogue.cli import main
+from cli.catalogue import main
 
 sys.exit(main())

@@ -15,9 +15,9 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from base.text import neutralise_optional
 from catalogue.categories import CATEGORIES, KEY_PRECEDENCE, classify_tags
 from catalogue.model import BaseMap, Extract, PlaceRecord, ReadNotes, WalkNetwork, osm_ref
-from catalogue.text import neutralise_optional
 
 EARTH_RADIUS_M = 6_371_009.0  # mean radius, as osmnx uses for great-circle lengths
 
@@ -27,7 +27,7 @@ MIN_EDGE_LENGTH_M = 0.01
 
 # The walking-network rule, copied verbatim from osmnx 2.1.1
 # ``osmnx._overpass._get_network_filter("walk")`` with ``settings.default_access``
-# ``["access"!~"private"]`` filled in (tests/test_osm_read.py checks it is still the same).
+# ``["access"!~"private"]`` filled in (tests/catalogue/test_osm_read.py checks it is still the same).
 WALK_FILTER = (
     '["highway"]["area"!~"yes"]["access"!~"private"]'
     '["highway"!~"abandoned|bus_guideway|construction|cycleway|motor|no|planned|'

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from audits.auth import Actor, require_role
-from catalogue.errors import AtlasError, ImportCancelled
+from accounts.auth import Actor, require_role
+from base.errors import AtlasError, ImportCancelled
+from base.settings import Settings
 from catalogue.importer import Progress
-from catalogue.settings import Settings
 from catalogue.store import CURATORS, ImportSummary
 
 QUEUED, READING, FETCHING, SAVING = "queued", "reading", "fetching", "saving"

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from audits.auth import Actor, require_role
-from catalogue.errors import ImportCancelled, InvalidInput
+from accounts.auth import Actor, require_role
+from base.errors import ImportCancelled, InvalidInput
+from base.settings import Settings
 from catalogue.model import Extract
-from catalogue.settings import Settings
 from catalogue.store import CURATORS, ImportSummary, save_extract, validate_area_name
 from storage.db import session_scope
 
@@ -117,8 +117,8 @@ def import_overpass(
     before_commit: Callable[[], None] | None = None,
 ) -> ImportSummary:
     """Import a quarter live from the Overpass API, by place name or by bounding box."""
+    from base.settings import load_settings
     from catalogue.overpass import fetch_overpass
-    from catalogue.settings import load_settings
 
     require_role(actor, *CURATORS)
     started = time.perf_counter()

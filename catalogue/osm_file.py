@@ -29,6 +29,7 @@ import osmium.geom
 import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
 
+from base.errors import ImportCancelled, ImportLimitExceeded, OsmSourceError
 from catalogue.build import (
     BASEMAP_KEYS,
     WATERWAY_LINES,
@@ -40,11 +41,10 @@ from catalogue.build import (
     is_walkable,
 )
 from catalogue.categories import MATCH_KEYS, classify_tags
-from catalogue.errors import ImportCancelled, ImportLimitExceeded, OsmSourceError
 from catalogue.model import BaseMap, Extract, ReadNotes
 
 if TYPE_CHECKING:
-    from catalogue.settings import Settings
+    from base.settings import Settings
 
 _SNIFF_BYTES = 64 * 1024
 _OSM_ROOT = re.compile(rb"<osm[\s>]")
@@ -447,9 +447,9 @@ def read_osm_file(
     Raises :class:`OsmSourceError` (naming the file) when the file is missing, empty, truncated,
     not OSM, has no nodes, has nodes with impossible coordinates, or its nodes lie mostly outside
     the bounds its header declares (latitude and longitude swapped);
-    :class:`~catalogue.errors.ImportLimitExceeded` when it is over a limit (``limits``, by
+    :class:`~base.errors.ImportLimitExceeded` when it is over a limit (``limits``, by
     default from the settings: objects, decompressed size, time, memory) and
-    :class:`~catalogue.errors.ImportCancelled` once ``cancel`` is set. ``progress(phase,
+    :class:`~base.errors.ImportCancelled` once ``cancel`` is set. ``progress(phase,
     objects)`` is called at the start of each phase and about every 100,000 objects; phases are
     ``decompress`` (count in MB), ``relations``, ``read``, ``duplicates`` and ``build``.
 
@@ -459,7 +459,7 @@ def read_osm_file(
     p = Path(path)
     fmt = validate_osm_file(p)
     if limits is None:
-        from catalogue.settings import load_settings
+        from base.settings import load_settings
 
         limits = ReadLimits.from_settings(load_settings())
     guard = _Guard(p.name, limits, progress, cancel)

@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
+from base.errors import InvalidInput, OverpassError
+from base.settings import Settings
 from catalogue.build import RawFeature, build_extract, build_walk_network
 from catalogue.categories import overpass_tags
-from catalogue.errors import InvalidInput, OverpassError
 from catalogue.model import Extract
-from catalogue.settings import Settings
 
 PUBLIC_OVERPASS_HOSTS = ("overpass-api.de", "overpass.kumi.systems", "overpass.private.coffee")
 MAX_BBOX_DEG = 0.5  # a quarter, not a city: larger boxes overload Overpass and the app

@@ -18,9 +18,10 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from audits.auth import Actor, require_role
+from accounts.auth import Actor, require_role
+from base.errors import AreaNotFound, ImportConflict, InvalidInput, OsmSourceError, PlaceNotFound
+from base.text import clean_text, neutralise_optional
 from catalogue.categories import CATEGORY_IDS
-from catalogue.errors import AreaNotFound, ImportConflict, InvalidInput, OsmSourceError, PlaceNotFound
 from catalogue.model import (
     OSM_TYPES,
     BaseMap,
@@ -32,9 +33,7 @@ from catalogue.model import (
     osm_url,
     parse_osm_ref,
 )
-from catalogue.text import clean_text, neutralise_optional
-from storage.models import Area, ImportRun, Network, Place, PlaceAlias
-from storage.models_gaps import BaseMapData
+from storage.models_catalogue import Area, BaseMapData, ImportRun, Network, Place, PlaceAlias
 
 NAME_MAX = 200
 AREA_NAME_MAX = 100
@@ -99,7 +98,7 @@ class PlaceInfo:
 
     def _tag(self, key: str) -> str:
         """A tag value as shown and exported: controls and invisible characters neutralised
-        (``catalogue.text``); ``tags`` itself keeps the raw OSM value."""
+        (``base.text``); ``tags`` itself keeps the raw OSM value."""
         return neutralise_optional(self.tags.get(key)) or ""
 
     @property
@@ -170,7 +169,7 @@ def validate_place_name(name: object) -> str:
     name = name.strip()
     if len(name) > NAME_MAX:
         raise InvalidInput.from_key("public.error.name_too_long", n=len(name), max=NAME_MAX)
-    # Controls, bidi overrides, zero-width characters (catalogue.text); stored verbatim otherwise.
+    # Controls, bidi overrides, zero-width characters (base.text); stored verbatim otherwise.
     return clean_text(name)
 
 

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from catalogue.errors import InvalidInput
+from base.errors import InvalidInput
 
 MB = 1024 * 1024
 # A folder older than this is stale even if its process id has been reused since.

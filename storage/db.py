@@ -27,7 +27,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, literal, select, t
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from catalogue.settings import load_settings
+from base.settings import load_settings
 
 SQLITE_BUSY_TIMEOUT_S = 30
 # Execution option that marks a connection as read-only: SQLite then begins a plain (deferred)
@@ -59,7 +59,7 @@ def _sidecar(path: Path, suffix: str) -> Path:
 
 
 def _database_gone(path: Path, *, replaced: bool) -> Exception:
-    from catalogue.errors import database_gone
+    from base.errors import database_gone
 
     log.error(
         "database file %s was %s while in use; writes stopped", path, "replaced" if replaced else "deleted"
@@ -134,7 +134,7 @@ class _SharedLock:
             except BlockingIOError:
                 if time.monotonic() > deadline:  # a restore is running (it takes seconds)
                     os.close(fd)
-                    from catalogue.errors import DatabaseInUse
+                    from base.errors import DatabaseInUse
 
                     raise DatabaseInUse(
                         f"{self.path} is being restored; start again when the restore has finished.",
@@ -253,7 +253,7 @@ def database_problems(engine: Engine) -> list[Any]:
     problems = startup_warnings(engine)
     watch = file_watch(engine)
     if watch is not None and watch.identity is not None and watch.current() != watch.identity:
-        from catalogue.errors import DatabaseFileGone
+        from base.errors import DatabaseFileGone
 
         problems.append(
             DatabaseFileGone(
@@ -307,7 +307,7 @@ def _check_had_data(engine: Engine) -> None:
         since = json.loads(marker.read_text(encoding="utf-8")).get("since", "?")
     except (OSError, ValueError, AttributeError):
         since = "?"
-    from catalogue.errors import DatabaseFileGone
+    from base.errors import DatabaseFileGone
 
     warning = DatabaseFileGone(
         f"The database {watch.path} is empty, but it held data (first seen {since}). Was the file "
@@ -371,7 +371,7 @@ def backup_database(engine: Engine, out: Path) -> Path:
     Copying the file is no backup in WAL mode (recent writes sit in ``-wal``); the backup API
     copies a snapshot that includes them. PostgreSQL is backed up with ``pg_dump``.
     """
-    from catalogue.errors import InvalidInput
+    from base.errors import InvalidInput
 
     if engine.dialect.name != "sqlite":
         raise InvalidInput(
@@ -440,7 +440,7 @@ def restore_database(*, url: str, backup: Path, now: datetime | None = None) -> 
        is deleted (SQLite rebuilds it).
     5. Renames the copy into place and checks ``integrity_check`` once more.
     """
-    from catalogue.errors import AtlasError, DatabaseInUse, InvalidInput
+    from base.errors import AtlasError, DatabaseInUse, InvalidInput
 
     target = sqlite_path(url)
     if target is None:
@@ -479,7 +479,7 @@ def restore_database(*, url: str, backup: Path, now: datetime | None = None) -> 
 
 
 def _restore_locked(*, target: Path, backup: Path, now: datetime) -> RestoreResult:
-    from catalogue.errors import AtlasError, InvalidInput
+    from base.errors import AtlasError, InvalidInput
 
     try:
         src = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.models_community import ThrottleLock
+from storage.models import ThrottleLock
 
 
 def hold_lock(session: Session, *, scope: str, key: str) -> None:

@@ -1,26 +1,19 @@
-"""Tables for gap maps: the base map drawn under printed maps, and official school indicators."""
+"""What the gap analysis adds to OSM: indicators of schools from an official list."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Double, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import (
+    Boolean,
+    Double,
+    ForeignKey,
+    Integer,
+    String,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, utcnow
-
-
-class BaseMapData(Base):
-    """Buildings and water of an area as ``BaseMap.to_bytes()``, written with each import."""
-
-    __tablename__ = "basemaps"
-
-    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True)
-    building_count: Mapped[int] = mapped_column(Integer)
-    water_count: Mapped[int] = mapped_column(Integer)
-    waterway_count: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    built_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SchoolIndicator(Base):

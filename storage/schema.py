@@ -6,10 +6,12 @@ so a new model module only needs one import line below (and its own Alembic revi
 
 from __future__ import annotations
 
-import storage.models  # noqa: F401  (areas, places, networks, imports, audits)
-import storage.models_community  # noqa: F401  (users, login attempts, suggestions, audit tasks)
-import storage.models_gaps  # noqa: F401  (base maps, school indicators)
-import storage.models_sessions  # noqa: F401  (signed-in staff sessions)
+import storage.models  # noqa: F401  (the declarative base, throttle locks)
+import storage.models_accounts  # noqa: F401  (users, login attempts, staff sessions)
+import storage.models_audits  # noqa: F401  (audits, facts, reviews, audit tasks)
+import storage.models_catalogue  # noqa: F401  (areas, places, aliases, networks, imports, base maps)
+import storage.models_gaps  # noqa: F401  (school indicators)
+import storage.models_suggestions  # noqa: F401  (suggestions, reply addresses)
 from storage.models import Base
 
 __all__ = ["Base"]

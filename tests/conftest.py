@@ -101,7 +101,7 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture(scope="session")
 def browser():
     """Debian's headless Chromium, driven by Playwright (never a downloaded browser)."""
-    from browser_support import CHROMIUM, chromium
+    from tests.browser_support import CHROMIUM, chromium
 
     need(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     with chromium() as instance:

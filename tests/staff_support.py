@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 
-from app_pages.staff_session import TOKEN_KEY
-from audits.staff_sessions import SessionPolicy, start_staff_session
+from accounts.sessions import SessionPolicy, start_staff_session
 from storage.db import open_database, session_scope
+from webui.staff_session import TOKEN_KEY
 
 POLICY = SessionPolicy(idle=timedelta(hours=1), lifetime=timedelta(hours=12))
 

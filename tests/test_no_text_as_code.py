@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = {".venv", "tests", "bench", "static", "data", "node_modules", "migrations"}
-# ``catalogue.i18n.t``: the pattern is a message of the string table (code), the values are data.
+# ``base.i18n.t``: the pattern is a message of the string table (code), the values are data.
 ALLOWED_FORMAT = {("catalogue/i18n.py", "text")}
 
 

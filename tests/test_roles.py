@@ -11,21 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from audits.auth import CONSOLE, PUBLIC, Actor
+from accounts.auth import CONSOLE, PUBLIC, Actor
 from audits.csv_io import import_audit_csv, save_audit_rows
-from audits.schools import MatchReport, OfficialSchool, SchoolMatch, save_school_indicators
 from audits.store import save_audit, set_review_state
-from audits.suggestions import (
-    approve_suggestions,
-    merge_suggestion,
-    purge_contacts,
-    reject_suggestions,
-    submit_suggestion,
-)
-from catalogue.errors import PermissionDenied
+from base.errors import PermissionDenied
+from base.settings import load_settings
 from catalogue.importer import import_file, import_overpass
 from catalogue.osm_file import read_osm_file
-from catalogue.settings import load_settings
 from catalogue.store import (
     add_manual_place,
     find_place_by_ref,
@@ -34,7 +26,15 @@ from catalogue.store import (
     set_place_status,
     update_place,
 )
+from gaps.schools import MatchReport, OfficialSchool, SchoolMatch, save_school_indicators
 from storage.db import open_database, read_all_rows, session_scope
+from suggestions.store import (
+    approve_suggestions,
+    merge_suggestion,
+    purge_contacts,
+    reject_suggestions,
+    submit_suggestion,
+)
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "merge_park_cut.osm"
 DENIED = {"public": PUBLIC, "planner": Actor(7, "pia", "planner")}
@@ -83,7 +83,7 @@ def world(db_url, tmp_path) -> World:
             lat=51.2015,
             email="a@example.org",
         )
-    from storage.models_community import Suggestion
+    from storage.models_suggestions import Suggestion
 
     with session_scope(engine, read_only=True) as session:
         suggestion_id = session.query(Suggestion.id).filter_by(ref_code=receipt.ref_code).scalar()

@@ -1,0 +1,149 @@
+"""Command line: ``python -m audits import-csv|export|maintenance|…``.
+
+Exit codes as in ``python -m catalogue``: 0 done, 1 the data could not be used (a conflicting
+audit, a failed write), 2 bad input (invalid rows, unknown area, missing file) – and then the
+database is unchanged. Errors are messages on stderr, never a traceback (``ATLAS_DEBUG=1``
+shows one). Subcommands are listed in one table, ``COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from audits.errors import AuditConflict, AuditCsvError
+from base.errors import AreaNotFound, AtlasError, InvalidInput, PlaceNotFound
+from cli import gaps, users
+from cli.common import EXIT_DATA, EXIT_INPUT, EXIT_OK, Command, area_id, run_cli
+from cli.common import build_parser as common_parser
+
+__all__ = ["COMMANDS", "EXIT_DATA", "EXIT_INPUT", "EXIT_OK", "main"]
+
+
+# ---------------------------------------------------------------- import-csv
+
+
+def _import_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="CSV: place, date, auditor, method, then one column per fact id")
+    p.add_argument("--area", help="area (quarter) the places belong to; needed when a ref is in several")
+    p.add_argument("--json", action="store_true", help="print one JSON object with the counts")
+
+
+def _cmd_import_csv(args: argparse.Namespace, engine: Engine) -> int:
+    from accounts.auth import CONSOLE
+    from audits.csv_io import import_audit_csv
+
+    report = import_audit_csv(engine, args.file, actor=CONSOLE, area_id=area_id(engine, args.area))
+    if args.json:
+        print(json.dumps(report.to_json_dict(), ensure_ascii=False))
+    else:
+        print(f"Imported {len(report.audits)} audits of {report.places} places from {str(args.file)!r}.")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- export
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--area", required=True)
+    p.add_argument("--format", required=True, choices=["csv", "xlsx", "json"])
+    p.add_argument("--out", required=True, type=Path)
+
+
+def _cmd_export(args: argparse.Namespace, engine: Engine) -> int:
+    from catalogue.store import get_area
+    from exports.audits import export_audits
+    from exports.tabular import write_atomic
+    from storage.db import session_scope
+
+    with session_scope(engine, read_only=True) as session:
+        area = get_area(session, name=args.area)
+        data = export_audits(session, area_id=area.id, fmt=args.format)
+    out: Path = args.out
+    try:
+        write_atomic(out, data)  # a reader never sees half a file
+    except OSError as exc:
+        raise AtlasError(
+            f"Cannot write {str(out)!r}: {exc.strerror or exc}. Choose another --out path.",
+            f"Kann {str(out)!r} nicht schreiben: {exc.strerror or exc}. Bitte anderen Pfad wählen.",
+        ) from exc
+    print(f"Exported the audits of area {area.name!r} to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+
+
+# ---------------------------------------------------------------- maintenance
+
+
+def _maintenance_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--contact-days",
+        type=int,
+        default=None,
+        help="delete reply e-mails older than this many days (default: ATLAS_CONTACT_DAYS, 90)",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object with the counts")
+
+
+def _cmd_maintenance(args: argparse.Namespace, engine: Engine) -> int:
+    from base.settings import load_settings
+    from storage.db import session_scope
+    from suggestions.maintenance import run_maintenance
+
+    days = load_settings().contact_days if args.contact_days is None else args.contact_days
+    with session_scope(engine) as session:
+        report = run_maintenance(session, contact_days=days)
+    if args.json:
+        print(json.dumps(report.to_json_dict()))
+    else:
+        print(
+            f"Deleted {report.contacts_purged} reply e-mails older than {days} days "
+            f"and {report.login_attempts_pruned} old login attempts."
+        )
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- the table
+
+IMPORT_CSV = Command("import-csv", "import audits from a CSV file (all rows or nothing)", _import_args, _cmd_import_csv)
+EXPORT = Command("export", "export an area's facts and verdicts per group", _export_args, _cmd_export)
+MAINTENANCE = Command("maintenance", "delete old reply e-mails and login attempts (run daily, e.g. from cron)", _maintenance_args, _cmd_maintenance)
+
+# Every subcommand of ``python -m audits``, in the order ``--help`` lists them. A new command is
+# a ``Command`` in the module of its concept and one line here.
+COMMANDS: dict[str, Command] = {
+    cmd.name: cmd
+    for cmd in (IMPORT_CSV, EXPORT, MAINTENANCE, gaps.GAPS, gaps.IMPORT_SCHOOLS, users.USERS)
+}
+
+
+# ---------------------------------------------------------------- main
+
+
+def _exit_code(err: AtlasError) -> int:
+    if isinstance(err, AuditConflict):
+        return EXIT_DATA
+    if isinstance(err, (InvalidInput, AreaNotFound, PlaceNotFound, AuditCsvError)):
+        return EXIT_INPUT
+    return EXIT_DATA
+
+
+def build_parser() -> argparse.ArgumentParser:
+    return common_parser("python -m audits", "Begegnungsatlas: audits of places of encounter.", COMMANDS.values())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_cli(
+        argv,
+        build_parser=build_parser,
+        dispatch=lambda args, engine: COMMANDS[args.command].run(args, engine),
+        exit_code=_exit_code,
+    )
+
+

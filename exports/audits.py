@@ -1,0 +1,126 @@
+"""Audit exports: one row per place with its facts and a verdict per group (CSV for Excel, XLSX,
+JSON with reasons). The CSV is the format ``python -m audits import-csv`` reads back.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from audits.store import (
+    load_area_audits,
+)
+from audits.vocabulary import FACT_BY_ID, FACT_IDS, GROUP_IDS, NUMBER, FactValue
+from base.errors import InvalidInput
+from catalogue.categories import CATEGORY_BY_ID
+from catalogue.store import get_area_by_id, load_places
+from exports.tabular import csv_bytes, xlsx_bytes
+
+ExportFormat = Literal["csv", "json", "xlsx"]
+
+
+def format_csv_value(fact_id: str, value: Any) -> str:
+    """A value written so that the import reads it back unchanged (``92.5``, ``de, tr``, ``yes``)."""
+    if value is None:
+        return ""
+    fact = FACT_BY_ID[fact_id]
+    if isinstance(value, tuple | list):
+        return ", ".join(value)
+    if fact.kind == NUMBER and isinstance(value, int | float):
+        return f"{value:g}" if isinstance(value, int) or value.is_integer() else repr(float(value))
+    return str(value)
+
+
+def _json_fact(fv: FactValue) -> dict[str, Any]:
+    value = list(fv.value) if isinstance(fv.value, tuple) else fv.value
+    return {
+        "value": value,
+        "source": fv.source,
+        "checked_on": fv.checked_on.isoformat() if fv.checked_on else None,
+        "auditor": fv.auditor,
+        **({"raw": fv.raw} if fv.raw is not None else {}),
+        **({"note": fv.note} if fv.note else {}),
+    }
+
+
+def export_audits(session: Session, *, area_id: int, fmt: ExportFormat, today: date | None = None) -> bytes:
+    """One row per place: ``place`` as the import takes it, name, category, facts, a verdict per group.
+
+    CSV: UTF-8 with BOM (Excel), every cell neutralised against formulas; XLSX: the same table,
+    text always as string cells (``exports.tabular``). JSON: also the
+    reasons (de and en) and the missing facts per group, and each fact's source.
+    """
+    if fmt not in ("csv", "json", "xlsx"):
+        raise InvalidInput(
+            f"Unknown format {fmt!r}; use csv, xlsx or json.",
+            f"Unbekanntes Format {fmt!r}; csv, xlsx oder json.",
+        )
+    area = get_area_by_id(session, area_id=area_id)
+    places = load_places(session, area_id=area_id)
+    audits = load_area_audits(session, area_id=area_id, today=today)
+    if fmt == "json":
+        out = []
+        for p in places:
+            pa = audits[p.id]
+            last = pa.last_audit
+            category = CATEGORY_BY_ID.get(p.category)
+            out.append(
+                {
+                    "place": p.ref or str(p.id),
+                    "id": p.id,
+                    "name": p.name,
+                    "category": p.category,
+                    "category_de": category.de if category else p.category,
+                    "category_en": category.en if category else p.category,
+                    "status": p.status,
+                    "audit_version": pa.status.version,
+                    "last_checked": pa.status.last_checked.isoformat() if pa.status.last_checked else None,
+                    "audit_state": pa.status.state,
+                    "last_auditor": last.auditor if last else None,
+                    "last_method": last.method if last else None,
+                    "facts": {fid: _json_fact(pa.facts[fid]) for fid in FACT_IDS if fid in pa.facts},
+                    "verdicts": {
+                        gid: {
+                            "status": v.status,
+                            "reasons": [
+                                {"fact": r.fact_id, "effect": r.effect, "de": r.text_de, "en": r.text_en}
+                                for r in v.reasons
+                            ],
+                            "missing": list(v.missing),
+                        }
+                        for gid, v in pa.verdicts.items()
+                    },
+                }
+            )
+        doc = {
+            "area": area.name,
+            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "places": out,
+        }
+        return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+    header = [
+        "place", "name", "category", "last_checked", "date", "auditor", "method",
+        *FACT_IDS, *(f"verdict_{g}" for g in GROUP_IDS),
+    ]  # fmt: skip
+    rows = []
+    for p in places:
+        pa = audits[p.id]
+        cells = [
+            p.ref or str(p.id),
+            p.name or "",
+            p.category,
+            pa.status.last_checked.isoformat() if pa.status.last_checked else "",
+            # Left empty: whoever fills in this file for a new visit writes date, auditor, method.
+            "",
+            "",
+            "",
+            *(format_csv_value(fid, pa.facts[fid].value) if fid in pa.facts else "" for fid in FACT_IDS),
+            *(pa.verdicts[g].status for g in GROUP_IDS),
+        ]
+        rows.append(cells)
+    if fmt == "xlsx":
+        return xlsx_bytes(header, rows, sheet="audits")
+    return csv_bytes(header, rows)

@@ -1,0 +1,523 @@
+"""Gap maps: which parts of the school and Kita catchments lack an open place within walking time.
+
+Pure computation on a :class:`~gaps.graph.WalkGraph`. How it stays fast:
+
+* Each place becomes one extra graph node with one-way links to the network nodes it reaches
+  (see :mod:`gaps.graph` for the snapping rule). One-way, so no path can shortcut *through* a
+  place, and the walk to the place's outline is part of every distance.
+* Distances to the nearest serving place come from ONE multi-source Dijkstra over the whole
+  network (``min_only=True``), which also says which place is nearest. A second search from the
+  unknown places, bounded by the time limit, finds units that only an unknown place would serve.
+* Both searches run on the contracted network (:attr:`gaps.graph.WalkGraph.contraction`: the
+  ends of the ways' stretches only, about a quarter of the nodes on the real extracts); the
+  removed nodes' distances are recovered exactly afterwards, in a few vectorised steps.
+* Everything that does not depend on the group – catchments, hexagon units and their snapped
+  nodes, the place links – is cached on the graph, so a gap map for another group costs two
+  searches and a few array lookups.
+
+Catchments: the per-anchor share needs to know every catchment a unit lies in (catchments
+overlap), so anchors are searched in chunks without ``min_only``, each bounded by the catchment
+distance; the dense rows are reduced to (anchor, unit) pairs at once so memory stays bounded.
+This runs once per area and catchment size, not per group.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Literal
+
+import h3
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from base.errors import InvalidInput
+from gaps.graph import SNAP_M, Attachment, PlaceLinks, WalkGraph
+
+if TYPE_CHECKING:
+    import geopandas
+    import pandas
+
+Status = Literal["serving", "unknown", "not"]
+STATUSES: tuple[str, ...] = ("serving", "unknown", "not")
+UNIT_STATES: tuple[str, ...] = ("served", "underserved", "unknown")
+_STATE_NAMES = np.array(UNIT_STATES)
+
+# A hexagon whose centre is farther than this from any walkable way (a lake, a field, land outside
+# the extract) is no demand unit: nobody there is reached along streets.
+MAX_UNIT_SNAP_M = 150.0
+# Anchor searches without min_only return dense rows; this many floats per chunk (~16 MB).
+_CHUNK_FLOATS = 2_000_000
+_CACHE_SIZE = 4
+
+
+@dataclass(frozen=True)
+class GapParams:
+    """What the planner chooses: time limit, walking speed, catchment size, hexagon size."""
+
+    minutes: float = 10.0
+    speed_kmh: float = 4.5
+    catchment_m: float = 1000.0
+    h3_resolution: int = 10
+
+    def __post_init__(self) -> None:
+        if not self.minutes > 0:
+            raise InvalidInput(
+                "The time limit must be more than 0 minutes.", "Das Zeitlimit muss über 0 Minuten liegen."
+            )
+        if not 0 < self.speed_kmh <= 20:
+            raise InvalidInput(
+                "The walking speed must be between 0 and 20 km/h.",
+                "Die Gehgeschwindigkeit muss zwischen 0 und 20 km/h liegen.",
+            )
+        if not self.catchment_m > 0:
+            raise InvalidInput(
+                "The catchment must be more than 0 m.", "Das Einzugsgebiet muss über 0 m liegen."
+            )
+        if not 0 <= self.h3_resolution <= 15:
+            raise InvalidInput(
+                "The H3 resolution must be 0 to 15.", "Die H3-Auflösung muss zwischen 0 und 15 liegen."
+            )
+
+    @property
+    def metres_per_minute(self) -> float:
+        return self.speed_kmh * 1000.0 / 60.0
+
+    @property
+    def limit_m(self) -> float:
+        return self.minutes * self.metres_per_minute
+
+
+@dataclass(frozen=True)
+class GapPlace:
+    """A place as the gap map sees it: an anchor (school, Kita) or a place that may serve the group.
+
+    ``status`` is the place's verdict for the chosen group: ``serving`` (open), ``unknown`` (too
+    little known) or ``not``. Anchors ignore it.
+    """
+
+    id: str | int
+    name: str | None
+    ref: str | None
+    category: str
+    lon: float
+    lat: float
+    geometry_wkt: str | None = None
+    status: Status = "serving"
+
+
+@dataclass
+class Catchments:
+    """Everything about the anchors' catchments that does not depend on the group."""
+
+    anchors: tuple[GapPlace, ...]
+    catchment_m: float
+    h3_resolution: int
+    attachment: Attachment
+    cells: list[str]
+    unit_lon: np.ndarray
+    unit_lat: np.ndarray
+    unit_node: np.ndarray  # int32, snapped network node
+    unit_snap_m: np.ndarray  # straight line from hexagon centre to that node
+    unit_anchor: np.ndarray  # int32, anchor whose catchment is nearest along the network
+    pair_anchor: np.ndarray  # int32 ┐ unit ``pair_unit[k]`` lies in the catchment of
+    pair_unit: np.ndarray  # int32   ┘ anchor ``pair_anchor[k]`` (catchments overlap)
+    seconds: float
+
+    @property
+    def unit_count(self) -> int:
+        return len(self.cells)
+
+    @functools.cached_property
+    def unit_anchor_count(self) -> np.ndarray:
+        """In how many catchments each unit lies."""
+        return np.bincount(self.pair_unit, minlength=self.unit_count)
+
+    @functools.cached_property
+    def anchor_unit_count(self) -> np.ndarray:
+        """How many units each anchor's catchment holds."""
+        return np.bincount(self.pair_anchor, minlength=len(self.anchors))
+
+    @functools.cached_property
+    def lookup_nodes(self) -> np.ndarray:
+        """The units' nodes, then the anchors' link nodes: where a gap map needs the nearest place."""
+        return np.concatenate([self.unit_node, self.attachment.nodes])
+
+    @functools.cached_property
+    def pair_key(self) -> np.ndarray:
+        """``3 * pair_anchor``: add a unit's state code to count units per (anchor, state)."""
+        return 3 * self.pair_anchor.astype(np.int64)
+
+
+@dataclass(frozen=True)
+class AnchorResult:
+    """One row of the anchor table. Distances are ``None`` when no serving place is reachable."""
+
+    id: str | int
+    name: str | None
+    ref: str | None
+    kind: str
+    nearest_id: str | int | None
+    nearest_name: str | None
+    nearest_ref: str | None
+    distance_m: float | None
+    minutes: float | None
+    unit_count: int
+    underserved_share: float | None  # of the catchment's units; None for an empty catchment
+    unknown_share: float | None
+
+
+@dataclass
+class GapResult:
+    """A gap map: one row per hexagon unit, one per anchor, and the distance field behind them."""
+
+    params: GapParams
+    cells: list[str]
+    unit_lon: np.ndarray
+    unit_lat: np.ndarray
+    unit_distance_m: np.ndarray  # to the nearest serving place; inf = none reachable
+    unit_minutes: np.ndarray
+    unit_state: np.ndarray  # str: served | underserved | unknown (not enough data)
+    unit_nearest_index: np.ndarray  # int32 index into ``places``; -1 = none reachable
+    unit_snap_m: np.ndarray
+    unit_node: np.ndarray
+    unit_anchor_count: np.ndarray  # in how many catchments the unit lies
+    anchors: list[AnchorResult]
+    node_distance_m: np.ndarray  # per network node, from the serving places
+    seconds: float
+    catchment_seconds: float = 0.0  # part of ``seconds``; 0 when the catchments came from the cache
+    counts: dict[str, int] = field(default_factory=dict)
+    places: tuple[GapPlace, ...] = ()
+
+    @property
+    def unit_nearest(self) -> list[GapPlace | None]:
+        """The nearest serving place of every unit (``None`` where none is reachable)."""
+        return [self.places[i] if i >= 0 else None for i in self.unit_nearest_index.tolist()]
+
+    def units_frame(self) -> pandas.DataFrame:
+        """One row per hexagon: cell, centre, minutes (NaN = no serving place reachable), state, nearest place."""
+        import pandas as pd
+
+        reach = np.isfinite(self.unit_distance_m)
+        nearest = self.unit_nearest
+        return pd.DataFrame(
+            {
+                "h3": self.cells,
+                "lon": self.unit_lon,
+                "lat": self.unit_lat,
+                "distance_m": np.where(reach, self.unit_distance_m, np.nan),
+                "minutes": np.where(reach, self.unit_minutes, np.nan),
+                "state": self.unit_state.astype(object),
+                "nearest_id": [p.id if p else None for p in nearest],
+                "nearest_name": [p.name if p else None for p in nearest],
+                "nearest_ref": [p.ref if p else None for p in nearest],
+                "catchments": self.unit_anchor_count,
+            }
+        )
+
+    def anchors_frame(self) -> pandas.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame([a.__dict__ for a in self.anchors])
+
+
+def units_geoframe(result: GapResult) -> geopandas.GeoDataFrame:
+    """The units as hexagon polygons in WGS84 (EPSG:4326), ready for folium or a GeoPackage."""
+    import geopandas as gpd
+    import shapely
+
+    polygons = [shapely.Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)]) for c in result.cells]
+    return gpd.GeoDataFrame(result.units_frame(), geometry=polygons, crs="EPSG:4326")
+
+
+def compute_catchments(
+    graph: WalkGraph, anchors: Sequence[GapPlace], *, catchment_m: float, h3_resolution: int
+) -> Catchments:
+    """Hexagon units within ``catchment_m`` along the network of any anchor, and which anchors' catchments hold each."""
+    start = time.perf_counter()
+    anchors = tuple(anchors)
+    attachment = attach_places(graph, anchors)
+    matrix = _with_place_nodes(graph, attachment)
+    n = graph.node_count
+    sources = n + np.arange(len(anchors), dtype=np.int32)
+    empty_i = np.zeros(0, np.int32)
+    if not anchors:
+        return Catchments(
+            anchors, catchment_m, h3_resolution, attachment, [], np.zeros(0), np.zeros(0),
+            empty_i, np.zeros(0), empty_i, empty_i, empty_i, time.perf_counter() - start,
+        )  # fmt: skip
+
+    dist, _, nearest = dijkstra(
+        matrix, directed=True, indices=sources, limit=catchment_m, min_only=True, return_predecessors=True
+    )
+    inside = np.isfinite(dist[:n])
+
+    cells = _candidate_cells(graph, inside, h3_resolution)
+    centres = np.array([h3.cell_to_latlng(c) for c in cells], float).reshape(-1, 2)
+    if cells:
+        node, snap = graph.snap(graph.project(centres[:, 1], centres[:, 0]))
+        keep = (snap <= MAX_UNIT_SNAP_M) & inside[node]
+    else:
+        node, snap, keep = empty_i, np.zeros(0), np.zeros(0, bool)
+    cells = [c for c, k in zip(cells, keep, strict=True) if k]
+    centres, node, snap = centres[keep], node[keep], snap[keep]
+
+    pair_anchor, pair_unit = [], []
+    chunk = max(1, _CHUNK_FLOATS // matrix.shape[0])
+    for lo in range(0, len(anchors), chunk):
+        rows = dijkstra(matrix, directed=True, indices=sources[lo : lo + chunk], limit=catchment_m)
+        a, u = np.nonzero(rows[:, node] <= catchment_m)
+        pair_anchor.append((a + lo).astype(np.int32))
+        pair_unit.append(u.astype(np.int32))
+    return Catchments(
+        anchors=anchors,
+        catchment_m=catchment_m,
+        h3_resolution=h3_resolution,
+        attachment=attachment,
+        cells=cells,
+        unit_lon=centres[:, 1].copy(),
+        unit_lat=centres[:, 0].copy(),
+        unit_node=node,
+        unit_snap_m=snap,
+        unit_anchor=(nearest[node] - n).astype(np.int32),
+        pair_anchor=np.concatenate(pair_anchor),
+        pair_unit=np.concatenate(pair_unit),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def compute_gaps(
+    graph: WalkGraph,
+    *,
+    anchors: Sequence[GapPlace],
+    places: Sequence[GapPlace],
+    params: GapParams = GapParams(),  # noqa: B008 - frozen, so sharing the default is safe
+) -> GapResult:
+    """The gap map for one group: walking time from every unit and anchor to the nearest serving place.
+
+    ``places`` carry the group's verdict in ``status``; ``not`` places are ignored, ``unknown``
+    ones never make a unit ``served`` – a unit only they would serve is ``unknown``.
+    """
+    start = time.perf_counter()
+    for p in places:
+        if p.status not in STATUSES:
+            raise InvalidInput(
+                f"Place {p.ref or p.id} has status {p.status!r}; use one of {', '.join(STATUSES)}.",
+                f"Ort {p.ref or p.id} hat den Status {p.status!r}; erlaubt: {', '.join(STATUSES)}.",
+            )
+    catchments, cached = _cached_catchments(graph, anchors, params)
+    place_list = tuple(places)
+    linked = _cached_place_graph(graph, place_list)
+    contraction, links, matrix = graph.contraction, linked.links, linked.matrix
+    m = contraction.size  # place i is compact node m + i
+    status = [p.status for p in place_list]
+    is_serving = np.array([s == "serving" for s in status], bool)
+    is_unknown = np.array([s == "unknown" for s in status], bool)
+    limit_m = params.limit_m
+    node = catchments.unit_node
+    att = catchments.attachment
+
+    if is_serving.any():
+        dist_c, _, src_c = dijkstra(
+            matrix, directed=True, indices=m + np.flatnonzero(is_serving), min_only=True,
+            return_predecessors=True,
+        )  # fmt: skip
+        dist = contraction.expand(dist_c, links, is_serving)
+        nearest = contraction.nearest_place(dist_c, src_c, dist, links, is_serving, catchments.lookup_nodes)
+        unit_nearest, link_nearest = nearest[: node.size], nearest[node.size :]
+    else:
+        dist = np.full(graph.node_count, np.inf)
+        unit_nearest = np.full(node.size, -1, np.int32)
+        link_nearest = np.full(att.nodes.size, -1, np.int32)
+    unit_d = dist[node] + catchments.unit_snap_m
+    if is_unknown.any():
+        # Only whether an unknown place lies within the limit matters here, so the search is
+        # bounded, and starting from the unknown places alone keeps it small. (Expanded values
+        # beyond the limit may be finite; they still fail the test below, as inf would.)
+        dist_unknown = dijkstra(
+            matrix, directed=True, indices=m + np.flatnonzero(is_unknown), min_only=True, limit=limit_m
+        )
+        maybe = contraction.expand(dist_unknown, links, is_unknown)[node]
+        unit_d_maybe = np.minimum(dist[node], maybe) + catchments.unit_snap_m
+    else:
+        unit_d_maybe = unit_d
+
+    code = np.where(unit_d <= limit_m, 0, np.where(unit_d_maybe <= limit_m, 2, 1))  # UNIT_STATES
+    state = _STATE_NAMES[code]
+
+    anchor_results = _anchor_table(catchments, place_list, dist, link_nearest, code, params)
+    counts = dict(zip(UNIT_STATES, np.bincount(code, minlength=3).tolist(), strict=True))
+    return GapResult(
+        params=params,
+        cells=catchments.cells,
+        unit_lon=catchments.unit_lon,
+        unit_lat=catchments.unit_lat,
+        unit_distance_m=unit_d,
+        unit_minutes=unit_d / params.metres_per_minute,
+        unit_state=state,
+        unit_nearest_index=unit_nearest,
+        unit_snap_m=catchments.unit_snap_m,
+        unit_node=node,
+        unit_anchor_count=catchments.unit_anchor_count,
+        anchors=anchor_results,
+        node_distance_m=dist,
+        seconds=time.perf_counter() - start,
+        catchment_seconds=0.0 if cached else catchments.seconds,
+        counts=counts,
+        places=place_list,
+    )
+
+
+_ANCHOR_FIELDS = tuple(f.name for f in fields(AnchorResult))
+
+
+def _anchor_result(*values) -> AnchorResult:
+    """``AnchorResult(*values)`` without the frozen dataclass's per-field ``object.__setattr__``
+    (3 µs a row, most of the anchor table's cost); the result is the same frozen instance."""
+    row = object.__new__(AnchorResult)
+    row.__dict__.update(zip(_ANCHOR_FIELDS, values, strict=True))
+    return row
+
+
+def _anchor_table(
+    catchments: Catchments,
+    places: tuple[GapPlace, ...],
+    dist: np.ndarray,
+    link_nearest: np.ndarray,
+    code: np.ndarray,
+    params: GapParams,
+) -> list[AnchorResult]:
+    att = catchments.attachment
+    reach = dist[att.nodes] + att.offset_m
+    k = len(catchments.anchors)
+    # Units per (anchor, state) in one count: column 1 = underserved, 2 = unknown (UNIT_STATES).
+    by_state = np.bincount(catchments.pair_key + code[catchments.pair_unit], minlength=3 * k).reshape(k, 3)
+    # Every anchor has at least one link: its best one is the first that reaches the minimum.
+    best_d = np.minimum.reduceat(reach, att.ptr[:-1])
+    hits = np.flatnonzero(reach == np.repeat(best_d, np.diff(att.ptr)))
+    best_links = hits[np.searchsorted(hits, att.ptr[:-1])]
+    per_minute = params.metres_per_minute
+    rows = []
+    for anchor, d, src, n_units, (_, n_under, n_unknown) in zip(
+        catchments.anchors,
+        best_d.tolist(),
+        link_nearest[best_links].tolist(),
+        catchments.anchor_unit_count.tolist(),
+        by_state.tolist(),
+        strict=True,
+    ):
+        place = places[src] if d != math.inf and src >= 0 else None
+        rows.append(
+            _anchor_result(
+                anchor.id,
+                anchor.name,
+                anchor.ref,
+                anchor.category,
+                place.id if place else None,
+                place.name if place else None,
+                place.ref if place else None,
+                d if place else None,
+                d / per_minute if place else None,
+                n_units,
+                n_under / n_units if n_units else None,
+                n_unknown / n_units if n_units else None,
+            )
+        )
+    return rows
+
+
+def attach_places(graph: WalkGraph, places: Sequence[GapPlace]) -> Attachment:
+    """The network nodes each place reaches and the straight-line walk to each (see gaps.graph)."""
+    if not places:
+        return Attachment(np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0))
+    xy = graph.project(np.array([p.lon for p in places]), np.array([p.lat for p in places]))
+    return graph.attach(xy, [p.geometry_wkt for p in places], SNAP_M)
+
+
+@dataclass(frozen=True)
+class _PlaceGraph:
+    """The search graph for one set of places: the contracted network plus one node per place
+    (compact index ``graph.contraction.size + i``) with one-way links into it."""
+
+    attachment: Attachment
+    links: PlaceLinks
+    matrix: csr_matrix
+
+
+def _cached_place_graph(graph: WalkGraph, places: tuple[GapPlace, ...]) -> _PlaceGraph:
+    # Statuses are left out of the key: another group reuses the same links and matrix.
+    key = ("places", _place_key(places))
+    hit = graph.cache.get(key)
+    if hit is not None:
+        return hit
+    attachment = attach_places(graph, places)
+    contraction = graph.contraction
+    links = contraction.link(attachment)
+    matrix = _link_places(contraction.matrix, attachment.count, links.place, links.node, links.offset_m)
+    return _remember(graph, key, _PlaceGraph(attachment, links, matrix))
+
+
+def _with_place_nodes(graph: WalkGraph, attachment: Attachment) -> csr_matrix:
+    """The full network plus one node per place (index ``n + i``) with one-way links into the network."""
+    return _link_places(
+        graph.matrix, attachment.count, attachment.owner(), attachment.nodes, attachment.offset_m
+    )
+
+
+def _link_places(
+    base: csr_matrix, count: int, owner: np.ndarray, nodes: np.ndarray, offset_m: np.ndarray
+) -> csr_matrix:
+    """``base`` plus ``count`` place nodes (index ``len(base) + i``), with one-way links from place
+    ``owner[k]`` to ``nodes[k]`` (numbered as in ``base``, at most one per pair)."""
+    n = base.shape[0]
+    size = n + count
+    coo = base.tocoo()
+    rows = np.concatenate([coo.row, n + owner])
+    cols = np.concatenate([coo.col, nodes])
+    data = np.concatenate([coo.data, offset_m])
+    matrix = csr_matrix((data, (rows, cols)), shape=(size, size))
+    matrix.sort_indices()
+    return matrix
+
+
+def _candidate_cells(graph: WalkGraph, inside: np.ndarray, resolution: int) -> list[str]:
+    lon, lat = graph.network.lon[inside], graph.network.lat[inside]
+    if lon.size == 0:
+        return []
+    pad_lat = MAX_UNIT_SNAP_M / 111_000.0
+    pad_lon = pad_lat / max(float(np.cos(np.radians(lat.mean()))), 0.1)
+    west, east = lon.min() - pad_lon, lon.max() + pad_lon
+    south, north = lat.min() - pad_lat, lat.max() + pad_lat
+    box = h3.LatLngPoly([(south, west), (south, east), (north, east), (north, west)])
+    return sorted(h3.polygon_to_cells(box, resolution))
+
+
+def _place_key(places: Sequence[GapPlace]) -> tuple:
+    return tuple((p.id, p.lon, p.lat, p.geometry_wkt) for p in places)
+
+
+def _remember(graph: WalkGraph, key: tuple, value):
+    cache = graph.cache
+    cache[key] = value
+    kind = key[0]
+    same_kind = [k for k in cache if k[0] == kind]
+    for old in same_kind[:-_CACHE_SIZE]:
+        cache.pop(old, None)
+    return value
+
+
+def _cached_catchments(
+    graph: WalkGraph, anchors: Sequence[GapPlace], params: GapParams
+) -> tuple[Catchments, bool]:
+    key = ("catchments", _place_key(anchors), float(params.catchment_m), int(params.h3_resolution))
+    hit = graph.cache.get(key)
+    if hit is not None:
+        return hit, True
+    built = compute_catchments(
+        graph, anchors, catchment_m=params.catchment_m, h3_resolution=params.h3_resolution
+    )
+    return _remember(graph, key, built), False

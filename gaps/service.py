@@ -1,0 +1,420 @@
+"""Gap-map service: the planner's choices → places with a status → gap map → ranked anchor table.
+
+``GapRequest`` checks the choices; ``classify_places_for_gaps`` (pure) decides which places serve
+the group; ``run_gap_analysis`` (pure, given a graph) runs :func:`gaps.engine.compute_gaps` and
+enriches the anchors with school indicators; ``load_gap_inputs`` is the one database read.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from audits.rules import Verdict
+from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS, LIMITED, OPEN
+from base.errors import InvalidInput
+from catalogue.categories import CATEGORY_BY_ID, CATEGORY_IDS
+from catalogue.model import WalkNetwork
+from catalogue.store import PlaceInfo, load_network, load_places
+from gaps.engine import GapParams, GapPlace, GapResult, Status, compute_gaps
+from gaps.graph import WalkGraph
+from gaps.schools import SchoolIndicator, load_school_indicators
+
+ALL_GROUPS = "all"
+ANCHOR_CATEGORIES: tuple[str, ...] = ("school", "kita")
+DEFAULT_CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORY_IDS if c not in ANCHOR_CATEGORIES)
+VERDICT_CHOICES: dict[str, tuple[str, ...]] = {"open": (OPEN,), "open_limited": (OPEN, LIMITED)}
+VERDICT_LABELS: dict[str, tuple[str, str]] = {  # id -> (de, en)
+    "open": ("nur offen", "open only"),
+    "open_limited": ("offen oder eingeschränkt offen", "open or partly open"),
+}
+ALL_GROUPS_LABEL = ("alle Orte (ohne Prüfung)", "all places (not audited)")
+# ISCED levels as German school stages, for schools without ``school:de``.
+_ISCED_DE = {"0": "Elementarbereich", "1": "Primarstufe", "2": "Sekundarstufe I", "3": "Sekundarstufe II"}
+
+
+def group_label(group: str, lang: str = "de") -> str:
+    if group == ALL_GROUPS:
+        return ALL_GROUPS_LABEL[0 if lang == "de" else 1]
+    return GROUP_BY_ID[group].label(lang)
+
+
+def _parse_categories(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """``"park_garden,sport"`` or a list of ids → a tuple without duplicates; InvalidInput otherwise."""
+    if value is None:
+        return DEFAULT_CATEGORIES
+    raw = value.split(",") if isinstance(value, str) else list(value)
+    items = [str(p).strip() for p in raw]
+    items = [p for p in items if p]
+    unknown = [p for p in items if p not in CATEGORY_IDS]
+    if unknown or not items:
+        raise InvalidInput(
+            f"Unknown or no categories {', '.join(unknown) or '(none)'}; choose from: {', '.join(CATEGORY_IDS)}.",
+            f"Unbekannte oder keine Kategorien {', '.join(unknown) or '(keine)'}; möglich: {', '.join(CATEGORY_IDS)}.",
+        )
+    return tuple(dict.fromkeys(items))
+
+
+@dataclass(frozen=True)
+class GapRequest:
+    """What the planner chooses for a gap map. Invalid choices raise :class:`InvalidInput`.
+
+    ``group``: a group id or ``all`` (every active place of the categories serves, whatever its
+    verdict). ``verdicts``: ``open`` or ``open_limited`` (which verdicts serve). ``speed_kmh``:
+    ``None`` = the group's walking speed from the group table (4.5 km/h for ``all``).
+    """
+
+    group: str = ALL_GROUPS
+    verdicts: str = "open"
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    minutes: float = 10.0
+    speed_kmh: float | None = None
+    catchment_m: float = 1000.0
+    h3_resolution: int = 10
+
+    def __post_init__(self) -> None:
+        if self.group != ALL_GROUPS and self.group not in GROUP_IDS:
+            raise InvalidInput(
+                f"Unknown group {self.group!r}; choose 'all' or one of: {', '.join(GROUP_IDS)}.",
+                f"Unbekannte Gruppe {self.group!r}; möglich sind 'all' oder: {', '.join(GROUP_IDS)}.",
+            )
+        if self.verdicts not in VERDICT_CHOICES:
+            raise InvalidInput(
+                f"Unknown verdict choice {self.verdicts!r}; use 'open' or 'open_limited'.",
+                f"Unbekannte Auswahl {self.verdicts!r}; erlaubt sind 'open' oder 'open_limited'.",
+            )
+        object.__setattr__(self, "categories", _parse_categories(self.categories))
+        for name in ("minutes", "catchment_m") + (("speed_kmh",) if self.speed_kmh is not None else ()):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InvalidInput(f"{name} must be a number.", f"{name} muss eine Zahl sein.")
+        if self.minutes > 120:
+            raise InvalidInput(
+                "The time limit must be at most 120 minutes.",
+                "Das Zeitlimit darf höchstens 120 Minuten betragen.",
+            )
+        if self.catchment_m > 10_000:
+            raise InvalidInput(
+                "The catchment must be at most 10,000 m.",
+                "Das Einzugsgebiet darf höchstens 10.000 m betragen.",
+            )
+        _ = self.params  # GapParams checks the ranges (time > 0, 0 < speed <= 20, …)
+
+    @property
+    def effective_speed_kmh(self) -> float:
+        if self.speed_kmh is not None:
+            return float(self.speed_kmh)
+        return DEFAULT_SPEED_KMH if self.group == ALL_GROUPS else GROUP_BY_ID[self.group].speed_kmh
+
+    @property
+    def params(self) -> GapParams:
+        return GapParams(
+            minutes=float(self.minutes),
+            speed_kmh=self.effective_speed_kmh,
+            catchment_m=float(self.catchment_m),
+            h3_resolution=int(self.h3_resolution),
+        )
+
+    def describe(self, lang: str = "de") -> dict[str, str]:
+        """The parameters as label → text, for the printed map and the page."""
+        de = lang == "de"
+        cats = ", ".join(CATEGORY_BY_ID[c].label(lang) for c in self.categories)
+        speed = f"{self.effective_speed_kmh:g} km/h"
+        if de:
+            speed = speed.replace(".", ",")
+        return {
+            ("Gruppe" if de else "Group"): group_label(self.group, lang),
+            ("Es zählen" if de else "Serving verdicts"): VERDICT_LABELS[self.verdicts][0 if de else 1],
+            ("Kategorien" if de else "Categories"): cats,
+            ("Gehgeschwindigkeit" if de else "Walking speed"): speed,
+            ("Zeitlimit" if de else "Time limit"): f"{self.minutes:g} min",
+            ("Einzugsgebiet" if de else "Catchment"): f"{self.catchment_m:g} m",
+            ("Hexagone" if de else "Hexagons"): f"H3 {self.h3_resolution}",
+        }
+
+
+# ---------------------------------------------------------------- classification (pure)
+
+
+def _gap_place(place: PlaceInfo, status: Status) -> GapPlace:
+    return GapPlace(
+        id=place.id,
+        name=place.name,
+        ref=place.ref,
+        category=place.category,
+        lon=place.lon,
+        lat=place.lat,
+        geometry_wkt=place.geometry_wkt,
+        status=status,
+    )
+
+
+def classify_places_for_gaps(
+    places: Sequence[PlaceInfo],
+    verdicts_by_place: Mapping[int, Mapping[str, Verdict]],
+    request: GapRequest,
+) -> list[GapPlace]:
+    """The places of the chosen categories with their status for the gap map.
+
+    ``serving``: the verdict for the group is one the request counts (or group ``all``);
+    ``unknown``: no verdict or verdict unknown – shown apart, never counted as serving;
+    ``not``: any other verdict, and every closed place.
+    """
+    serving_verdicts = VERDICT_CHOICES[request.verdicts]
+    wanted = set(request.categories)
+    out: list[GapPlace] = []
+    for place in places:
+        if place.category not in wanted:
+            continue
+        status: Status
+        if place.status != "active":
+            status = "not"
+        elif request.group == ALL_GROUPS:
+            status = "serving"
+        else:
+            verdict = verdicts_by_place.get(place.id, {}).get(request.group)
+            value = verdict.status if verdict is not None else "unknown"
+            if value in serving_verdicts:
+                status = "serving"
+            elif value == "unknown":
+                status = "unknown"
+            else:
+                status = "not"
+        out.append(_gap_place(place, status))
+    return out
+
+
+def select_anchors(places: Sequence[PlaceInfo]) -> list[GapPlace]:
+    """Active schools and Kitas: the anchors whose catchments the gap map looks at."""
+    return [
+        _gap_place(p, "serving") for p in places if p.category in ANCHOR_CATEGORIES and p.status == "active"
+    ]
+
+
+def school_form_from_tags(tags: Mapping[str, str]) -> str | None:
+    """``school:de`` as mapped, else the ISCED levels as German stages (``1;2`` → Primarstufe, Sekundarstufe I)."""
+    form = (tags.get("school:de") or "").strip()
+    if form:
+        return form
+    levels = [lv.strip() for lv in (tags.get("isced:level") or "").replace(",", ";").split(";")]
+    stages = [_ISCED_DE[lv] for lv in levels if lv in _ISCED_DE]
+    return ", ".join(stages) or None
+
+
+# ---------------------------------------------------------------- the analysis
+
+
+@dataclass(frozen=True)
+class AnchorRow:
+    """One school or Kita in the gap report. Distances are ``None`` when no serving place is reachable."""
+
+    place_id: int
+    name: str | None
+    kind: str  # school | kita
+    osm_ref: str | None
+    lon: float
+    lat: float
+    school_form: str | None
+    social_index: int | None
+    startchancen: bool
+    official_name: str | None
+    nearest_place_id: int | None
+    nearest_place: str | None
+    nearest_ref: str | None
+    nearest_m: float | None
+    nearest_minutes: float | None
+    unit_count: int
+    underserved_share: float | None
+    unknown_share: float | None
+
+
+@dataclass
+class GapReport:
+    """A gap map with everything exports and the page need: request, units, ranked anchors, places."""
+
+    request: GapRequest
+    result: GapResult
+    anchors: list[AnchorRow]
+    places: list[GapPlace]
+    anchor_places: list[GapPlace]
+    seconds: float
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    network: WalkNetwork | None = None  # the streets of the printed map
+
+    @property
+    def cells(self) -> int:
+        return len(self.result.cells)
+
+    def count(self, state: str) -> int:
+        """Units in ``state`` (served, underserved, unknown)."""
+        return int(self.result.counts.get(state, 0))
+
+
+def rank_by_need(rows: Sequence[AnchorRow]) -> list[AnchorRow]:
+    """Highest social index first (schools without one after those with one), then the largest
+    underserved share, then the name."""
+
+    def key(row: AnchorRow) -> tuple[Any, ...]:
+        return (
+            row.social_index is None,
+            -(row.social_index or 0),
+            row.underserved_share is None,
+            -(row.underserved_share or 0.0),
+            (row.name or "").casefold(),
+            row.place_id,
+        )
+
+    return sorted(rows, key=key)
+
+
+def run_gap_analysis(
+    graph: WalkGraph,
+    *,
+    places: Sequence[PlaceInfo],
+    verdicts_by_place: Mapping[int, Mapping[str, Verdict]],
+    indicators: Mapping[int, SchoolIndicator],
+    request: GapRequest,
+) -> GapReport:
+    """Compute the gap map for ``request`` and the anchor table ranked by need."""
+    started = time.perf_counter()
+    if graph.node_count == 0:
+        raise InvalidInput(
+            "This area has no walking network, so walking times cannot be computed. Re-import it from an OSM file.",
+            "Dieses Gebiet hat kein Fußwegenetz, Gehzeiten lassen sich nicht berechnen. Bitte aus einer OSM-Datei neu importieren.",
+        )
+    gap_places = classify_places_for_gaps(places, verdicts_by_place, request)
+    anchors = select_anchors(places)
+    result = compute_gaps(graph, anchors=anchors, places=gap_places, params=request.params)
+    by_id = {p.id: p for p in places}
+    rows: list[AnchorRow] = []
+    for res in result.anchors:
+        place = by_id[int(res.id)]
+        ind = indicators.get(place.id)
+        rows.append(
+            AnchorRow(
+                place_id=place.id,
+                name=place.name,
+                kind=place.category,
+                osm_ref=place.ref,
+                lon=place.lon,
+                lat=place.lat,
+                school_form=(ind.school_form if ind and ind.school_form else None)
+                or (school_form_from_tags(place.tags) if place.category == "school" else None),
+                social_index=ind.social_index if ind else None,
+                startchancen=bool(ind.startchancen) if ind else False,
+                official_name=ind.official_name if ind else None,
+                nearest_place_id=int(res.nearest_id) if res.nearest_id is not None else None,
+                nearest_place=res.nearest_name,
+                nearest_ref=res.nearest_ref,
+                nearest_m=res.distance_m,
+                nearest_minutes=res.minutes,
+                unit_count=res.unit_count,
+                underserved_share=res.underserved_share,
+                unknown_share=res.unknown_share,
+            )
+        )
+    return GapReport(
+        request=request,
+        result=result,
+        anchors=rank_by_need(rows),
+        places=gap_places,
+        anchor_places=anchors,
+        seconds=time.perf_counter() - started,
+        network=graph.network,
+    )
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def report_to_json(report: GapReport, area_name: str) -> dict[str, Any]:
+    """The CLI's ``--json`` object: exactly these keys, anchors ranked by need.
+
+    ``osm_ref`` is ``node/123``; ``nearest_m`` (metres, 1 decimal) and ``nearest_minutes`` are
+    ``null`` when no serving place is reachable; ``underserved_share`` is 0 … 1 (3 decimals).
+    """
+    return {
+        "area": area_name,
+        "group": report.request.group,
+        "minutes": report.request.minutes,
+        "cells": report.cells,
+        "underserved_cells": report.count("underserved"),
+        "seconds": round(report.seconds, 3),
+        "anchors": [
+            {
+                "name": a.name,
+                "kind": a.kind,
+                "osm_ref": a.osm_ref,
+                # An unnamed place (many playgrounds) is given by its OSM reference.
+                "nearest_place": (a.nearest_place or a.nearest_ref) if a.nearest_m is not None else None,
+                "nearest_m": _round(a.nearest_m, 1),
+                "nearest_minutes": _round(a.nearest_minutes, 1),
+                "underserved_share": _round(a.underserved_share, 3),
+            }
+            for a in report.anchors
+        ],
+    }
+
+
+# ---------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class GapInputs:
+    places: list[PlaceInfo]
+    verdicts_by_place: dict[int, dict[str, Verdict]]
+    indicators: dict[int, SchoolIndicator]
+    network: WalkNetwork
+
+
+def load_gap_inputs(session: Session, *, area_id: int) -> GapInputs:
+    """Places, verdicts per place and group, school indicators and the walking network of an area."""
+    from audits.store import verdicts_for_area
+
+    return GapInputs(
+        places=load_places(session, area_id=area_id),
+        verdicts_by_place=verdicts_for_area(session, area_id=area_id),
+        indicators=load_school_indicators(session, area_id=area_id),
+        network=load_network(session, area_id=area_id),
+    )
+
+
+def load_gap_inputs_version(session: Session, *, area_id: int) -> tuple[str, ...]:
+    """A cheap fingerprint of what :func:`load_gap_inputs` reads (three aggregate queries).
+
+    It changes whenever a place, an audit, a review or the school indicators of the area change,
+    so a page can keep the loaded inputs until then instead of reading them on every rerun.
+    """
+    from sqlalchemy import func, select
+
+    from storage.models_audits import Audit
+    from storage.models_catalogue import Area, Place
+    from storage.models_gaps import SchoolIndicator as SchoolIndicatorRow
+
+    in_area = Place.area_id == area_id
+    places = session.execute(
+        select(
+            func.count(Place.id),
+            func.max(Place.updated_at),
+            func.sum(Place.version),
+            func.sum(Place.audit_version),
+        ).where(in_area)
+    ).one()
+    audits = session.execute(
+        select(func.count(Audit.id), func.max(Audit.reviewed_at))
+        .join(Place, Place.id == Audit.place_id)
+        .where(in_area)
+    ).one()
+    schools = session.execute(
+        select(func.count(SchoolIndicatorRow.place_id), func.max(SchoolIndicatorRow.imported_at))
+        .join(Place, Place.id == SchoolIndicatorRow.place_id)
+        .where(in_area)
+    ).one()
+    imported = session.scalar(select(Area.imported_at).where(Area.id == area_id))
+    return tuple(str(v) for v in (*places, *audits, *schools, imported))

@@ -1,0 +1,292 @@
+"""The small Streamlit helper every page uses: language, the shared engine, texts, errors."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from accounts.auth import PUBLIC, Actor
+from base import i18n
+from base.errors import AtlasError
+from base.settings import Settings, load_settings
+from catalogue.categories import CATEGORIES
+from catalogue.store import AreaInfo, ImportSummary, preferred_area
+from storage.db import open_database
+
+LANG_KEY = "lang"
+# Name of the area the catalogue shows (set by the area picker and after an import).
+AREA_KEY = "area_name"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def get_lang() -> str:
+    lang = st.session_state.get(LANG_KEY, i18n.DEFAULT_LANGUAGE)
+    return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def t(key: str, **params: object) -> str:
+    """``base.i18n.t`` in the user's language."""
+    return i18n.t(key, get_lang(), **params)
+
+
+def language_switch() -> str:
+    """The sidebar language choice (once, in app.py); returns the chosen language."""
+    st.sidebar.radio(
+        i18n.t("app.language", get_lang()),
+        options=list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.__getitem__,
+        key=LANG_KEY,
+        horizontal=True,
+    )
+    return get_lang()
+
+
+def get_settings() -> Settings:
+    return load_settings()
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    return open_database(url)
+
+
+def get_engine() -> Engine:
+    """The migrated engine for ``DATABASE_URL``: created once per URL and shared by all sessions."""
+    return _engine_for(get_settings().database_url)
+
+
+FLASH_KEY = "flash"
+
+
+FLASH_WARNING_KEY = "flash_warning"
+
+
+def flash(message: str, *, warning: str | None = None) -> None:
+    """A success message (and a warning, if any) that survives the ``st.rerun()`` after a change;
+    shown by ``show_flash``."""
+    st.session_state[FLASH_KEY] = message
+    if warning:
+        st.session_state[FLASH_WARNING_KEY] = warning
+
+
+def show_flash() -> None:
+    if FLASH_KEY in st.session_state:
+        st.success(md(st.session_state.pop(FLASH_KEY)))
+    if FLASH_WARNING_KEY in st.session_state:
+        st.warning(md(st.session_state.pop(FLASH_WARNING_KEY)))
+
+
+def show_error(err: AtlasError) -> None:
+    # Messages quote user input (file and place names): shown literally, never as Markdown.
+    st.error(md(err.message(get_lang())))
+
+
+def md(text: object) -> str:
+    """Untrusted text (OSM or resident names) made literal for Streamlit's Markdown."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def run_import(action: Callable[[], ImportSummary]) -> ImportSummary | None:
+    """Run an import under a status box; then show its summary, or the AtlasError it raised."""
+    error: AtlasError | None = None
+    summary: ImportSummary | None = None
+    with st.status(t("import.running"), expanded=False) as status:
+        try:
+            summary = action()
+        except AtlasError as err:
+            error = err
+        status.update(
+            label=t("import.failed") if error else t("import.finished"),
+            state="error" if error else "complete",
+        )
+    # Outside the status box, which users may have collapsed: results must stay in view.
+    if error is not None:
+        show_error(error)
+        return None
+    assert summary is not None
+    show_import_summary(summary)
+    # The catalogue opens on the area just imported.
+    st.session_state[AREA_KEY] = summary.area
+    return summary
+
+
+def import_summary_text(summary: ImportSummary) -> str:
+    return t(
+        "import.summary",
+        area=summary.area,
+        places=summary.places,
+        seconds=summary.seconds,
+        new=summary.new,
+        updated=summary.updated,
+        missing=summary.missing,
+    )
+
+
+def show_import_summary(summary: ImportSummary) -> None:
+    lang = get_lang()
+    st.success(md(import_summary_text(summary)))
+    st.write(
+        t(
+            "import.anchors",
+            schools=summary.schools,
+            kitas=summary.kitas,
+            nodes=f"{summary.network_nodes:,}".replace(",", "." if lang == "de" else ","),
+            edges=f"{summary.network_edges:,}".replace(",", "." if lang == "de" else ","),
+        )
+    )
+    notes = summary.notes
+    if notes.cut_ways or notes.cut_relations or notes.cut_skipped:
+        st.info(
+            t("import.cut", ways=notes.cut_ways, relations=notes.cut_relations, skipped=notes.cut_skipped)
+        )
+    if notes.duplicates_dropped:
+        st.info(t("import.duplicates", n=notes.duplicates_dropped))
+    rows = [
+        {t("col.category"): c.label(lang), t("import.count"): summary.by_category.get(c.id, 0)}
+        for c in CATEGORIES
+    ]
+    st.caption(t("import.per_category"))
+    st.dataframe(rows, hide_index=True, width="content")
+
+
+# ---- who is acting, text direction and the resident pages' language (issue 4)
+
+ACTOR_KEY = "actor"
+# The last reference code sent in this session: the status page opens with it filled in.
+LAST_CODE_KEY = "last_ref_code"
+# Set on sign-in and sign-out: app.py then opens the start page of the new role.
+HOME_KEY = "go_home"
+# Our own fixed CSS, never user text: Arabic pages read right to left; the map keeps its layout.
+_RTL_CSS = """<style>
+[data-testid="stMain"], [data-testid="stSidebar"] { direction: rtl; }
+[data-testid="stMain"] iframe { direction: ltr; }
+[data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"], [data-testid="stHeading"],
+[data-testid="stWidgetLabel"] { text-align: right; }
+</style>"""
+
+
+def current_actor() -> Actor:
+    """Who uses the app in this run (set by app.py before the page runs; the public otherwise)."""
+    actor = st.session_state.get(ACTOR_KEY)
+    return actor if isinstance(actor, Actor) else PUBLIC
+
+
+def apply_text_direction() -> None:
+    """Right-to-left layout for Arabic (called once per run in app.py)."""
+    if get_lang() in i18n.RTL_LANGUAGES:
+        st.html(_RTL_CSS)
+
+
+def resident_language_picker() -> None:
+    """A language choice at the top of the resident pages: on a phone the sidebar is folded away."""
+    st.session_state["lang_top"] = get_lang()
+
+    def _copy() -> None:
+        st.session_state[LANG_KEY] = st.session_state["lang_top"]
+
+    st.selectbox(
+        i18n.t("public.language", get_lang()) + ("" if get_lang() == "en" else " / Language"),
+        options=list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.__getitem__,
+        key="lang_top",
+        on_change=_copy,
+    )
+
+
+def area_select(
+    areas: list[AreaInfo], *, label: str, key: str, option_label: Callable[[AreaInfo], str] | None = None
+) -> AreaInfo:
+    """The area to work in: a picker when there are several, remembered across pages.
+
+    ``AREA_KEY`` outlives page switches (widget state does not), so each page's picker starts
+    from the area chosen last anywhere (catalogue, import, audit, gap map).
+    """
+    by_name = {a.name: a for a in areas}
+    if len(areas) == 1:
+        area = areas[0]
+    else:
+        if st.session_state.get(key) not in by_name:
+            wanted = st.session_state.get(AREA_KEY)
+            # Nobody chose yet: a published area, not the sample loaded to try the app out.
+            st.session_state[key] = wanted if wanted in by_name else preferred_area(areas).name
+        labels = {n: option_label(a) if option_label else n for n, a in by_name.items()}
+        # Only staff pages list unpublished areas: say which ones residents do not see.
+        labels = {n: text if by_name[n].published else t("area.unpublished_option", area=text)
+                  for n, text in labels.items()}  # fmt: skip
+        area = by_name[st.selectbox(label, options=list(by_name), format_func=labels.__getitem__, key=key)]
+    st.session_state[AREA_KEY] = area.name
+    return area
+
+
+def category_text(category: str) -> str:
+    """A category in the resident's language (the catalogue's own labels are German/English only)."""
+    known = f"public.category.{category}" in i18n.STRINGS
+    return t(f"public.category.{category}") if known else category
+
+
+def translated_key(base: str) -> str:
+    """Widget key for a select box whose option labels are translated.
+
+    The browser keeps the shown label of a select box when only its labels change, so the widget
+    gets a new key per language; the chosen value is carried over (see ``remember``).
+    """
+    key = f"{base}_{get_lang()}"
+    memo = f"{base}__value"
+    if key not in st.session_state and memo in st.session_state:
+        st.session_state[key] = st.session_state[memo]
+    return key
+
+
+def remember(base: str, value: object) -> None:
+    st.session_state[f"{base}__value"] = value
+
+
+# ---- the browser's client key: limits that hold across reloads (issue 8)
+
+CLIENT_COOKIE = "atlas_client"
+CLIENT_KEY = "client_key"
+CLIENT_COOKIE_MAX_AGE_S = 24 * 3600
+_CLIENT_KEY_RE = re.compile(r"[A-Za-z0-9_-]{32,64}")
+
+
+def client_key() -> str:
+    """A random key for this browser, kept in a cookie for a day: the suggestion limit and the
+    login slow-down count per browser, so a reload or a new tab does not start them afresh.
+
+    Not a credential and not an IP address; the domain functions store only its hash. Streamlit
+    reads cookies only from the request that opened the session (``st.context.cookies``) and
+    cannot set one from Python, so a new key is written by a small script of our own.
+    """
+    key = st.session_state.get(CLIENT_KEY)
+    if isinstance(key, str) and _CLIENT_KEY_RE.fullmatch(key):
+        return key
+    cookie = read_cookie(CLIENT_COOKIE)
+    if isinstance(cookie, str) and _CLIENT_KEY_RE.fullmatch(cookie):
+        key = cookie
+    else:
+        key = secrets.token_urlsafe(32)
+        _set_client_cookie(key)
+    st.session_state[CLIENT_KEY] = key
+    return key
+
+
+def read_cookie(name: str) -> str | None:
+    """A cookie the browser sent when this session was opened (None when it sent none)."""
+    value = st.context.cookies.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _set_client_cookie(key: str) -> None:
+    # Only our own random key (checked: letters, digits, - and _) goes into the script.
+    if not _CLIENT_KEY_RE.fullmatch(key):
+        raise ValueError("client key must be URL-safe base64")
+    st.html(
+        "<script>document.cookie = "
+        f"'{CLIENT_COOKIE}={key}; Path=/; Max-Age={CLIENT_COOKIE_MAX_AGE_S}; SameSite=Strict'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
