@@ -4,7 +4,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test system-deps postgres lint bench
+.PHONY: run test install install-test system-deps postgres lint bench messages
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -12,6 +12,7 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pybabel compile -d locale -D messages
 
 # serve.py wraps app.py: uploads only from signed-in staff, at most ATLAS_MAX_UPLOAD_MB.
 run: install
@@ -39,6 +40,7 @@ postgres:
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -r tests/requirements.txt
+	$(BIN)/pybabel compile -d locale -D messages
 
 # Layers and cycles are declared in pyproject.toml ([tool.importlinter]) and checked here.
 lint: install-test
@@ -52,3 +54,12 @@ test: system-deps postgres install-test lint
 bench: install-test
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_gaps.py
+
+# After changing a user-facing text: extract the messages into locale/messages.pot and merge them
+# into every catalog; then translate the new entries (German always, tr/ar/uk for resident pages).
+BABEL_KEYWORDS := -k t -k nt:1,2 -k pt:1c,2
+messages: install-test
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --add-comments=TRANSLATORS: \
+	  --project=Begegnungsatlas --copyright-holder="Begegnungsatlas contributors" -o locale/messages.pot .
+	$(BIN)/pybabel update -i locale/messages.pot -d locale -D messages --no-fuzzy-matching --width=100
+	$(BIN)/pybabel compile -d locale -D messages

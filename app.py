@@ -16,6 +16,7 @@ from accounts.auth import (
     actor_for_email,
     check_sso_secrets,
 )
+from base.i18n import N_
 from catalogue.uploads import clean_stale_uploads
 from storage.db import database_problems, session_scope
 from suggestions.maintenance import MaintenanceReport, run_maintenance
@@ -43,23 +44,23 @@ def _maintenance_once(database_url: str) -> MaintenanceReport:
         return run_maintenance(session, contact_days=ui.get_settings().contact_days)
 
 
-# Every page once: (script, title key, roles that may open it). A page missing from the list
+# Every page once: (script, title message, roles that may open it). A page missing from the list
 # built for a role cannot be reached, by URL either. The first page a role may open is its start page.
 PUBLIC, MANAGER, PLANNER, ADMIN = "public", "manager", "planner", "admin"
 STAFF = (MANAGER, PLANNER, ADMIN)
 EVERYONE = (PUBLIC, *STAFF)
 IMPORT_PAGE = "app_pages/import_data.py"
 PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("app_pages/catalogue.py", "page.catalogue", STAFF),
-    ("app_pages/audit.py", "page.audit", (MANAGER, ADMIN)),
-    (IMPORT_PAGE, "page.import", (MANAGER, ADMIN)),
-    ("app_pages/moderation.py", "moderation.page", (MANAGER, ADMIN)),
-    ("app_pages/gaps.py", "page.gaps", (PLANNER, MANAGER, ADMIN)),
+    ("app_pages/catalogue.py", N_("Catalogue"), STAFF),
+    ("app_pages/audit.py", N_("Audit a place"), (MANAGER, ADMIN)),
+    (IMPORT_PAGE, N_("Import data"), (MANAGER, ADMIN)),
+    ("app_pages/moderation.py", N_("Moderate suggestions"), (MANAGER, ADMIN)),
+    ("app_pages/gaps.py", N_("Gap map"), (PLANNER, MANAGER, ADMIN)),
     # Resident pages (no login), in five languages; staff may open them too.
-    ("app_pages/public_map.py", "public.page.map", EVERYONE),
-    ("app_pages/suggest.py", "public.page.suggest", EVERYONE),
-    ("app_pages/suggestion_status.py", "public.page.status", EVERYONE),
-    ("app_pages/login.py", "public.page.login", (PUBLIC,)),
+    ("app_pages/public_map.py", N_("Places for me"), EVERYONE),
+    ("app_pages/suggest.py", N_("Suggest a place"), EVERYONE),
+    ("app_pages/suggestion_status.py", N_("Track a suggestion"), EVERYONE),
+    ("app_pages/login.py", N_("Sign in (staff)"), (PUBLIC,)),
 )
 
 
@@ -96,13 +97,13 @@ def resolve_actor() -> Actor:
             actor = actor_for_email(session, email if isinstance(email, str) else None)
         if actor is not None:
             return actor
-        st.sidebar.warning(ui.md(ui.t("login.unknown_email", email=email or "?")))
+        st.sidebar.warning(ui.md(ui.t("The address {email} belongs to no active account. You see the public pages; please ask an administrator.", email=email or "?")))
         return auth.PUBLIC
     actor, ended = staff_session.resolve()
     if actor is not None:
         return actor
     if ended:
-        st.sidebar.warning(ui.t("login.ended"))
+        st.sidebar.warning(ui.t("You have been signed out: unused for too long, signed out elsewhere, or your account was changed or deactivated. Please sign in again."))
     return auth.PUBLIC
 
 
@@ -113,8 +114,8 @@ def account_box(actor: Actor) -> None:
         return
     if not actor.is_public:
         role = ROLE_BY_ID[actor.role].label(ui.get_lang())
-        st.sidebar.caption(ui.md(ui.t("login.signed_in_as", name=actor.name, role=role)))
-    if st.sidebar.button(ui.t("login.logout"), key="logout"):
+        st.sidebar.caption(ui.md(ui.t("Signed in: {name} ({role})", name=actor.name, role=role)))
+    if st.sidebar.button(ui.t("Sign out"), key="logout"):
         staff_session.sign_out()
         st.session_state.pop(ui.ACTOR_KEY, None)
         st.session_state[ui.HOME_KEY] = True
@@ -123,7 +124,7 @@ def account_box(actor: Actor) -> None:
         st.rerun()
 
 
-st.set_page_config(page_title=ui.t("app.title"), page_icon="🤝", layout="wide")
+st.set_page_config(page_title=ui.t("Begegnungsatlas"), page_icon="🤝", layout="wide")
 _install_assets()
 _maintenance_once(ui.get_settings().database_url)
 ui.language_switch()
@@ -133,7 +134,7 @@ if sso_configured():
         check_sso_secrets(st.secrets.to_dict())
     except SsoConfigError as err:
         # Refuse to run with a guessable session cookie; the message says how to fix it.
-        st.error(ui.t("login.sso_broken"))
+        st.error(ui.t("The app does not start because single sign-on is set up unsafely."))
         ui.show_error(err)
         st.stop()
 current = resolve_actor()
@@ -141,7 +142,7 @@ st.session_state[ui.ACTOR_KEY] = current
 # Only sessions that may open the import page may upload files to the server (serve.py).
 allow_uploads(current.role in next(roles for path, _, roles in PAGES if path == IMPORT_PAGE))
 account_box(current)
-st.sidebar.caption(ui.t("app.caption"))
+st.sidebar.caption(ui.t("Places of encounter in the neighbourhood – data © OpenStreetMap contributors (ODbL)"))
 pages = build_pages(current.role)
 page = st.navigation(pages)
 staff_session.render_cookie()

@@ -30,6 +30,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from base.errors import AtlasError, InvalidInput, PermissionDenied
+from base.i18n import N_, Duration, Joined, Message, t
 from storage.locks import hold_lock
 from storage.models import ThrottleLock
 from storage.models_accounts import LoginAttempt, StaffSession, User
@@ -40,46 +41,44 @@ PUBLIC_ROLE = "public"
 @dataclass(frozen=True)
 class Role:
     id: str
-    de: str
-    en: str
-    may_de: str
-    may_en: str
+    name: str  # message id (English)
+    rights: str  # message id: what the role may do
 
     def label(self, lang: str) -> str:
-        return self.de if lang == "de" else self.en
+        return t(self.name, lang)
 
     def may(self, lang: str) -> str:
-        return self.may_de if lang == "de" else self.may_en
+        return t(self.rights, lang)
+
+    @property
+    def de(self) -> str:
+        return self.label("de")
+
+    @property
+    def en(self) -> str:
+        return self.name
 
 
 ROLES: tuple[Role, ...] = (
     Role(
         PUBLIC_ROLE,
-        "Öffentlich (ohne Anmeldung)",
-        "Public (no login)",
-        "Karte und Liste freigegebener Orte ansehen, Orte vorschlagen, Status eines Vorschlags abfragen.",
-        "See the map and list of approved places, suggest places, look up a suggestion's status.",
+        N_("Public (no login)"),
+        N_("See the map and list of approved places, suggest places, look up a suggestion's status."),
     ),
     Role(
         "manager",
-        "Quartiersmanagement",
-        "Neighbourhood manager",
-        "Gebiete importieren, Katalog pflegen, Orte prüfen (Audits), Vorschläge moderieren.",
-        "Import areas, curate the catalogue, audit places, moderate suggestions.",
+        N_("Neighbourhood manager"),
+        N_("Import areas, curate the catalogue, audit places, moderate suggestions."),
     ),
     Role(
         "planner",
-        "Planung",
-        "Planner",
-        "Lückenkarten und Exporte ansehen und herunterladen; ändert nichts.",
-        "View and download gap maps and exports; changes nothing.",
+        N_("Planner"),
+        N_("View and download gap maps and exports; changes nothing."),
     ),
     Role(
         "admin",
-        "Administration",
-        "Administrator",
-        "Alles, was das Quartiersmanagement darf, dazu Benutzerkonten und Rollen verwalten.",
-        "Everything a manager may do, plus user accounts and roles.",
+        N_("Administrator"),
+        N_("Everything a manager may do, plus user accounts and roles."),
     ),
 )
 ROLE_BY_ID: dict[str, Role] = {r.id: r for r in ROLES}
@@ -139,10 +138,7 @@ class LoginFailed(AtlasError):
     """Wrong name or password (deliberately not saying which)."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "The name or the password is wrong.",
-            "Der Name oder das Passwort ist falsch.",
-        )
+        super().__init__(N_("The name or the password is wrong."))
 
 
 class LoginThrottled(AtlasError):
@@ -150,12 +146,7 @@ class LoginThrottled(AtlasError):
 
     def __init__(self, retry_after_s: int) -> None:
         self.retry_after_s = retry_after_s
-        wait_en = _wait_text(retry_after_s, "en")
-        wait_de = _wait_text(retry_after_s, "de")
-        super().__init__(
-            f"Too many failed logins. Try again in {wait_en}.",
-            f"Zu viele fehlgeschlagene Anmeldungen. Bitte in {wait_de} erneut versuchen.",
-        )
+        super().__init__(N_("Too many failed logins. Try again in {wait}."), wait=Duration(retry_after_s))
 
 
 class SsoConfigError(AtlasError):
@@ -176,26 +167,21 @@ def require_role(actor: Actor, *roles: str) -> None:
     """Raise PermissionDenied unless ``actor`` has one of ``roles`` (``admin`` always may)."""
     if actor.role in roles or (actor.role == "admin" and not actor.is_public):
         return
-    allowed_en = ", ".join(ROLE_BY_ID[r].en for r in roles if r in ROLE_BY_ID) or "admin"
-    allowed_de = ", ".join(ROLE_BY_ID[r].de for r in roles if r in ROLE_BY_ID) or "Administration"
+    names = [Message(ROLE_BY_ID[r].name) for r in roles if r in ROLE_BY_ID] or [Message(ROLE_BY_ID["admin"].name)]
+    allowed = Joined(names, sep=", ")
     if actor.is_public:
-        raise PermissionDenied(
-            f"Please sign in: this needs the role {allowed_en}.",
-            f"Bitte anmelden: dafür ist die Rolle {allowed_de} nötig.",
-        )
+        raise PermissionDenied(N_("Please sign in: this needs the role {allowed}."), allowed=allowed)
     raise PermissionDenied(
-        f"Your role ({ROLE_BY_ID[actor.role].en}) may not do this; it needs {allowed_en}. "
-        "Ask an administrator if you need it.",
-        f"Ihre Rolle ({ROLE_BY_ID[actor.role].de}) darf das nicht; nötig ist {allowed_de}. "
-        "Bei Bedarf bitte an die Administration wenden.",
+        N_("Your role ({role}) may not do this; it needs {allowed}. Ask an administrator if you need it."),
+        role=Message(ROLE_BY_ID[actor.role].name),
+        allowed=allowed,
     )
 
 
 def validate_role(role: object) -> str:
     if role not in ACCOUNT_ROLES:
         raise InvalidInput(
-            f"Unknown role {role!r}; choose one of: {', '.join(ACCOUNT_ROLES)}.",
-            f"Unbekannte Rolle {role!r}; erlaubt sind: {', '.join(ACCOUNT_ROLES)}.",
+            N_("Unknown role {role!r}; choose one of: {join}."), role=role, join=', '.join(ACCOUNT_ROLES),
         )
     return str(role)
 
@@ -210,10 +196,7 @@ def validate_login_name(name: object) -> str:
     clean = normalise_login_name(name) if isinstance(name, str) else ""
     if not LOGIN_NAME_RE.fullmatch(clean):
         raise InvalidInput(
-            "A login name has 2–64 characters: letters a–z, digits and . _ - @ (no spaces), "
-            "starting with a letter or digit.",
-            "Ein Anmeldename hat 2–64 Zeichen: Buchstaben a–z, Ziffern und . _ - @ (keine Leerzeichen), "
-            "am Anfang ein Buchstabe oder eine Ziffer.",
+            N_("A login name has 2–64 characters: letters a–z, digits and . _ - @ (no spaces), starting with a letter or digit."),
         )
     return clean
 
@@ -222,7 +205,7 @@ def validate_email(email: object) -> str:
     """A plausible e-mail address (stripped, lower-case), or InvalidInput."""
     clean = email.strip().lower() if isinstance(email, str) else ""
     if len(clean) > EMAIL_MAX or not EMAIL_RE.fullmatch(clean):
-        raise InvalidInput.from_key("public.error.email", email=repr(str(email)[:80]), max=EMAIL_MAX)
+        raise InvalidInput(N_("{email} does not look like an e-mail address (name@example.org, at most {max} characters)."), email=repr(str(email)[:80]), max=EMAIL_MAX)
     return clean
 
 
@@ -230,19 +213,15 @@ def validate_password(password: object) -> str:
     """A password of at least 12 characters; returned unchanged (spaces count)."""
     if not isinstance(password, str) or len(password) < PASSWORD_MIN:
         raise InvalidInput(
-            f"The password is too short: use at least {PASSWORD_MIN} characters "
-            "(a few words in a row are easy to remember).",
-            f"Das Passwort ist zu kurz: mindestens {PASSWORD_MIN} Zeichen "
-            "(ein paar Wörter hintereinander sind leicht zu merken).",
+            N_("The password is too short: use at least {PASSWORD_MIN} characters (a few words in a row are easy to remember)."), PASSWORD_MIN=PASSWORD_MIN,
         )
     if len(password) > PASSWORD_MAX:
         raise InvalidInput(
-            f"The password is too long: use at most {PASSWORD_MAX} characters.",
-            f"Das Passwort ist zu lang: höchstens {PASSWORD_MAX} Zeichen.",
+            N_("The password is too long: use at most {PASSWORD_MAX} characters."), PASSWORD_MAX=PASSWORD_MAX,
         )
     if not password.strip():
         raise InvalidInput(
-            "The password cannot be only spaces.", "Das Passwort darf nicht nur aus Leerzeichen bestehen."
+            N_("The password cannot be only spaces.")
         )
     return password
 
@@ -278,26 +257,19 @@ def check_sso_secrets(secrets: Mapping[str, object]) -> None:
     if not auth:
         return
     cookie_secret = auth.get("cookie_secret") if isinstance(auth, Mapping) else None
-    hint_en = (
-        "Set cookie_secret in the [auth] section of .streamlit/secrets.toml to a random string of at "
-        'least 32 characters, e.g. the output of: python -c "import secrets; print(secrets.token_urlsafe(32))"'
-    )
-    hint_de = (
-        "Bitte in .streamlit/secrets.toml im Abschnitt [auth] cookie_secret auf eine zufällige "
-        'Zeichenkette mit mindestens 32 Zeichen setzen, z. B.: python -c "import secrets; '
-        'print(secrets.token_urlsafe(32))"'
+    hint = Message(
+        N_(
+            "Set cookie_secret in the [auth] section of .streamlit/secrets.toml to a random string of at "
+            'least 32 characters, e.g. the output of: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+        )
     )
     if not isinstance(cookie_secret, str) or not cookie_secret.strip():
-        raise SsoConfigError(
-            "Single sign-on is configured, but cookie_secret is missing. " + hint_en,
-            "Single Sign-on ist eingerichtet, aber cookie_secret fehlt. " + hint_de,
-        )
+        raise SsoConfigError(N_("Single sign-on is configured, but cookie_secret is missing. {hint}"), hint=hint)
     if len(cookie_secret) < 32 or len(set(cookie_secret)) < 8:
         raise SsoConfigError(
-            f"Single sign-on is configured, but cookie_secret is too short or too simple "
-            f"({len(cookie_secret)} characters). " + hint_en,
-            f"Single Sign-on ist eingerichtet, aber cookie_secret ist zu kurz oder zu einfach "
-            f"({len(cookie_secret)} Zeichen). " + hint_de,
+            N_("Single sign-on is configured, but cookie_secret is too short or too simple ({n} characters). {hint}"),
+            n=len(cookie_secret),
+            hint=hint,
         )
 
 
@@ -327,8 +299,7 @@ def _user_by_name(session: Session, name: str) -> User | None:
 
 def _no_such_user(name: str) -> InvalidInput:
     return InvalidInput(
-        f"No account named {name!r}. List them with: python -m audits users list",
-        f"Kein Konto mit dem Namen {name!r}.",
+        N_("No account named {name!r}. List them with: python -m audits users list"), name=name,
     )
 
 
@@ -360,19 +331,16 @@ def create_user(
     clean_email = validate_email(email) if email is not None and email.strip() else None
     if password is None and clean_email is None:
         raise InvalidInput(
-            "Give the account a password, or an e-mail address for single sign-on.",
-            "Bitte ein Passwort angeben, oder eine E-Mail-Adresse für Single Sign-on.",
+            N_("Give the account a password, or an e-mail address for single sign-on."),
         )
     password_hash = hash_password(validate_password(password)) if password is not None else None
     if _user_by_name(session, clean_name) is not None:
         raise InvalidInput(
-            f"An account named {clean_name!r} already exists (names are not case-sensitive).",
-            f"Ein Konto namens {clean_name!r} gibt es schon (Groß-/Kleinschreibung zählt nicht).",
+            N_("An account named {clean_name!r} already exists (names are not case-sensitive)."), clean_name=clean_name,
         )
     if clean_email is not None and session.scalar(select(User.id).where(User.email == clean_email)):
         raise InvalidInput(
-            f"Another account already uses the e-mail address {clean_email!r}.",
-            f"Ein anderes Konto verwendet die E-Mail-Adresse {clean_email!r} schon.",
+            N_("Another account already uses the e-mail address {clean_email!r}."), clean_email=clean_email,
         )
     now = datetime.now(UTC)
     user = User(
@@ -392,7 +360,7 @@ def create_user(
 def _get_user_row(session: Session, user_id: int) -> User:
     user = session.get(User, user_id, with_for_update=True)
     if user is None:
-        raise InvalidInput(f"No account with id {user_id}.", f"Kein Konto mit der Nummer {user_id}.")
+        raise InvalidInput(N_("No account with id {user_id}."), user_id=user_id)
     return user
 
 
@@ -402,8 +370,7 @@ def _keep_one_admin(session: Session, user: User) -> None:
     )
     if user.role == "admin" and user.active and not others:
         raise InvalidInput(
-            f"{user.name!r} is the last active administrator; make someone else admin first.",
-            f"{user.name!r} ist die letzte aktive Administration; bitte zuerst jemand anderen zum Admin machen.",
+            N_("{name!r} is the last active administrator; make someone else admin first."), name=user.name,
         )
 
 

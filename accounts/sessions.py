@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from accounts.auth import Actor
 from base.errors import InvalidInput
+from base.i18n import N_
 from storage.models_accounts import StaffSession, User
 
 TOKEN_BYTES = 32
@@ -92,7 +93,7 @@ def start_staff_session(session: Session, *, user_id: int, now: datetime, policy
     user = session.get(User, user_id)
     if user is None or not user.active:
         raise InvalidInput(
-            f"No active account with id {user_id}.", f"Kein aktives Konto mit der Nummer {user_id}."
+            N_("No active account with id {user_id}."), user_id=user_id
         )
     prune_staff_sessions(session, now=now, policy=policy)
     token = new_token()

@@ -51,6 +51,7 @@ from audits.vocabulary import (
     format_value,
 )
 from base.errors import AtlasError
+from base.i18n import N_
 from catalogue.store import AreaInfo, PlaceInfo, list_areas, load_places
 from storage.db import session_scope
 from webui import ui, verdicts
@@ -61,6 +62,18 @@ from webui.webmap import (
     place_label,
     verdict_marker_styles,
 )
+
+SOURCE_LABELS: dict[str, str] = {
+    "none": N_("So far: not recorded"),
+    "osm": N_("OSM"),
+    "audit": N_("audit"),
+    "suggestion": N_("suggestion"),
+}
+REVIEW_ACTIONS: dict[str, str] = {
+    "approved": N_("Approve"),
+    "has_issues": N_("Mark as having issues"),
+    "rejected": N_("Reject"),
+}
 
 ALL = "all"
 GROUP_KEY = "audit_group"
@@ -199,7 +212,7 @@ def fact_widget(place_id: int, fact: Fact, fv: FactValue | None, lang: str) -> N
     if fact.kind == NUMBER:
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         c1.number_input(
-            label, step=1 if fact.integer else 0.5, placeholder=ui.t("audit.number_empty"), **common
+            label, step=1 if fact.integer else 0.5, placeholder=ui.t("empty = unknown"), **common
         )
         na = na_key(place_id, fact.id)
         if na not in st.session_state:
@@ -221,7 +234,7 @@ def fact_widget(place_id: int, fact: Fact, fv: FactValue | None, lang: str) -> N
         value = st.text_input(label, placeholder="Mo-Fr 10:00-18:00", **common)
         info = analyse_opening_hours(value) if value and value.strip() else None
         if info is not None and not info.parses:
-            st.warning(ui.md(ui.t("audit.hours_unparsed", raw=value.strip())))
+            st.warning(ui.md(ui.t("“{raw}” is not valid OSM opening_hours; it is stored as typed and flagged.", raw=value.strip())))
     else:
         labels = {s: (de if lang == "de" else en) for s, (de, en) in STATUS_LABELS.items()}
         st.radio(
@@ -233,14 +246,14 @@ def fact_widget(place_id: int, fact: Fact, fv: FactValue | None, lang: str) -> N
 def current_caption(fact: Fact, fv: FactValue | None, lang: str) -> str:
     """The value the form was opened with, its source and date ("bisher: ja · OSM · ohne Datum")."""
     if fv is None or fv.value is None:
-        return ui.t("audit.source_none")
-    parts = [ui.t(f"audit.source_{fv.source}")]
-    parts.append(fv.checked_on.strftime("%d.%m.%Y") if fv.checked_on else ui.t("audit.no_date"))
+        return ui.t("So far: not recorded")
+    parts = [ui.t(SOURCE_LABELS.get(fv.source, fv.source))]
+    parts.append(fv.checked_on.strftime("%d.%m.%Y") if fv.checked_on else ui.t("no date"))
     if fv.auditor:
         parts.append(fv.auditor)
-    text = ui.t("audit.current", value=format_value(fact.id, fv.value, lang), source=" · ".join(parts))
+    text = ui.t("So far: {value} · {source}", value=format_value(fact.id, fv.value, lang), source=" · ".join(parts))
     if fv.source == "osm" and fv.raw:
-        text += " · " + ui.t("audit.osm_raw", raw=fv.raw)
+        text += " · " + ui.t("OSM value “{raw}”", raw=fv.raw)
     return text
 
 
@@ -252,10 +265,10 @@ def shown_facts(group: str) -> list[Fact]:
 def conflict_lines(err: AuditConflict, lang: str) -> list[str]:
     lines = []
     for change in err.changes:
-        facts = "; ".join(verdicts.change_text(c, lang) for c in change.changed) or ui.t("history.no_change")
+        facts = "; ".join(verdicts.change_text(c, lang) for c in change.changed) or ui.t("no change")
         lines.append(
             ui.t(
-                "audit.conflict_change",
+                "Version {version} by {auditor}, saved {saved} UTC (visit {visit}): {facts}",
                 version=change.version,
                 auditor=change.auditor,
                 saved=change.created_at.strftime("%d.%m.%Y %H:%M"),
@@ -268,11 +281,11 @@ def conflict_lines(err: AuditConflict, lang: str) -> list[str]:
 
 def show_conflict(err: AuditConflict, place_id: int) -> None:
     lang = ui.get_lang()
-    body = [ui.md(ui.t("audit.conflict", opened=err.expected, current=err.current))]
+    body = [ui.md(ui.t("Not saved: this place was audited meanwhile (opened at version {opened}, now version {current}). What changed:", opened=err.expected, current=err.current))]
     body += [f"- {ui.md(line)}" for line in conflict_lines(err, lang)]
     # A blank line ends the list, so the advice is not read as part of the last item.
-    st.error("\n".join(body) + "\n\n" + ui.md(ui.t("audit.conflict_next")))
-    if st.button(ui.t("audit.reload"), key=f"audit_reload_{place_id}", icon=":material/refresh:"):
+    st.error("\n".join(body) + "\n\n" + ui.md(ui.t("Your entries are still in the form. Reload the current values, compare, and save your findings again.")))
+    if st.button(ui.t("Reload current values"), key=f"audit_reload_{place_id}", icon=":material/refresh:"):
         close_form(place_id)
         st.rerun()
 
@@ -285,7 +298,7 @@ def pick_place(
 ) -> PlaceInfo | None:
     lang = ui.get_lang()
     by_id = {p.id: p for p in places}
-    with st.expander(ui.t("audit.map"), expanded=st.session_state.get(PLACE_KEY) is None):
+    with st.expander(ui.t("Pick the place on the map"), expanded=st.session_state.get(PLACE_KEY) is None):
         colour_by = None if group == ALL else {pid: pa.verdicts[group].status for pid, pa in audits.items()}
         fmap = build_places_map(
             places,
@@ -322,45 +335,45 @@ def pick_place(
             st.session_state[PLACE_KEY] = clicked.id
     if st.session_state.get(PLACE_KEY) not in by_id:
         st.session_state[PLACE_KEY] = None
-    names: dict[int | None, str] = {None: ui.t("place.select_none")}
+    names: dict[int | None, str] = {None: ui.t("– none –")}
     names.update({p.id: " – ".join(place_label(p, lang=lang)) for p in places})
     place_id = st.selectbox(
-        ui.t("audit.place"),
+        ui.t("Place (type a name to search)"),
         options=list(names),
         format_func=names.__getitem__,
         key=PLACE_KEY,
-        placeholder=ui.t("place.select_none"),
+        placeholder=ui.t("– none –"),
     )
     return by_id.get(place_id) if place_id is not None else None
 
 
 def metadata(place_id: int, lang: str) -> dict[str, Any]:
-    st.markdown(f"**{ui.t('audit.meta')}**")
+    st.markdown(f"**{ui.t('About this audit')}**")
     name = actor_name()
     c1, c2, c3 = st.columns(3)
     if name:
-        c1.text_input(ui.t("audit.auditor"), value=name, disabled=True)
+        c1.text_input(ui.t("Auditor"), value=name, disabled=True)
         auditor = name
     else:
         auditor = c1.text_input(
-            ui.t("audit.auditor"), key="audit_auditor", on_change="ignore", persist_state=PERSIST
+            ui.t("Auditor"), key="audit_auditor", on_change="ignore", persist_state=PERSIST
         )
     visit = c2.date_input(
-        ui.t("audit.visit_date"), value=date.today(), max_value=date.today(), format="DD.MM.YYYY",
+        ui.t("Visit date"), value=date.today(), max_value=date.today(), format="DD.MM.YYYY",
         key="audit_visit_date", on_change="ignore", persist_state=PERSIST,
     )  # fmt: skip
     methods = {m: verdicts.label_of(METHOD_LABELS, m, lang) for m in FORM_METHODS}
     method = c3.radio(
-        ui.t("audit.method"), options=list(methods), format_func=methods.__getitem__,
+        ui.t("Method"), options=list(methods), format_func=methods.__getitem__,
         key="audit_method", on_change="ignore", persist_state=PERSIST,
     )  # fmt: skip
     groups = {g.id: g.label(lang) for g in GROUPS}
     participation = st.multiselect(
-        ui.t("audit.participation"), options=list(groups), format_func=groups.__getitem__,
+        ui.t("People from these groups took part"), options=list(groups), format_func=groups.__getitem__,
         key=f"audit_{place_id}_participation", on_change="ignore", persist_state=PERSIST,
     )  # fmt: skip
     notes = st.text_area(
-        ui.t("audit.notes"), key=f"audit_{place_id}_notes", on_change="ignore", persist_state=PERSIST
+        ui.t("Notes"), key=f"audit_{place_id}_notes", on_change="ignore", persist_state=PERSIST
     )
     return {
         "auditor": auditor or "",
@@ -375,7 +388,7 @@ def audit_form(engine: Engine, place: PlaceInfo, group: str) -> None:
     lang = ui.get_lang()
     opened = open_form(engine, place.id)
     expected = st.session_state[expected_key(place.id)]
-    st.caption(ui.t("audit.opened", version=expected))
+    st.caption(ui.t("Opened at audit version {version}. Typing does not reload the page; entries are kept when you switch the group.", version=expected))
     shown = shown_facts(group)
     section_ids = [s.id for s in SECTIONS]
     current_section = None
@@ -385,8 +398,8 @@ def audit_form(engine: Engine, place: PlaceInfo, group: str) -> None:
             st.markdown(f"##### {SECTIONS[section_ids.index(fact.section)].label(lang)}")
         fact_widget(place.id, fact, opened.get(fact.id), lang)
     meta = metadata(place.id, lang)
-    st.caption(ui.t("audit.what_is_saved"))
-    if st.button(ui.t("audit.save"), type="primary", key=f"audit_save_{place.id}", icon=":material/save:"):
+    st.caption(ui.t("Saved are the facts shown with a known value and every fact you changed, as a new version; earlier versions stay."))
+    if st.button(ui.t("Save audit"), type="primary", key=f"audit_save_{place.id}", icon=":material/save:"):
         save(engine, place, expected, collect_facts(place.id, opened, shown), meta)
     err = st.session_state.get(conflict_key(place.id))
     if err is not None:
@@ -414,21 +427,21 @@ def save(
         ui.show_error(err)
         return
     close_form(place.id)
-    ui.flash(ui.t("audit.saved", version=info.version, facts=len(info.facts)))
+    ui.flash(ui.t("Audit saved as version {version} ({facts} facts).", version=info.version, facts=len(info.facts)))
     st.rerun()
 
 
 def review_section(engine: Engine, history: list[AuditVersion]) -> None:
     lang = ui.get_lang()
     if not history:
-        st.caption(ui.t("history.empty"))
+        st.caption(ui.t("No audit saved yet."))
         return
     name = actor_name()
     if name:
         reviewer = name
     else:
         reviewer = st.text_input(
-            ui.t("audit.reviewer"), key="audit_reviewer", on_change="ignore", persist_state=PERSIST
+            ui.t("Reviewer's name"), key="audit_reviewer", on_change="ignore", persist_state=PERSIST
         )
     for version in history:
         audit = version.audit
@@ -437,7 +450,7 @@ def review_section(engine: Engine, history: list[AuditVersion]) -> None:
             st.markdown(
                 ui.md(
                     ui.t(
-                        "audit.review_line",
+                        "Version {version} · {auditor} · visit {visit} · state: {state}",
                         version=audit.version,
                         auditor=audit.auditor,
                         visit=audit.visit_date.strftime("%d.%m.%Y"),
@@ -452,10 +465,10 @@ def review_section(engine: Engine, history: list[AuditVersion]) -> None:
             allowed = REVIEW_TRANSITIONS.get(audit.review_state, ())
             if not allowed:
                 continue
-            note = st.text_input(ui.t("audit.review_note"), key=f"review_note_{audit.id}", on_change="ignore")
+            note = st.text_input(ui.t("Note on the decision"), key=f"review_note_{audit.id}", on_change="ignore")
             columns = st.columns(len(allowed))
             for column, target in zip(columns, allowed, strict=True):
-                if column.button(ui.t(f"audit.review_to_{target}"), key=f"review_{audit.id}_{target}"):
+                if column.button(ui.t(REVIEW_ACTIONS[target]), key=f"review_{audit.id}_{target}"):
                     try:
                         with session_scope(engine) as session:
                             set_review_state(
@@ -471,7 +484,7 @@ def review_section(engine: Engine, history: list[AuditVersion]) -> None:
                     else:
                         ui.flash(
                             ui.t(
-                                "audit.reviewed",
+                                "Version {version} is now: {state}.",
                                 version=audit.version,
                                 state=verdicts.label_of(REVIEW_LABELS, target, lang),
                             )
@@ -483,31 +496,31 @@ def review_section(engine: Engine, history: list[AuditVersion]) -> None:
 
 engine = ui.get_engine()
 lang = ui.get_lang()
-st.title(ui.t("audit.title"))
+st.title(ui.t("Audit a place"))
 ui.show_flash()
 
 with session_scope(engine, read_only=True) as session:
     areas = list_areas(session)
 if not areas:
-    st.info(ui.t("audit.no_areas"))
-    st.page_link("app_pages/import_data.py", label=ui.t("page.import"))
+    st.info(ui.t("No places yet: import an area first."))
+    st.page_link("app_pages/import_data.py", label=ui.t("Import data"))
     st.stop()
 
-area = ui.area_select(areas, label=ui.t("catalogue.area"), key=AREA_PICK_KEY)
+area = ui.area_select(areas, label=ui.t("Area"), key=AREA_PICK_KEY)
 with session_scope(engine, read_only=True) as session:
     places = load_places(session, area_id=area.id)
     area_audits = load_area_audits(session, area_id=area.id)
 
-group_names = {ALL: ui.t("audit.all_facts"), **{g.id: g.label(lang) for g in GROUPS}}
+group_names = {ALL: ui.t("all facts"), **{g.id: g.label(lang) for g in GROUPS}}
 group = st.selectbox(
-    ui.t("audit.group"), options=[*GROUP_IDS, ALL], format_func=group_names.__getitem__, key=GROUP_KEY
+    ui.t("What matters for:"), options=[*GROUP_IDS, ALL], format_func=group_names.__getitem__, key=GROUP_KEY
 )
 if group != ALL:
     st.caption(GROUP_BY_ID[group].description(lang))
 
 place = pick_place(places, area, area_audits, group)
 if place is None:
-    st.info(ui.t("audit.pick_first"))
+    st.info(ui.t("Pick a place on the map or in the list."))
     st.stop()
 
 with session_scope(engine, read_only=True) as session:
@@ -516,7 +529,7 @@ with session_scope(engine, read_only=True) as session:
 name, label = place_label(place, lang=lang)
 st.subheader(ui.md(f"{name} – {label}"))
 form_tab, verdict_tab, review_tab = st.tabs(
-    [ui.t("audit.tab_form"), ui.t("audit.tab_verdicts"), ui.t("audit.tab_review")]
+    [ui.t("Record facts"), ui.t("Verdicts and history"), ui.t("Review")]
 )
 with form_tab:
     audit_form(engine, place, group)

@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 from audits.store import PlaceAudits, audit_history, load_area_audits
 from audits.vocabulary import GROUP_BY_ID, GROUPS
 from base.errors import AtlasError
+from base.i18n import N_
 from base.text import clean_text
 from catalogue.categories import CATEGORIES, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.importer import import_sample
@@ -36,6 +37,22 @@ from webui.webmap import (
     place_label,
     verdict_marker_styles,
 )
+
+ORIGIN_LABELS: dict[str, str] = {"osm": N_("OpenStreetMap"), "manual": N_("added manually"), "suggestion": N_("suggestion")}
+DOWNLOAD_LABELS: dict[str, str] = {
+    "geojson": N_("GeoJSON"),
+    "gpkg": N_("GeoPackage (QGIS)"),
+    "csv": N_("CSV (Excel)"),
+    "xlsx": N_("Excel workbook (XLSX)"),
+}
+FILTER_LABELS: dict[str, str] = {
+    "all": N_("all ({count})"),
+    "open": N_("open ({count})"),
+    "open_limited": N_("open or partly open ({count})"),
+    "limited": N_("partly open ({count})"),
+    "not_open": N_("not open ({count})"),
+    "unknown": N_("unknown ({count})"),
+}
 
 PLACE_KEY = "place_pick"
 # A place to select on the next run (the selectbox's own key cannot change once it is drawn).
@@ -69,10 +86,10 @@ def reset_add_form() -> None:
 
 def status_text(place: PlaceInfo) -> str:
     if place.status == "closed":
-        return ui.t("status.closed")
+        return ui.t("closed")
     if place.missing_since is not None:
-        return ui.t("status.missing", date=place.missing_since.isoformat())
-    return ui.t("status.active")
+        return ui.t("missing from OSM since {date}", date=place.missing_since.isoformat())
+    return ui.t("active")
 
 
 def category_label(category_id: str, lang: str) -> str:
@@ -95,20 +112,20 @@ def place_options(places: list[PlaceInfo], lang: str) -> dict[int | None, str]:
     for p in places:
         if counts[texts[p.id]] > 1:
             texts[p.id] += f" · {p.address or p.ref or '#' + str(p.id)}"
-    return {None: ui.t("place.select_none"), **texts}
+    return {None: ui.t("– none –"), **texts}
 
 
 def onboarding(engine: Engine) -> None:
-    st.subheader(ui.t("onboarding.title"))
+    st.subheader(ui.t("No data yet"))
     if ui.current_actor().role not in ("manager", "admin"):
         # Planners cannot import (the import page is not theirs): say who can.
-        st.info(ui.t("login.empty_ask_manager"))
+        st.info(ui.t("The database is still empty. Neighbourhood managers or administrators import data."))
         return
-    st.info(ui.t("onboarding.text"))
-    st.page_link("app_pages/import_data.py", label=ui.t("onboarding.file"), icon=":material/upload_file:")
-    st.page_link("app_pages/import_data.py", label=ui.t("onboarding.online"), icon=":material/public:")
-    if st.button(ui.t("onboarding.sample"), icon=":material/dataset:", type="primary", key="onboarding_sample"):
-        area_name = ui.t("onboarding.sample_area")
+    st.info(ui.t("The database is empty. This is how places of encounter get into the catalogue:"))
+    st.page_link("app_pages/import_data.py", label=ui.t("Import an OSM extract file (.osm, .pbf, .bz2, .gz) of a neighbourhood"), icon=":material/upload_file:")
+    st.page_link("app_pages/import_data.py", label=ui.t("Fetch a place live from OpenStreetMap (needs internet)"), icon=":material/public:")
+    if st.button(ui.t("Load the sample data (Helsinki, works offline)"), icon=":material/dataset:", type="primary", key="onboarding_sample"):
+        area_name = ui.t("Helsinki (sample data)")
         summary = ui.run_import(
             lambda: import_sample(engine, actor=ui.current_actor(), area_name=area_name)
         )
@@ -120,15 +137,15 @@ def onboarding(engine: Engine) -> None:
 def pick_area(areas: list[AreaInfo]) -> AreaInfo:
     area = ui.area_select(
         areas,
-        label=ui.t("catalogue.area"),
+        label=ui.t("Area"),
         key="area_pick",
-        option_label=lambda a: ui.t("catalogue.area_option", name=a.name, count=a.place_count),
+        option_label=lambda a: ui.nt("{name} ({n} place)", "{name} ({n} places)", a.place_count, name=a.name),
     )
     imported = area.imported_at.strftime("%Y-%m-%d %H:%M") if area.imported_at else "–"
     st.caption(
         ui.md(
             ui.t(
-                "catalogue.area_summary", name=area.name, count=area.place_count, source=area.source, imported=imported
+                "{name}: {count} places, source {source}, imported {imported}", name=area.name, count=area.place_count, source=area.source, imported=imported
             )
         )
     )
@@ -138,10 +155,10 @@ def pick_area(areas: list[AreaInfo]) -> AreaInfo:
 
 def publish_control(area: AreaInfo) -> None:
     """Whether residents see this area, and (for managers and admins) the switch."""
-    st.caption(ui.t("area.is_published") if area.published else ui.t("area.is_unpublished"))
+    st.caption(ui.t("Published: shown on the residents' pages.") if area.published else ui.t("Not published: residents do not see this area."))
     if ui.current_actor().role not in ("manager", "admin"):
         return
-    label = ui.t("area.unpublish") if area.published else ui.t("area.publish")
+    label = ui.t("Unpublish") if area.published else ui.t("Publish for residents")
     if st.button(label, key=f"publish_{area.id}", icon=":material/visibility:"):
         try:
             with session_scope(ui.get_engine()) as session:
@@ -152,9 +169,9 @@ def publish_control(area: AreaInfo) -> None:
             ui.show_error(err)
             return
         if changed.published:
-            ui.flash(ui.t("area.published_done", name=changed.name))
+            ui.flash(ui.t("“{name}” is published.", name=changed.name))
         else:
-            ui.flash(ui.t("area.unpublished_done", name=changed.name))
+            ui.flash(ui.t("“{name}” is no longer published.", name=changed.name))
         st.rerun()
 
 
@@ -194,17 +211,17 @@ def places_table(places: list[PlaceInfo], verdict_of: dict[int, str] | None = No
     group = GROUP_BY_ID.get(st.session_state.get(GROUP_KEY) or "")
     rows = []
     for p in places:
-        row = {ui.t("col.name"): place_label(p, lang=lang)[0]}
+        row = {ui.t("Name"): place_label(p, lang=lang)[0]}
         if verdict_of is not None and group is not None:
             verdict = verdicts.verdict_text(verdict_of.get(p.id, "unknown"), lang)
-            row[ui.t("verdict.column", group=group.label(lang))] = verdict
+            row[ui.t("Verdict: {group}", group=group.label(lang))] = verdict
         row |= {
-            ui.t("col.category"): category_label(p.category, lang),
-            ui.t("col.status"): status_text(p),
-            ui.t("col.origin"): ui.t(f"origin.{p.origin}"),
-            ui.t("col.address"): p.address,
-            ui.t("col.opening_hours"): p.opening_hours,
-            ui.t("col.osm"): p.ref or "",
+            ui.t("Category"): category_label(p.category, lang),
+            ui.t("Status"): status_text(p),
+            ui.t("Origin"): ui.t(ORIGIN_LABELS.get(p.origin, p.origin)),
+            ui.t("Address"): p.address,
+            ui.t("Opening hours"): p.opening_hours,
+            ui.t("OSM object"): p.ref or "",
         }
         rows.append(row)
     return rows
@@ -218,29 +235,29 @@ def may_curate() -> bool:
 def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = None) -> None:
     name, label = place_label(place, lang=ui.get_lang())
     st.subheader(ui.md(name))
-    st.write(f"**{ui.t('col.category')}:** {ui.md(label)} · **{ui.t('col.status')}:** {ui.md(status_text(place))}")
-    st.write(f"**{ui.t('place.address')}:** {ui.md(place.address or ui.t('place.no_value'))}")
-    st.write(f"**{ui.t('place.opening_hours')}:**")
-    st.code(place.opening_hours or ui.t("place.no_value"), language=None)
+    st.write(f"**{ui.t('Category')}:** {ui.md(label)} · **{ui.t('Status')}:** {ui.md(status_text(place))}")
+    st.write(f"**{ui.t('Address')}:** {ui.md(place.address or ui.t('not given'))}")
+    st.write(f"**{ui.t('Opening hours (as in OSM)')}:**")
+    st.code(place.opening_hours or ui.t("not given"), language=None)
     if place.osm_url:
-        st.link_button(ui.t("place.osm_link"), place.osm_url, icon=":material/open_in_new:")
+        st.link_button(ui.t("View in OpenStreetMap"), place.osm_url, icon=":material/open_in_new:")
     if place.merged_refs:
-        st.caption(ui.md(ui.t("place.merged", refs=", ".join(place.merged_refs))))
+        st.caption(ui.md(ui.t("Merged with (the same place in OSM): {refs}", refs=", ".join(place.merged_refs))))
     if place.last_seen_at is not None:
-        st.caption(ui.t("place.last_seen", date=place.last_seen_at.strftime("%Y-%m-%d")))
+        st.caption(ui.t("Last seen in OSM: {date}", date=place.last_seen_at.strftime("%Y-%m-%d")))
     if place.tags:
-        st.caption(ui.t("place.tags"))
+        st.caption(ui.t("OSM tags"))
         st.dataframe(
             # Raw OSM values, shown with controls and bidi/invisible characters neutralised.
             [
-                {ui.t("col.key"): clean_text(k, neutralise=True), ui.t("col.value"): clean_text(v, neutralise=True)}
+                {ui.t("Key"): clean_text(k, neutralise=True), ui.t("Value"): clean_text(v, neutralise=True)}
                 for k, v in sorted(place.tags.items())
             ],
             hide_index=True,
             width="stretch",
         )
     else:
-        st.caption(ui.t("place.no_tags"))
+        st.caption(ui.t("No OSM tags."))
     with session_scope(engine, read_only=True) as session:
         history = audit_history(session, place_id=place.id)
     verdicts.show_place_audits(audits, history, group=st.session_state.get(GROUP_KEY))
@@ -248,7 +265,7 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
     if not may_curate():
         return
     closed = place.status == "closed"
-    if st.button(ui.t("place.reopen") if closed else ui.t("place.close"), key=f"status_{place.id}"):
+    if st.button(ui.t("Reopen") if closed else ui.t("Mark as closed"), key=f"status_{place.id}"):
         try:
             with session_scope(engine) as session:
                 set_place_status(session, actor=ui.current_actor(), place_id=place.id, closed=not closed)
@@ -256,22 +273,22 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
             ui.show_error(err)
         else:
             reset_add_form()
-            ui.flash(ui.t("place.reopened_done", name=name) if closed else ui.t("place.closed_done", name=name))
+            ui.flash(ui.t("“{name}” is open again.", name=name) if closed else ui.t("“{name}” is marked closed.", name=name))
             st.rerun()
 
     if place.origin == "manual":
-        with st.expander(ui.t("place.edit")), st.form(f"edit_{place.id}"):
-            new_name = st.text_input(ui.t("add.name"), value=place.name or "")
+        with st.expander(ui.t("Edit manual place")), st.form(f"edit_{place.id}"):
+            new_name = st.text_input(ui.t("Name"), value=place.name or "")
             new_category = st.selectbox(
-                ui.t("add.category"),
+                ui.t("Category"),
                 options=list(CATEGORY_IDS),
                 index=CATEGORY_IDS.index(place.category) if place.category in CATEGORY_IDS else 0,
                 format_func=category_labels().__getitem__,
             )
             c1, c2 = st.columns(2)
-            new_lat = c1.number_input(ui.t("add.lat"), value=place.lat, format="%.6f")
-            new_lon = c2.number_input(ui.t("add.lon"), value=place.lon, format="%.6f")
-            if st.form_submit_button(ui.t("place.save")):
+            new_lat = c1.number_input(ui.t("Latitude (lat)"), value=place.lat, format="%.6f")
+            new_lon = c2.number_input(ui.t("Longitude (lon)"), value=place.lon, format="%.6f")
+            if st.form_submit_button(ui.t("Save changes")):
                 try:
                     with session_scope(engine) as session:
                         update_place(
@@ -287,31 +304,31 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
                     ui.show_error(err)
                 else:
                     reset_add_form()
-                    ui.flash(ui.t("place.saved"))
+                    ui.flash(ui.t("Saved."))
                     st.rerun()
 
 
 def add_place_form(engine: Engine, area: AreaInfo) -> None:
     lat_key, lon_key = new_key("new_lat"), new_key("new_lon")
     clicked = st.session_state.get(lat_key) is not None
-    with st.expander(ui.t("add.title"), expanded=clicked), st.form("add_place"):
-        st.caption(ui.t("add.help"))
+    with st.expander(ui.t("Add a place OpenStreetMap lacks"), expanded=clicked), st.form("add_place"):
+        st.caption(ui.t("Location: click the map or enter coordinates (WGS84, decimal degrees)."))
         if clicked and st.session_state.get(lon_key) is not None:
-            st.caption(ui.t("add.clicked", lat=st.session_state[lat_key], lon=st.session_state[lon_key]))
-        name = st.text_input(ui.t("add.name"), key=new_key("new_name"))
+            st.caption(ui.t("Chosen location: {lat:.6f}, {lon:.6f}", lat=st.session_state[lat_key], lon=st.session_state[lon_key]))
+        name = st.text_input(ui.t("Name"), key=new_key("new_name"))
         category = st.selectbox(
-            ui.t("add.category"),
+            ui.t("Category"),
             options=list(CATEGORY_IDS),
             format_func=category_labels().__getitem__,
             key=new_key("new_category"),
         )
         c1, c2 = st.columns(2)
-        lat = c1.number_input(ui.t("add.lat"), value=None, format="%.6f", key=lat_key)
-        lon = c2.number_input(ui.t("add.lon"), value=None, format="%.6f", key=lon_key)
-        if not st.form_submit_button(ui.t("add.submit"), type="primary"):
+        lat = c1.number_input(ui.t("Latitude (lat)"), value=None, format="%.6f", key=lat_key)
+        lon = c2.number_input(ui.t("Longitude (lon)"), value=None, format="%.6f", key=lon_key)
+        if not st.form_submit_button(ui.t("Add place"), type="primary"):
             return
         if lat is None or lon is None:
-            st.error(ui.t("add.need_coords"))
+            st.error(ui.t("Please enter latitude and longitude or click the map."))
             return
         try:
             with session_scope(engine) as session:
@@ -321,17 +338,17 @@ def add_place_form(engine: Engine, area: AreaInfo) -> None:
             return
     reset_add_form()
     st.session_state[PENDING_KEY] = added.id
-    ui.flash(ui.t("add.done", name=added.name))
+    ui.flash(ui.t("“{name}” was added.", name=added.name))
     st.rerun()
 
 
 def downloads(places: list[PlaceInfo], area: AreaInfo) -> None:
-    st.write(f"**{ui.t('download.title')}**")
+    st.write(f"**{ui.t('Download the places shown')}**")
     stem = re.sub(r"[^A-Za-z0-9_-]+", "_", area.name).strip("_") or "places"
     columns = st.columns(len(DOWNLOADS))
     for column, (fmt, mime) in zip(columns, DOWNLOADS, strict=True):
         column.download_button(
-            ui.t(f"download.{fmt}"),
+            ui.t(DOWNLOAD_LABELS[fmt]),
             # Built only when clicked: exactly the places shown right now.
             data=lambda fmt=fmt: export_places_bytes(places, fmt=fmt),
             file_name=f"{stem}.{fmt}",
@@ -346,7 +363,7 @@ def downloads(places: list[PlaceInfo], area: AreaInfo) -> None:
 engine = ui.get_engine()
 settings = ui.get_settings()
 lang = ui.get_lang()
-st.title(ui.t("catalogue.title"))
+st.title(ui.t("Catalogue of places of encounter"))
 ui.show_flash()
 
 with session_scope(engine, read_only=True) as session:
@@ -363,21 +380,21 @@ with session_scope(engine, read_only=True) as session:
 present = [c.id for c in CATEGORIES if any(p.category == c.id for p in all_places)]
 f1, f2 = st.columns([3, 2])
 chosen = f1.multiselect(
-    ui.t("catalogue.filter_categories"),
+    ui.t("Categories"),
     options=present,
     default=present,
-    placeholder=ui.t("catalogue.filter_none"),
+    placeholder=ui.t("Choose categories"),
     format_func=category_labels().__getitem__,
     key=f"category_filter_{area.id}",
 )
-query = f2.text_input(ui.t("catalogue.search"), key="name_search")
+query = f2.text_input(ui.t("Search by name"), key="name_search")
 shown = filter_places(all_places, categories=chosen, query=query)
 with session_scope(engine, read_only=True) as session:
     area_audits = load_area_audits(session, area_id=area.id)  # three queries, ~30 ms for 100 places
 g1, g2 = st.columns([3, 2])
-group_names = {None: ui.t("verdict.group_none"), **{g.id: g.label(lang) for g in GROUPS}}
+group_names = {None: ui.t("– none (colour by category) –"), **{g.id: g.label(lang) for g in GROUPS}}
 verdict_group = g1.selectbox(
-    ui.t("verdict.group"), options=list(group_names), format_func=group_names.__getitem__, key=GROUP_KEY
+    ui.t("For group"), options=list(group_names), format_func=group_names.__getitem__, key=GROUP_KEY
 )
 verdict_of: dict[int, str] | None = None
 if verdict_group is not None:
@@ -386,13 +403,13 @@ if verdict_group is not None:
         fid: sum(verdict_of.get(p.id, "unknown") in wanted for p in shown)
         for fid, wanted in verdicts.VERDICT_FILTERS.items()
     }
-    filter_names = {fid: ui.t(f"verdict.filter_{fid}", count=counts[fid]) for fid in verdicts.VERDICT_FILTERS}
+    filter_names = {fid: ui.t(FILTER_LABELS[fid], count=counts[fid]) for fid in verdicts.VERDICT_FILTERS}
     verdict_filter = g2.selectbox(
-        ui.t("verdict.filter"), options=list(filter_names), format_func=filter_names.__getitem__, key="verdict_filter"
+        ui.t("Verdict"), options=list(filter_names), format_func=filter_names.__getitem__, key="verdict_filter"
     )
     wanted_verdicts = verdicts.VERDICT_FILTERS[verdict_filter]
     shown = [p for p in shown if verdict_of.get(p.id, "unknown") in wanted_verdicts]
-st.caption(ui.t("catalogue.shown", shown=len(shown), total=len(all_places)))
+st.caption(ui.t("{shown} of {total} places shown", shown=len(shown), total=len(all_places)))
 
 map_col, detail_col = st.columns([3, 2], gap="medium")
 with map_col:
@@ -414,7 +431,7 @@ with map_col:
         # Only clicks rerun the script; panning and zooming stay in the browser.
         returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
     )
-    st.caption(ui.t("catalogue.map_help"))
+    st.caption(ui.t("Click a marker to show the place; click the empty map to set the location of a new place. The table below lists the same places."))
 handle_map_click(result, shown)
 
 with detail_col:
@@ -424,10 +441,10 @@ with detail_col:
     if st.session_state.get(PLACE_KEY) not in by_id:
         st.session_state[PLACE_KEY] = None
     selected_id = st.selectbox(
-        ui.t("place.select"),
+        ui.t("Select a place"),
         options=[None, *by_id],
         format_func=place_options(shown, lang).__getitem__,
-        placeholder=ui.t("place.select_none"),
+        placeholder=ui.t("– none –"),
         key=PLACE_KEY,
     )
     if selected_id is not None:
@@ -436,9 +453,9 @@ with detail_col:
     if may_curate():
         add_place_form(engine, area)
 
-st.subheader(ui.t("catalogue.table"))
+st.subheader(ui.t("Places (table)"))
 if shown:
     st.dataframe(places_table(shown, verdict_of), hide_index=True, width="stretch")
 else:
-    st.info(ui.t("catalogue.none_match"))
+    st.info(ui.t("No place matches the filter and search."))
 downloads(shown, area)

@@ -14,6 +14,7 @@ from streamlit_folium import st_folium
 
 from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS
 from base.errors import AtlasError
+from base.i18n import N_
 from catalogue.categories import CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.store import AreaInfo, list_areas
 from exports.gaps import CRS_CHOICES, MEDIA_TYPES, export_gaps_bytes
@@ -31,6 +32,21 @@ from gaps.service import (
 from storage.db import session_scope
 from webui import caches, ui
 from webui.gap_webmap import build_gap_map, format_number, nearest_name, place_name
+
+RESOLUTION_LABELS: dict[int, str] = {
+    9: N_("9 – large (~350 m)"),
+    10: N_("10 – medium (~130 m)"),
+    11: N_("11 – fine (~50 m)"),
+}
+CRS_LABELS: dict[str, str] = {"EPSG:4326": N_("WGS84 (EPSG:4326)"), "EPSG:25832": N_("ETRS89 / UTM 32N (EPSG:25832)")}
+DOWNLOAD_LABELS: dict[str, str] = {
+    "gpkg": N_("GeoPackage (QGIS)"),
+    "geojson": N_("GeoJSON"),
+    "csv": N_("CSV (Excel)"),
+    "xlsx": N_("Excel workbook (XLSX)"),
+    "pdf": N_("PDF (A4)"),
+    "png": N_("PNG (A4)"),
+}
 
 AREA_PICK_KEY = "gaps_area"
 GROUP_KEY = "gaps_group"
@@ -67,10 +83,10 @@ def category_label(category_id: str, lang: str) -> str:
 def sidebar_request(lang: str) -> GapRequest | None:
     """The parameters in the sidebar, as a checked request (None, with a message, when invalid)."""
     sidebar = st.sidebar
-    sidebar.subheader(ui.t("gaps.params"))
+    sidebar.subheader(ui.t("Map parameters"))
     groups = [ALL_GROUPS, *GROUP_IDS]
     group = sidebar.selectbox(
-        ui.t("gaps.group"),
+        ui.t("Group"),
         options=groups,
         format_func={g: group_label(g, lang) for g in groups}.__getitem__,
         key=GROUP_KEY,
@@ -80,38 +96,38 @@ def sidebar_request(lang: str) -> GapRequest | None:
         st.session_state[SPEED_KEY] = st.session_state[SPEED_AUTO_KEY] = default_speed(group)
     verdict_texts = {v: label[0 if lang == "de" else 1] for v, label in VERDICT_LABELS.items()}
     verdicts = sidebar.radio(
-        ui.t("gaps.verdicts"),
+        ui.t("Places count that are …"),
         options=list(VERDICT_CHOICES),
         format_func=verdict_texts.__getitem__,
         key=VERDICTS_KEY,
         disabled=group == ALL_GROUPS,
-        help=ui.t("gaps.verdicts_help"),
+        help=ui.t("With “all places” every active place of the chosen categories counts, audited or not."),
     )
     categories = sidebar.multiselect(
-        ui.t("gaps.categories"),
+        ui.t("Categories that count"),
         options=list(CATEGORY_IDS),
         default=list(DEFAULT_CATEGORIES),
         format_func={c: category_label(c, lang) for c in CATEGORY_IDS}.__getitem__,
-        placeholder=ui.t("catalogue.filter_none"),
+        placeholder=ui.t("Choose categories"),
         key=CATEGORIES_KEY,
     )
     speed = sidebar.number_input(
-        ui.t("gaps.speed"), min_value=0.5, max_value=20.0, step=0.1, format="%.1f", key=SPEED_KEY,
-        help=ui.t("gaps.speed_help"),
+        ui.t("Walking speed (km/h)"), min_value=0.5, max_value=20.0, step=0.1, format="%.1f", key=SPEED_KEY,
+        help=ui.t("Default per group (e.g. 3.6 km/h for wheelchair users); a speed you typed stays when the group changes."),
     )  # fmt: skip
-    minutes = sidebar.slider(ui.t("gaps.minutes"), min_value=1, max_value=60, value=10, key=MINUTES_KEY)
+    minutes = sidebar.slider(ui.t("Time limit (minutes on foot)"), min_value=1, max_value=60, value=10, key=MINUTES_KEY)
     catchment = sidebar.number_input(
-        ui.t("gaps.catchment"), min_value=100, max_value=10_000, value=1000, step=100, key=CATCHMENT_KEY
+        ui.t("Catchment (metres along the paths)"), min_value=100, max_value=10_000, value=1000, step=100, key=CATCHMENT_KEY
     )
     resolution = sidebar.select_slider(
-        ui.t("gaps.resolution"),
+        ui.t("Hexagon size (H3)"),
         options=RESOLUTIONS,
         value=10,
-        format_func={r: ui.t(f"gaps.resolution_{r}") for r in RESOLUTIONS}.__getitem__,
+        format_func={r: ui.t(RESOLUTION_LABELS[r]) for r in RESOLUTIONS}.__getitem__,
         key=RESOLUTION_KEY,
     )
     if not categories:
-        st.warning(ui.t("gaps.no_categories"))
+        st.warning(ui.t("Please choose at least one category."))
         return None
     try:
         return GapRequest(
@@ -140,13 +156,13 @@ def anchor_table(report: GapReport, lang: str) -> list[dict[str, object]]:
         rows.append(
             {
                 "rank": rank,
-                "name": a.name or ui.t("unnamed"),
+                "name": a.name or ui.t("(no name)"),
                 "kind": category_label(a.kind, lang),
                 "school_form": a.school_form or "",
                 # text, so a school without an index shows "–" rather than "None"
                 "social_index": "–" if a.social_index is None else str(a.social_index),
-                "startchancen": ui.t("gaps.yes") if a.startchancen else "",
-                "nearest": nearest_name(report, a, lang) if reachable else ui.t("gaps.unreachable"),
+                "startchancen": ui.t("yes") if a.startchancen else "",
+                "nearest": nearest_name(report, a, lang) if reachable else ui.t("not reachable"),
                 "minutes": round(a.nearest_minutes, 1) if reachable else None,
                 "metres": round(a.nearest_m) if a.nearest_m is not None else None,
                 "underserved": percent(a.underserved_share),
@@ -158,36 +174,36 @@ def anchor_table(report: GapReport, lang: str) -> list[dict[str, object]]:
 
 def anchor_columns() -> dict[str, object]:
     return {
-        "rank": st.column_config.NumberColumn(ui.t("gaps.col_rank"), format="%d", width="small"),
-        "name": st.column_config.TextColumn(ui.t("col.name")),
-        "kind": st.column_config.TextColumn(ui.t("gaps.col_kind")),
-        "school_form": st.column_config.TextColumn(ui.t("gaps.col_school_form")),
-        "social_index": st.column_config.TextColumn(ui.t("gaps.col_social_index")),
-        "startchancen": st.column_config.TextColumn(ui.t("gaps.col_startchancen")),
-        "nearest": st.column_config.TextColumn(ui.t("gaps.col_nearest")),
-        "minutes": st.column_config.NumberColumn(ui.t("gaps.col_minutes"), format="%.1f"),
-        "metres": st.column_config.NumberColumn(ui.t("gaps.col_metres"), format="%d"),
-        "underserved": st.column_config.NumberColumn(ui.t("gaps.col_underserved"), format="%.0f %%"),
-        "unknown": st.column_config.NumberColumn(ui.t("gaps.col_unknown"), format="%.0f %%"),
+        "rank": st.column_config.NumberColumn(ui.t("Rank"), format="%d", width="small"),
+        "name": st.column_config.TextColumn(ui.t("Name")),
+        "kind": st.column_config.TextColumn(ui.t("Kind")),
+        "school_form": st.column_config.TextColumn(ui.t("School form")),
+        "social_index": st.column_config.TextColumn(ui.t("Social index")),
+        "startchancen": st.column_config.TextColumn(ui.t("Startchancen")),
+        "nearest": st.column_config.TextColumn(ui.t("Nearest place that counts")),
+        "minutes": st.column_config.NumberColumn(ui.t("Minutes"), format="%.1f"),
+        "metres": st.column_config.NumberColumn(ui.t("Metres"), format="%d"),
+        "underserved": st.column_config.NumberColumn(ui.t("Share underserved"), format="%.0f %%"),
+        "unknown": st.column_config.NumberColumn(ui.t("Share not enough data"), format="%.0f %%"),
     }
 
 
 def show_counts(report: GapReport, lang: str, seconds: float) -> None:
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(ui.t("gaps.count_units"), report.cells)
-    c2.metric(ui.t("gaps.count_served"), report.count("served"))
-    c3.metric(ui.t("gaps.count_underserved"), report.count("underserved"))
-    c4.metric(ui.t("gaps.count_unknown"), report.count("unknown"))
+    c1.metric(ui.t("Hexagons"), report.cells)
+    c2.metric(ui.t("served"), report.count("served"))
+    c3.metric(ui.t("underserved"), report.count("underserved"))
+    c4.metric(ui.t("not enough data"), report.count("unknown"))
     by_status = {s: sum(1 for p in report.places if p.status == s) for s in ("serving", "unknown", "not")}
     st.caption(
         ui.t(
-            "gaps.places_summary",
+            "Places of the chosen categories: {serving} count, {unknown} with an unknown verdict (apart, not counted), {other} not open or closed",
             serving=by_status["serving"],
             unknown=by_status["unknown"],
             other=by_status["not"],
         )
         + " · "
-        + ui.t("gaps.timing", ms=format_number(seconds * 1000, lang, 0))
+        + ui.t("computed in {ms} ms", ms=format_number(seconds * 1000, lang, 0))
     )
 
 
@@ -195,14 +211,14 @@ def show_unknown_places(report: GapReport, lang: str) -> None:
     unknown = [p for p in report.places if p.status == "unknown"]
     if not unknown:
         return
-    with st.expander(ui.t("gaps.unknown_places", count=len(unknown))):
-        st.caption(ui.t("gaps.unknown_places_help"))
+    with st.expander(ui.t("{count} places with an unknown verdict (not counted)", count=len(unknown))):
+        st.caption(ui.t("An on-site audit turns “not enough data” into a clear picture."))
         st.dataframe(
             [
                 {
-                    ui.t("col.name"): place_name(p, lang),
-                    ui.t("col.category"): category_label(p.category, lang),
-                    ui.t("col.osm"): p.ref or "",
+                    ui.t("Name"): place_name(p, lang),
+                    ui.t("Category"): category_label(p.category, lang),
+                    ui.t("OSM object"): p.ref or "",
                 }
                 for p in unknown
             ],
@@ -212,23 +228,23 @@ def show_unknown_places(report: GapReport, lang: str) -> None:
 
 
 def downloads(report: GapReport, area: AreaInfo, basemap: object, lang: str) -> None:
-    st.subheader(ui.t("gaps.downloads"))
-    st.caption(ui.t("gaps.downloads_help"))
+    st.subheader(ui.t("Download"))
+    st.caption(ui.t("Exactly this map with the parameters above; the file is made when you click."))
     crs = st.radio(
-        ui.t("gaps.crs"),
+        ui.t("Coordinate system (GeoPackage)"),
         options=list(CRS_CHOICES),
-        format_func={c: ui.t(f"gaps.crs_{c.split(':')[1]}") for c in CRS_CHOICES}.__getitem__,
+        format_func={c: ui.t(CRS_LABELS[c]) for c in CRS_CHOICES}.__getitem__,
         horizontal=True,
         key=CRS_KEY,
     )
     imported = area.imported_at.strftime("%Y-%m-%d") if area.imported_at else "–"
-    extra = {ui.t("gaps.data_as_of"): imported}
+    extra = {ui.t("Data as of"): imported}
     req = report.request
     stem = re.sub(r"[^A-Za-z0-9_-]+", "_", area.name).strip("_") or "gebiet"
     stem = f"{stem}_{req.group}_{req.minutes:g}min"
     for column, fmt in zip(st.columns(len(EXPORTS)), EXPORTS, strict=True):
         column.download_button(
-            ui.t(f"gaps.download_{fmt}"),
+            ui.t(DOWNLOAD_LABELS[fmt]),
             # Built only when clicked (a PDF takes a second), from exactly the report on screen.
             data=lambda fmt=fmt: export_gaps_bytes(
                 report, fmt=fmt, crs=crs, basemap=basemap, area_name=area.name, lang=lang, params=extra
@@ -244,16 +260,16 @@ def downloads(report: GapReport, area: AreaInfo, basemap: object, lang: str) -> 
 
 lang = ui.get_lang()
 settings = ui.get_settings()
-st.title(ui.t("gaps.title"))
-st.caption(ui.t("gaps.intro"))
+st.title(ui.t("Gaps around schools and Kitas"))
+st.caption(ui.t("How far is it on foot from every part of the catchments to the nearest place open to the chosen group? Places with an unknown verdict never count as open."))
 
 with session_scope(ui.get_engine(), read_only=True) as session:
     areas = list_areas(session)
 if not areas:
-    st.info(ui.t("gaps.no_area"))
+    st.info(ui.t("No area imported yet. A neighbourhood is read in under “Import data” (manager or administrator role); the map appears here afterwards."))
     st.stop()
 
-area = ui.area_select(areas, label=ui.t("catalogue.area"), key=AREA_PICK_KEY)
+area = ui.area_select(areas, label=ui.t("Area"), key=AREA_PICK_KEY)
 request = sidebar_request(lang)
 try:
     streets, inputs = caches.get_area_data(area.id, area.imported_at)
@@ -263,7 +279,7 @@ except AtlasError as err:
 
 anchor_count = sum(1 for p in inputs.places if p.category in ANCHOR_CATEGORIES and p.status == "active")
 if anchor_count == 0:
-    st.info(ui.md(ui.t("gaps.no_anchors", area=area.name)))
+    st.info(ui.md(ui.t("“{area}” has no schools and no Kitas: without them there are no catchments and no gaps. Schools and Kitas come from OSM (amenity=school, kindergarten, childcare) or can be added in the catalogue.", area=area.name)))
     st.stop()
 if request is None:
     st.stop()
@@ -288,9 +304,9 @@ show_counts(report, lang, seconds)
 fmap = build_gap_map(report, lang=lang, tile_url=settings.tile_url, bbox=area.bbox)
 # No returned objects: panning and zooming never rerun the script.
 st_folium(fmap, key="gap_map", height=620, use_container_width=True, returned_objects=[])
-st.caption(ui.t("gaps.map_help"))
+st.caption(ui.t("Red dashes and hatching: underserved. Grey dots: not enough data. S = school, K = Kita, with the rank from the table. The table below lists the same anchors."))
 
-st.subheader(ui.t("gaps.table"))
+st.subheader(ui.t("Schools and Kitas by need (social index, then share underserved)"))
 st.dataframe(anchor_table(report, lang), column_config=anchor_columns(), hide_index=True, width="stretch")
 show_unknown_places(report, lang)
 downloads(report, area, streets.basemap, lang)

@@ -12,13 +12,27 @@ from pathlib import Path
 
 import streamlit as st
 
-from base import i18n
 from base.errors import AtlasError
+from base.i18n import N_
 from catalogue.import_jobs import ImportJob, JobStatus, start_file_import, start_overpass_import
 from catalogue.osm_file import sample_extract_path
 from catalogue.store import validate_area_name
 from catalogue.uploads import check_upload_size, new_upload_folder
 from webui import ui
+
+# What the import is doing now (``import_jobs`` phases), for the progress line.
+PHASES: dict[str, str] = {
+    "queued": N_("Waiting for another import"),
+    "reading": N_("Reading the file"),
+    "read": N_("Reading the file"),
+    "fetching": N_("Fetching from OpenStreetMap"),
+    "saving": N_("Saving"),
+    "decompress": N_("Decompressing the file (MB)"),
+    "relations": N_("Reading relations"),
+    "duplicates": N_("Removing duplicate objects"),
+    "build": N_("Building places and the walking network"),
+}
+MODES: dict[str, str] = {"place": N_("Place name"), "bbox": N_("Bounding box (coordinates)")}
 
 UPLOAD_TYPES = ["osm", "pbf", "bz2", "gz"]
 JOB_KEY = "import_job"
@@ -50,17 +64,16 @@ def _start(job: ImportJob) -> None:
 def _busy() -> bool:
     job = st.session_state.get(JOB_KEY)
     if isinstance(job, ImportJob) and not job.status().finished:
-        st.warning(ui.t("import.busy"))
+        st.warning(ui.t("An import is already running; wait for it to finish or cancel it."))
         return True
     return False
 
 
 def _phase_text(status: JobStatus) -> str:
     # Every phase (ours and the reader's) has a text; an unforeseen one is shown as it is.
-    known = f"import.phase.{status.phase}" in i18n.STRINGS
-    phase = ui.t(f"import.phase.{status.phase}") if known else status.phase
+    phase = ui.t(PHASES[status.phase]) if status.phase in PHASES else status.phase
     objects = f"{status.objects:,}".replace(",", "." if ui.get_lang() == "de" else ",")
-    return ui.t("import.progress", phase=phase, objects=objects, seconds=f"{status.seconds:.0f}")
+    return ui.t("{phase}: {objects} objects read ({seconds} s)", phase=phase, objects=objects, seconds=f"{status.seconds:.0f}")
 
 
 @st.fragment(run_every=POLL_S)
@@ -74,54 +87,54 @@ def _job_panel() -> None:
         st.session_state.pop(JOB_KEY, None)
         st.rerun()
     st.progress(PHASE_FRACTION.get(status.phase, 0.5), text=ui.md(_phase_text(status)))
-    if st.button(ui.t("import.cancel"), key="import_cancel", icon=":material/cancel:"):
+    if st.button(ui.t("Cancel import"), key="import_cancel", icon=":material/cancel:"):
         job.cancel()
-        st.caption(ui.t("import.cancelling"))
+        st.caption(ui.t("Cancelling …"))
 
 
 def _show_result(status: JobStatus) -> None:
     # The same closed status box as a synchronous import (ui.run_import), then one message.
     if status.state == "done":
-        st.status(ui.t("import.finished"), state="complete", expanded=False)
+        st.status(ui.t("Import finished"), state="complete", expanded=False)
     elif status.state == "cancelled":
-        st.status(ui.t("import.cancelled_short"), state="error", expanded=False)
+        st.status(ui.t("Import cancelled"), state="error", expanded=False)
     else:
-        st.status(ui.t("import.failed"), state="error", expanded=False)
+        st.status(ui.t("Import failed"), state="error", expanded=False)
     if status.summary is not None:
         ui.show_import_summary(status.summary)
         # The catalogue opens on the area just imported.
         st.session_state[ui.AREA_KEY] = status.summary.area
-        st.page_link("app_pages/catalogue.py", label=ui.t("import.to_catalogue"), icon=":material/map:")
+        st.page_link("app_pages/catalogue.py", label=ui.t("Go to the catalogue"), icon=":material/map:")
     elif status.state == "cancelled":
-        st.info(ui.t("import.cancelled"))
+        st.info(ui.t("Import cancelled; nothing was written."))
     elif status.error is not None:
         ui.show_error(status.error)
 
 
-st.title(ui.t("import.title"))
-st.write(ui.t("import.intro"))
+st.title(ui.t("Import data"))
+st.write(ui.t("An import reads the places of encounter and the walking network of a neighbourhood. Importing the same area again updates it; places that vanished are flagged, not deleted."))
 settings = ui.get_settings()
 engine = ui.get_engine()
 actor = ui.current_actor()
 
-area_name = st.text_input(ui.t("import.area_name"), help=ui.t("import.area_name_help"), key="import_area")
+area_name = st.text_input(ui.t("Area name"), help=ui.t("For example “Borsigwalde”. If the area exists, it is updated."), key="import_area")
 tab_file, tab_online, tab_sample = st.tabs(
-    [ui.t("import.tab_file"), ui.t("import.tab_online"), ui.t("import.tab_sample")]
+    [ui.t("Upload a file"), ui.t("Live from OpenStreetMap"), ui.t("Sample data")]
 )
 
 with tab_file:
     upload = st.file_uploader(
-        ui.t("import.file"),
+        ui.t("OSM file (.osm, .pbf, .bz2, .gz)"),
         type=UPLOAD_TYPES,
-        help=ui.t("import.file_help", mb=settings.max_upload_mb),
+        help=ui.t("At most {mb} MB.", mb=settings.max_upload_mb),
         max_upload_size=settings.max_upload_mb,
         key="import_file",
     )
-    if st.button(ui.t("import.file_submit"), type="primary", key="import_file_go") and not _busy():
+    if st.button(ui.t("Import file"), type="primary", key="import_file_go") and not _busy():
         if upload is None:
-            st.warning(ui.t("import.need_file"))
+            st.warning(ui.t("Please choose a file first."))
         elif not area_name.strip():
-            st.warning(ui.t("import.need_area"))
+            st.warning(ui.t("Please enter a name for the area."))
         else:
             folder: Path | None = None
             try:
@@ -144,11 +157,11 @@ with tab_file:
                     shutil.rmtree(folder, ignore_errors=True)
 
 with tab_online:
-    st.caption(ui.t("import.online_help"))
+    st.caption(ui.t("Queries Nominatim and the Overpass API – needs internet and may take a minute."))
     mode = st.radio(
-        ui.t("import.mode"),
+        ui.t("Give the area by"),
         options=["place", "bbox"],
-        format_func={m: ui.t(f"import.mode_{m}") for m in ("place", "bbox")}.__getitem__,
+        format_func={m: ui.t(label) for m, label in MODES.items()}.__getitem__,
         horizontal=True,
         key="import_mode",
     )
@@ -156,19 +169,19 @@ with tab_online:
         place_name = ""
         bbox: tuple[float, float, float, float] | None = None
         if mode == "place":
-            place_name = st.text_input(ui.t("import.place"), help=ui.t("import.place_help"))
+            place_name = st.text_input(ui.t("Place name"), help=ui.t("For example “Borsigwalde, Berlin”."))
         else:
             c1, c2, c3, c4 = st.columns(4)
-            west = c1.number_input(ui.t("import.west"), value=None, format="%.5f")
-            south = c2.number_input(ui.t("import.south"), value=None, format="%.5f")
-            east = c3.number_input(ui.t("import.east"), value=None, format="%.5f")
-            north = c4.number_input(ui.t("import.north"), value=None, format="%.5f")
-        fetch = st.form_submit_button(ui.t("import.online_submit"), type="primary")
+            west = c1.number_input(ui.t("West (longitude)"), value=None, format="%.5f")
+            south = c2.number_input(ui.t("South (latitude)"), value=None, format="%.5f")
+            east = c3.number_input(ui.t("East (longitude)"), value=None, format="%.5f")
+            north = c4.number_input(ui.t("North (latitude)"), value=None, format="%.5f")
+        fetch = st.form_submit_button(ui.t("Fetch from OpenStreetMap"), type="primary")
     if fetch and not _busy():
         if not area_name.strip():
-            st.warning(ui.t("import.need_area"))
+            st.warning(ui.t("Please enter a name for the area."))
         elif mode == "place" and not place_name.strip():
-            st.warning(ui.t("import.need_place"))
+            st.warning(ui.t("Please enter a place name."))
         elif mode == "place":
             _start(
                 start_overpass_import(
@@ -181,9 +194,9 @@ with tab_online:
             _start(start_overpass_import(engine, actor=actor, area_name=area_name, bbox=box, settings=settings))
 
 with tab_sample:
-    st.write(ui.t("import.sample_text"))
-    if st.button(ui.t("onboarding.sample"), key="import_sample_go") and not _busy():
-        name = area_name.strip() or ui.t("onboarding.sample_area")
+    st.write(ui.t("The sample data is a small extract of Helsinki shipped with the software. Good for trying things out without internet."))
+    if st.button(ui.t("Load the sample data (Helsinki, works offline)"), key="import_sample_go") and not _busy():
+        name = area_name.strip() or ui.t("Helsinki (sample data)")
         try:
             sample = sample_extract_path()
         except AtlasError as err:

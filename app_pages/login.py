@@ -16,25 +16,25 @@ from webui import staff_session, ui
 
 # At first view, so the browser has its client key (cookie) before the first attempt.
 client = ui.client_key()
-st.title(ui.t("login.title"))
-st.write(ui.t("login.intro"))
+st.title(ui.t("Sign in"))
+st.write(ui.t("For the team: neighbourhood management, planning and administration. Nobody needs an account to suggest a place."))
 
 if st.secrets.load_if_toml_exists() and st.secrets.get("auth"):
     # app.py has checked the [auth] section (cookie secret) before any page runs.
-    if st.button(ui.t("login.sso"), type="primary", key="login_sso"):
+    if st.button(ui.t("Sign in with single sign-on"), type="primary", key="login_sso"):
         st.login()
-    st.caption(ui.t("login.or_password"))
+    st.caption(ui.t("Or with name and password:"))
 
 with st.form("login_form"):
-    name = st.text_input(ui.t("login.name"), key="login_name", autocomplete="username")
+    name = st.text_input(ui.t("Login name"), key="login_name", autocomplete="username")
     password = st.text_input(
-        ui.t("login.password"), type="password", key="login_password", autocomplete="current-password"
+        ui.t("Password"), type="password", key="login_password", autocomplete="current-password"
     )
-    submitted = st.form_submit_button(ui.t("login.submit"), type="primary")
+    submitted = st.form_submit_button(ui.t("Sign in"), type="primary")
 
 if submitted:
     if not name.strip() or not password:
-        st.warning(ui.t("login.need_both"))
+        st.warning(ui.t("Please enter name and password."))
     else:
         try:
             # A write scope: failed attempts are recorded for the slow-down.

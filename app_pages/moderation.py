@@ -44,16 +44,16 @@ def queue_rows(queue: list[SuggestionInfo], area_names: dict[int, str]) -> list[
     lang = ui.get_lang()
     return [
         {
-            ui.t("moderation.col_code"): s.ref_code,
-            ui.t("moderation.col_name"): s.name,
-            ui.t("moderation.col_category"): category_label(s.category),
-            ui.t("moderation.col_groups"): ", ".join(
+            ui.t("Code"): s.ref_code,
+            ui.t("Name"): s.name,
+            ui.t("Category"): category_label(s.category),
+            ui.t("Good for"): ", ".join(
                 GROUP_BY_ID[g].label(lang) for g in s.groups if g in GROUP_BY_ID
             ),
-            ui.t("moderation.col_description"): s.description,
-            ui.t("moderation.col_received"): s.created_at.strftime("%Y-%m-%d %H:%M"),
-            ui.t("moderation.col_email"): s.contact_email or "",
-            ui.t("moderation.col_area"): area_names.get(s.area_id, ""),
+            ui.t("Description"): s.description,
+            ui.t("Received"): s.created_at.strftime("%Y-%m-%d %H:%M"),
+            ui.t("E-mail"): s.contact_email or "",
+            ui.t("Area"): area_names.get(s.area_id, ""),
         }
         for s in queue
     ]
@@ -73,27 +73,27 @@ def run_action(action: Callable[[Session, list[DecisionNotice]], object], done: 
         ui.show_error(err)
         return
     if report.sent:
-        done += " " + ui.t("moderation.mail_sent", n=report.sent)
+        done += " " + ui.nt("{n} reply sent by e-mail.", "{n} replies sent by e-mail.", report.sent)
     problems = []
     if report.failed:
-        problems.append(ui.t("moderation.mail_failed", n=report.failed))
+        problems.append(ui.t("{n} e-mail replies could not be sent (details in the server log); the decision stands.", n=report.failed))
     if report.not_configured:
-        problems.append(ui.t("moderation.mail_off", n=report.not_configured))
+        problems.append(ui.t("{n} replies not sent: no mail server is set (ATLAS_SMTP_HOST).", n=report.not_configured))
     ui.flash(done, warning=" ".join(problems) or None)
     st.session_state.pop(SELECT_KEY, None)
     st.rerun()
 
 
 actor = ui.current_actor()
-st.title(ui.t("moderation.page"))
+st.title(ui.t("Moderate suggestions"))
 ui.show_flash()
 
 with session_scope(ui.get_engine(), read_only=True) as session:
     areas = list_areas(session)
 area_names = {a.id: a.name for a in areas}
-area_options: dict[int | None, str] = {None: ui.t("moderation.all_areas"), **area_names}
+area_options: dict[int | None, str] = {None: ui.t("All areas"), **area_names}
 area_id = st.selectbox(
-    ui.t("moderation.area"),
+    ui.t("Area"),
     options=list(area_options),
     format_func=area_options.__getitem__,
     key="moderation_area",
@@ -106,10 +106,10 @@ except AtlasError as err:
     st.stop()
 
 if not queue:
-    st.info(ui.t("moderation.empty"))
+    st.info(ui.t("No pending suggestions."))
     st.stop()
 
-st.caption(ui.t("moderation.count", n=len(queue)))
+st.caption(ui.nt("{n} pending suggestion", "{n} pending suggestions", len(queue)))
 st.dataframe(queue_rows(queue, area_names), hide_index=True, width="stretch", key="moderation_table")
 
 by_id = {s.id: s for s in queue}
@@ -121,74 +121,78 @@ fmap = build_points_map(
         MapPoint(s.lon, s.lat, s.name, f"{s.ref_code} · {category_label(s.category)}", PENDING_COLOR)
         for s in queue
     ],
-    legend_title=ui.t("moderation.map"),
-    legend_rows=[(ui.t("moderation.legend_pending"), PENDING_COLOR)],
+    legend_title=ui.t("Pending suggestions on the map"),
+    legend_rows=[(ui.t("pending suggestion"), PENDING_COLOR)],
     tile_url=ui.get_settings().tile_url,
     bbox=bbox,
 )
-st.caption(ui.t("moderation.map"))
+st.caption(ui.t("Pending suggestions on the map"))
 st_folium(fmap, key="moderation_map", height=380, use_container_width=True, returned_objects=[])
 
 if st.session_state.get(SELECT_KEY):
     st.session_state[SELECT_KEY] = [i for i in st.session_state[SELECT_KEY] if i in by_id]
-if st.button(ui.t("moderation.select_all"), key="moderation_all"):
+if st.button(ui.t("Select all"), key="moderation_all"):
     st.session_state[SELECT_KEY] = list(by_id)
 options = {s.id: f"{s.ref_code} – {s.name}" for s in queue}
 picked: list[int] = st.multiselect(
-    ui.t("moderation.select"), options=list(options), format_func=options.__getitem__, key=SELECT_KEY
+    ui.t("Select suggestions"), options=list(options), format_func=options.__getitem__, key=SELECT_KEY
 )
 
 c1, c2 = st.columns(2)
 with c1:
     if st.button(
-        ui.t("moderation.approve", n=len(picked)),
+        ui.t("Add to the catalogue ({n})", n=len(picked)),
         type="primary",
         disabled=not picked,
         key="moderation_approve",
     ):
         run_action(
             lambda s, outbox: approve_suggestions(s, actor=actor, ids=picked, outbox=outbox),
-            ui.t("moderation.approved", n=len(picked)),
+            ui.nt(
+                "{n} suggestion added; an on-site audit is scheduled for it.",
+                "{n} suggestions added; an on-site audit is scheduled for each.",
+                len(picked),
+            ),
         )
 with c2:
-    reason = st.text_area(ui.t("moderation.reason"), key="moderation_reason", height=80)
-    if st.button(ui.t("moderation.reject", n=len(picked)), disabled=not picked, key="moderation_reject"):
+    reason = st.text_area(ui.t("Reason for rejecting (shown on the status page)"), key="moderation_reason", height=80)
+    if st.button(ui.t("Reject ({n})", n=len(picked)), disabled=not picked, key="moderation_reject"):
         run_action(
             lambda s, outbox: reject_suggestions(s, actor=actor, ids=picked, reason=reason, outbox=outbox),
-            ui.t("moderation.rejected", n=len(picked)),
+            ui.nt("{n} suggestion rejected.", "{n} suggestions rejected.", len(picked)),
         )
 
-st.subheader(ui.t("moderation.merge_title"), anchor=False)
+st.subheader(ui.t("Merge into an existing place"), anchor=False)
 if len(picked) != 1:
-    st.caption(ui.t("moderation.merge_one"))
+    st.caption(ui.t("Select exactly one suggestion for this."))
 else:
     chosen = by_id[picked[0]]
     with session_scope(ui.get_engine(), read_only=True) as session:
         places = load_places(session, area_id=chosen.area_id, include_closed=False)
     near = nearby_places(places, chosen)
     if not near:
-        st.caption(ui.t("moderation.merge_none", m=MERGE_RADIUS_M))
+        st.caption(ui.t("No place within {m} m.", m=MERGE_RADIUS_M))
     else:
         labels = {
             p.id: ui.t(
-                "moderation.merge_option",
-                name=p.name or ui.t("public.unnamed"),
+                "{name} – {category}, {distance} m",
+                name=p.name or ui.t("(no name)"),
                 category=category_label(p.category),
                 distance=d,
             )
             for d, p in near
         }
-        names = {p.id: p.name or ui.t("public.unnamed") for _, p in near}
+        names = {p.id: p.name or ui.t("(no name)") for _, p in near}
         target = st.selectbox(
-            ui.t("moderation.merge_place", m=MERGE_RADIUS_M),
+            ui.t("Place nearby (up to {m} m)", m=MERGE_RADIUS_M),
             options=list(labels),
             format_func=labels.__getitem__,
             key=f"moderation_merge_target_{chosen.id}",
         )
-        if st.button(ui.t("moderation.merge"), key="moderation_merge"):
+        if st.button(ui.t("Merge"), key="moderation_merge"):
             run_action(
                 lambda s, outbox: merge_suggestion(
                     s, actor=actor, suggestion_id=chosen.id, place_id=target, outbox=outbox
                 ),
-                ui.t("moderation.merged", name=chosen.name, place=names[target]),
+                ui.t("“{name}” was merged into “{place}”.", name=chosen.name, place=names[target]),
             )

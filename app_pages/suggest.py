@@ -14,7 +14,7 @@ from dataclasses import asdict
 import streamlit as st
 from streamlit_folium import st_folium
 
-from audits.vocabulary import GROUP_IDS
+from audits.vocabulary import GROUP_BY_ID, GROUP_IDS
 from base.errors import AtlasError
 from catalogue.categories import CATEGORY_IDS
 from catalogue.store import AreaInfo, list_areas
@@ -45,13 +45,13 @@ def form_id() -> str:
 
 
 def show_receipt(code: str) -> None:
-    st.success(ui.t("suggest.sent"))
-    st.write(ui.t("suggest.code_label"))
+    st.success(ui.t("Thank you! Your suggestion has arrived."))
+    st.write(ui.t("Your code:"))
     # The code uses only A–Z and 2–9: safe as a heading.
     st.header(code, anchor=False)
-    st.write(ui.t("suggest.code_help"))
-    st.page_link("app_pages/suggestion_status.py", label=ui.t("public.page.status"))
-    if st.button(ui.t("suggest.another"), key="suggest_another"):
+    st.write(ui.t("Write the code down. With it you can see later, under “Track a suggestion”, what became of your suggestion."))
+    st.page_link("app_pages/suggestion_status.py", label=ui.t("Track a suggestion"))
+    if st.button(ui.t("Suggest another place"), key="suggest_another"):
         st.session_state.pop(RECEIPT_KEY, None)
         st.rerun()
 
@@ -59,11 +59,11 @@ def show_receipt(code: str) -> None:
 def location_map(area: AreaInfo, fid: str) -> None:
     """The map to tap on; a new tap sets the coordinate fields of this form."""
     lat, lon = st.session_state.get(f"suggest_lat_{fid}"), st.session_state.get(f"suggest_lon_{fid}")
-    here = ui.t("suggest.here")
+    here = ui.t("Your suggestion")
     points = [] if lat is None or lon is None else [MapPoint(lon, lat, here, "", MARKER_COLOR, radius=9)]
     fmap = build_points_map(
         points,
-        legend_title=ui.t("public.legend"),
+        legend_title=ui.t("Legend"),
         legend_rows=[(here, MARKER_COLOR)],
         tile_url=ui.get_settings().tile_url,
         bbox=area.bbox,
@@ -77,9 +77,9 @@ def location_map(area: AreaInfo, fid: str) -> None:
         st.session_state[f"suggest_lat_{fid}"] = round(float(click["lat"]), 6)
         st.session_state[f"suggest_lon_{fid}"] = round(float(click["lng"]), 6)
         st.rerun()  # draw the marker where the resident tapped
-    st.caption(ui.t("suggest.map_help"))
+    st.caption(ui.t("Tap the map to set the location. Or enter the coordinates below."))
     if lat is not None and lon is not None:
-        st.caption(ui.t("suggest.chosen", lat=lat, lon=lon))
+        st.caption(ui.t("Chosen location: {lat:.5f}, {lon:.5f}", lat=lat, lon=lon))
 
 
 def similar_texts(area: AreaInfo, clean: CleanSuggestion) -> list[str]:
@@ -93,14 +93,14 @@ def similar_texts(area: AreaInfo, clean: CleanSuggestion) -> list[str]:
         )
     texts = [
         ui.t(
-            "suggest.similar_place",
-            name=p.name or ui.t("public.unnamed"),
+            "{name} – {category}, {distance} m away",
+            name=p.name or ui.t("(no name)"),
             category=ui.category_text(p.category),
             distance=round(distance_m(clean.lon, clean.lat, p.lon, p.lat)),
         )
         for p in places
     ]
-    texts += [ui.t("suggest.similar_pending", name=s.name) for s in pending]
+    texts += [ui.t("{name} – already suggested, being checked", name=s.name) for s in pending]
     return texts
 
 
@@ -140,15 +140,15 @@ def confirm_step(area: AreaInfo, fid: str) -> None:
     if not check or check["fid"] != fid:
         return
     with st.container(border=True):
-        st.subheader(ui.t("suggest.similar_title"), anchor=False)
-        st.write(ui.t("suggest.similar_text"))
+        st.subheader(ui.t("Is it one of these?"), anchor=False)
+        st.write(ui.t("Very close by (up to 50 m) there are already places with a similar name."))
         for text in check["similar"]:
             st.markdown("- " + ui.md(text))
-        if st.button(ui.t("suggest.none_of_these"), type="primary", key=f"suggest_confirm_{fid}"):
+        if st.button(ui.t("None of these – send my suggestion"), type="primary", key=f"suggest_confirm_{fid}"):
             send(
                 area, fid, CleanSuggestion(**{**check["values"], "groups": tuple(check["values"]["groups"])})
             )
-        if st.button(ui.t("suggest.is_one"), key=f"suggest_cancel_{fid}"):
+        if st.button(ui.t("Yes, it is one of them – do not send"), key=f"suggest_cancel_{fid}"):
             st.session_state.pop(CHECK_KEY, None)
             st.session_state.pop(FORM_ID_KEY, None)
             st.session_state["suggest_cancelled"] = True
@@ -157,25 +157,25 @@ def confirm_step(area: AreaInfo, fid: str) -> None:
 
 def suggestion_form(area: AreaInfo, fid: str) -> None:
     categories = {c: ui.category_text(c) for c in CATEGORY_IDS}
-    groups = {g: ui.t(f"public.group.{g}") for g in GROUP_IDS}
+    groups = {g: GROUP_BY_ID[g].label(ui.get_lang()) for g in GROUP_IDS}
     with st.form(f"suggest_form_{fid}"):
-        name = st.text_input(ui.t("suggest.name"), key=f"suggest_name_{fid}")
+        name = st.text_input(ui.t("Name of the place"), key=f"suggest_name_{fid}")
         category = st.selectbox(
-            ui.t("suggest.category"),
+            ui.t("Type of place"),
             options=list(CATEGORY_IDS),
             format_func=categories.__getitem__,
             key=ui.translated_key(f"suggest_category_{fid}"),
         )
         ui.remember(f"suggest_category_{fid}", category)
         c1, c2 = st.columns(2)
-        lat = c1.number_input(ui.t("suggest.lat"), value=None, format="%.6f", key=f"suggest_lat_{fid}")
-        lon = c2.number_input(ui.t("suggest.lon"), value=None, format="%.6f", key=f"suggest_lon_{fid}")
-        description = st.text_area(ui.t("suggest.description"), key=f"suggest_description_{fid}")
+        lat = c1.number_input(ui.t("Latitude (e.g. 52.58500)"), value=None, format="%.6f", key=f"suggest_lat_{fid}")
+        lon = c2.number_input(ui.t("Longitude (e.g. 13.31000)"), value=None, format="%.6f", key=f"suggest_lon_{fid}")
+        description = st.text_area(ui.t("Description (optional)"), key=f"suggest_description_{fid}")
         chosen_groups = st.multiselect(
-            ui.t("suggest.groups"),
+            ui.t("Who is the place good for? (optional)"),
             options=list(GROUP_IDS),
             format_func=groups.__getitem__,
-            placeholder=ui.t("public.groups_placeholder"),
+            placeholder=ui.t("Choose groups"),
             key=ui.translated_key(f"suggest_groups_{fid}"),
         )
         ui.remember(f"suggest_groups_{fid}", chosen_groups)
@@ -183,14 +183,14 @@ def suggestion_form(area: AreaInfo, fid: str) -> None:
         if ui.get_settings().smtp_configured:
             # Asked for only when a reply can actually be sent (``suggestions.notify``).
             email = st.text_input(
-                ui.t("suggest.email"), help=ui.t("suggest.email_help"), key=f"suggest_email_{fid}"
+                ui.t("E-mail for a reply (optional)"), help=ui.t("Only for the reply; it is deleted once a decision is made."), key=f"suggest_email_{fid}"
             )
-        submitted = st.form_submit_button(ui.t("suggest.submit"), type="primary", use_container_width=True)
+        submitted = st.form_submit_button(ui.t("Continue"), type="primary", use_container_width=True)
     if not submitted:
         return
     st.session_state.pop(CHECK_KEY, None)
     if lat is None or lon is None:
-        st.error(ui.t("suggest.need_coords"))
+        st.error(ui.t("Please tap the map or enter latitude and longitude."))
         return
     try:
         clean = validate_suggestion(
@@ -204,7 +204,7 @@ def suggestion_form(area: AreaInfo, fid: str) -> None:
             email=email,
         )
     except AtlasError as err:
-        st.error(ui.t("suggest.check_input") + " " + ui.md(err.message(ui.get_lang())))
+        st.error(ui.t("Please check what you entered:") + " " + ui.md(err.message(ui.get_lang())))
         return
     similar = similar_texts(area, clean)
     if not similar:
@@ -215,20 +215,20 @@ def suggestion_form(area: AreaInfo, fid: str) -> None:
 
 ui.resident_language_picker()
 ui.client_key()  # at first view: the browser keeps its key (cookie) before the first send
-st.title(ui.t("suggest.title"))
+st.title(ui.t("Suggest a place"))
 if RECEIPT_KEY in st.session_state:
     show_receipt(st.session_state[RECEIPT_KEY])
     st.stop()
 if st.session_state.pop("suggest_cancelled", False):
-    st.success(ui.t("suggest.cancelled"))
-st.write(ui.t("suggest.intro"))
+    st.success(ui.t("Thank you! The place is already in the atlas; nothing was sent."))
+st.write(ui.t("Do you know a place where people meet that is missing here? Suggest it. You do not need an account."))
 
 with session_scope(ui.get_engine(), read_only=True) as session:
     areas = list_areas(session, published_only=True)
 if not areas:
-    st.info(ui.t("public.no_area"))
+    st.info(ui.t("There are no places in the atlas yet. Please come back later."))
     st.stop()
-area = ui.area_select(areas, label=ui.t("public.area"), key="suggest_area")
+area = ui.area_select(areas, label=ui.t("Area"), key="suggest_area")
 fid = form_id()
 location_map(area, fid)
 suggestion_form(area, fid)

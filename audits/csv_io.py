@@ -40,6 +40,7 @@ from audits.store import (
 from audits.vocabulary import FACT_BY_ID, GROUP_IDS, validate_fact_value
 from base.cells import unneutralise_csv_cell
 from base.errors import InvalidInput
+from base.i18n import N_, Message
 from catalogue.model import parse_osm_ref
 from catalogue.store import get_area_by_id
 from storage.db import session_scope
@@ -111,10 +112,9 @@ def decode_csv(data: bytes, *, source: str = "") -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput(
-            f"{source or 'The file'} is not UTF-8 (byte {exc.start + 1}). Save it as "
-            "'CSV UTF-8 (comma delimited)' and import it again.",
-            f"{source or 'Die Datei'} ist nicht in UTF-8 (Byte {exc.start + 1}). Bitte als "
-            "„CSV UTF-8 (durch Trennzeichen getrennt)“ speichern und erneut importieren.",
+            N_("{source} is not UTF-8 (byte {start}). Save it as 'CSV UTF-8 (comma delimited)' and import it again."),
+            source=source or Message(N_("The file")),
+            start=exc.start + 1,
         ) from None
 
 
@@ -143,17 +143,14 @@ def parse_audit_csv(text: str) -> tuple[list[AuditRow], list[CsvProblem]]:
             CsvProblem(
                 1,
                 None,
-                "The file is empty; the first line must name the columns place, date, auditor, method "
-                "and fact ids.",
-                "Die Datei ist leer; die erste Zeile muss die Spalten place, date, auditor, method und "
-                "Merkmale nennen.",
+                N_("The file is empty; the first line must name the columns place, date, auditor, method and fact ids."),
             )
         ]
     seen: set[str] = set()
     for col in columns:
         if col in seen:
             problems.append(
-                CsvProblem(1, col, "This column appears twice.", "Diese Spalte kommt doppelt vor.")
+                CsvProblem(1, col, N_("This column appears twice."))
             )
         seen.add(col)
         if col not in FACT_BY_ID and col not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS + INFO_COLUMNS:
@@ -161,16 +158,13 @@ def parse_audit_csv(text: str) -> tuple[list[AuditRow], list[CsvProblem]]:
                 CsvProblem(
                     1,
                     col or "(empty)",
-                    f"Unknown column {col!r}: not a fact id. Use the fact ids of the export or the "
-                    "audit form (e.g. entrance_step_free, door_width_cm).",
-                    f"Unbekannte Spalte {col!r}: kein Merkmal. Bitte die Merkmals-Kennungen aus dem "
-                    "Export verwenden (z. B. entrance_step_free, door_width_cm).",
+                    N_("Unknown column {col!r}: not a fact id. Use the fact ids of the export or the audit form (e.g. entrance_step_free, door_width_cm)."), col=col,
                 )
             )
     for col in REQUIRED_COLUMNS:
         if col not in seen:
             problems.append(
-                CsvProblem(1, col, "This required column is missing.", "Diese Pflichtspalte fehlt.")
+                CsvProblem(1, col, N_("This required column is missing."))
             )
     rows: list[AuditRow] = []
     end_of_previous = reader.line_num
@@ -207,8 +201,7 @@ def parse_visit_date(text: str) -> date:
     except ValueError:
         pass
     raise InvalidInput(
-        f"{text!r} is not a date; write it as YYYY-MM-DD or DD.MM.YYYY.",
-        f"{text!r} ist kein Datum; bitte als TT.MM.JJJJ oder JJJJ-MM-TT schreiben.",
+        N_("{text!r} is not a date; write it as YYYY-MM-DD or DD.MM.YYYY."), text=text,
     )
 
 
@@ -221,17 +214,14 @@ def resolve_place(session: Session, *, ref: str, area_id: int | None) -> int:
     if text.isdigit():
         place = session.get(Place, int(text))
         if place is None or (area_id is not None and place.area_id != area_id):
-            raise InvalidInput(
-                f"No place with catalogue id {text}" + (" in this area." if area_id is not None else "."),
-                f"Kein Ort mit der Katalognummer {text}"
-                + (" in diesem Gebiet." if area_id is not None else "."),
-            )
+            if area_id is not None:
+                raise InvalidInput(N_("No place with catalogue id {text} in this area."), text=text)
+            raise InvalidInput(N_("No place with catalogue id {text}."), text=text)
         return place.id
     parsed = parse_osm_ref(text)
     if parsed is None:
         raise InvalidInput(
-            f"{text!r} is neither an OSM reference (node/123, way/45, relation/6) nor a catalogue id.",
-            f"{text!r} ist weder ein OSM-Verweis (node/123, way/45, relation/6) noch eine Katalognummer.",
+            N_("{text!r} is neither an OSM reference (node/123, way/45, relation/6) nor a catalogue id."), text=text,
         )
     kind, osm_id = parsed
     aliased = select(PlaceAlias.place_id).where(PlaceAlias.osm_type == kind, PlaceAlias.osm_id == osm_id)
@@ -241,16 +231,14 @@ def resolve_place(session: Session, *, ref: str, area_id: int | None) -> int:
         query = query.where(Place.area_id == area_id)
     hits = session.execute(query).all()
     if not hits:
-        raise InvalidInput(
-            f"No place for OSM object {text}" + (" in this area." if area_id is not None else "."),
-            f"Kein Ort zum OSM-Objekt {text}" + (" in diesem Gebiet." if area_id is not None else "."),
-        )
+        if area_id is not None:
+            raise InvalidInput(N_("No place for OSM object {text} in this area."), text=text)
+        raise InvalidInput(N_("No place for OSM object {text}."), text=text)
     areas = sorted({a for _, a, _ in hits})
     if len(areas) > 1:
         names = list(session.scalars(select(Area.name).where(Area.id.in_(areas)).order_by(Area.name)))
         raise InvalidInput(
-            f"{text} is in several areas ({', '.join(names)}); choose one with --area.",
-            f"{text} liegt in mehreren Gebieten ({', '.join(names)}); bitte mit --area eines wählen.",
+            N_("{text} is in several areas ({join}); choose one with --area."), text=text, join=', '.join(names),
         )
     # A direct hit beats an alias (two places of one area never share a ref; be safe anyway).
     return sorted(hits, key=lambda h: (not h[2], h[0]))[0][0]
@@ -282,7 +270,7 @@ def validate_audit_rows(
         try:
             return fn(*args, **kw)
         except InvalidInput as err:
-            problems.append(CsvProblem(line, column, err.en, err.de))
+            problems.append(CsvProblem(line, column, err.msgid, **err.params))
             return None
 
     for row in rows:
@@ -296,10 +284,7 @@ def validate_audit_rows(
                 CsvProblem(
                     row.line,
                     None,
-                    f"The row has {row.extra_cells} cell(s) more than the header; check the delimiters "
-                    "and quotes.",
-                    f"Die Zeile hat {row.extra_cells} Zelle(n) mehr als die Kopfzeile; bitte Trennzeichen "
-                    "und Anführungszeichen prüfen.",
+                    N_("The row has {extra_cells} cell(s) more than the header; check the delimiters and quotes."), extra_cells=row.extra_cells,
                 )
             )
         place_id: int | None = None
@@ -307,14 +292,14 @@ def validate_audit_rows(
         if row.place:
             place_id = check(row.line, "place", resolve_place, session, ref=row.place, area_id=area_id)
         else:
-            problems.append(CsvProblem(row.line, "place", "No place given.", "Kein Ort angegeben."))
+            problems.append(CsvProblem(row.line, "place", N_("No place given.")))
         if row.date:
             day = check(row.line, "date", parse_visit_date, row.date)
             if day is not None:
                 day = check(row.line, "date", validate_visit_date, day, today=today)
         else:
             problems.append(
-                CsvProblem(row.line, "date", "No visit date given.", "Kein Besuchsdatum angegeben.")
+                CsvProblem(row.line, "date", N_("No visit date given."))
             )
         auditor = check(row.line, "auditor", validate_person, row.auditor)
         method = check(row.line, "method", validate_method, row.method)
@@ -332,9 +317,7 @@ def validate_audit_rows(
                 CsvProblem(
                     row.line,
                     None,
-                    "The row records no fact; fill in at least one fact column or delete the row.",
-                    "Die Zeile enthält kein Merkmal; bitte mindestens eine Merkmalsspalte ausfüllen oder "
-                    "die Zeile löschen.",
+                    N_("The row records no fact; fill in at least one fact column or delete the row."),
                 )
             )
         if len(problems) == before and place_id is not None and day is not None:
@@ -348,13 +331,11 @@ def _read_file(path: str | os.PathLike[str]) -> bytes:
     p = Path(path)
     if not p.is_file():
         raise InvalidInput(
-            f"Audit file {str(p)!r} does not exist or is not a file. Check the path.",
-            f"Prüfdatei {str(p)!r} existiert nicht oder ist keine Datei. Bitte den Pfad prüfen.",
+            N_("Audit file {p!r} does not exist or is not a file. Check the path."), p=str(p),
         )
     if p.stat().st_size > MAX_FILE_BYTES:
         raise InvalidInput(
-            f"{str(p)!r} is larger than {MAX_FILE_BYTES // 2**20} MB; split it into several files.",
-            f"{str(p)!r} ist größer als {MAX_FILE_BYTES // 2**20} MB; bitte in mehrere Dateien aufteilen.",
+            N_("{p!r} is larger than {MAX_FILE_BYTES} MB; split it into several files."), p=str(p), MAX_FILE_BYTES=MAX_FILE_BYTES // 2 ** 20,
         )
     return p.read_bytes()
 
@@ -389,8 +370,7 @@ def save_audit_rows(
                 CsvProblem(
                     2,
                     None,
-                    "The file has no row with a visit (date, auditor, method and at least one fact).",
-                    "Die Datei hat keine Zeile mit einem Besuch (Datum, Prüfer:in, Methode, mind. ein Merkmal).",
+                    N_("The file has no row with a visit (date, auditor, method and at least one fact)."),
                 )
             ],
             source=source,

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from base.errors import AtlasError, InvalidInput
+from base.i18n import N_, Joined, Message, t
 
 
 @dataclass(frozen=True)
@@ -35,30 +36,37 @@ class AuditConflict(AtlasError):
     ``changes`` lists the versions saved meanwhile: who, when and which facts changed.
     """
 
-    def __init__(self, en: str, de: str, *, place_id: int, expected: int, current: int,
-                 changes: list[ChangeSummary]) -> None:  # fmt: skip
-        super().__init__(en, de)
+    def __init__(self, message: str, /, *, place_id: int, expected: int, current: int,
+                 changes: list[ChangeSummary], **params: object) -> None:  # fmt: skip
+        super().__init__(message, **params)
         self.place_id = place_id
         self.expected = expected
         self.current = current
         self.changes = changes
 
 
-@dataclass(frozen=True)
 class CsvProblem:
     """One reason a row (or the header, line 1) of an audit CSV cannot be imported."""
 
-    line: int
-    column: str | None
-    en: str
-    de: str
+    def __init__(self, line: int, column: str | None, message: str, /, **params: object) -> None:
+        self.line, self.column = line, column
+        self.text = Message(message, **params)
+
+    def localized(self, lang: str) -> str:
+        if self.column:
+            return t(N_("line {line}, {column}: {text}"), lang, line=self.line, column=self.column, text=self.text)
+        return t(N_("line {line}: {text}"), lang, line=self.line, text=self.text)
 
     def message(self, lang: str) -> str:
-        text = self.de if lang == "de" else self.en
-        where = f"Zeile {self.line}" if lang == "de" else f"line {self.line}"
-        if self.column:
-            where += f", {self.column}"
-        return f"{where}: {text}"
+        return self.localized(lang)
+
+    @property
+    def en(self) -> str:
+        return self.text.localized("en")
+
+    @property
+    def de(self) -> str:
+        return self.text.localized("de")
 
 
 class AuditCsvError(InvalidInput):
@@ -67,15 +75,13 @@ class AuditCsvError(InvalidInput):
     def __init__(self, problems: list[CsvProblem], *, source: str = "") -> None:
         self.problems = problems
         lines = sorted({p.line for p in problems})
-        prefix = f"{source}: " if source else ""
-        en = (
-            f"{prefix}{len(problems)} problem(s) on line(s) {', '.join(map(str, lines))}; "
-            "nothing was imported. Fix them and import the whole file again.\n"
-            + "\n".join(p.message("en") for p in problems)
+        super().__init__(
+            N_(
+                "{prefix}{n} problem(s) on line(s) {lines}; nothing was imported. "
+                "Fix them and import the whole file again.\n{problems}"
+            ),
+            prefix=f"{source}: " if source else "",
+            n=len(problems),
+            lines=", ".join(map(str, lines)),
+            problems=Joined(list(problems), sep="\n"),
         )
-        de = (
-            f"{prefix}{len(problems)} Problem(e) in Zeile(n) {', '.join(map(str, lines))}; "
-            "es wurde nichts importiert. Bitte korrigieren und die ganze Datei erneut importieren.\n"
-            + "\n".join(p.message("de") for p in problems)
-        )
-        super().__init__(en, de)

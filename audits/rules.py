@@ -38,6 +38,7 @@ from audits.vocabulary import (
     FactValue,
     format_value,
 )
+from base.i18n import N_, Message, t
 
 RANK: dict[str, int] = {NOT_OPEN: 0, LIMITED: 1, OPEN: 2}
 
@@ -58,8 +59,7 @@ class Check:
     at_most: float | None = None
     usual: tuple[str, ...] = ()
     otherwise: str = LIMITED
-    note_de: str = ""
-    note_en: str = ""
+    note: str = ""  # message id: why a value limits, shown with the reason
 
     def outcome(self, value: Any) -> str | None:
         """The verdict this value gives, or ``None`` when the value says nothing (unknown)."""
@@ -102,12 +102,23 @@ class Criterion:
 class Reason:
     fact_id: str
     value: Any
-    text_de: str
-    text_en: str
+    note: str = ""  # message id of the check's note, or ""
     effect: str = ""  # open, limited or not_open: what this fact alone means for the group
 
     def text(self, lang: str) -> str:
-        return self.text_de if lang == "de" else self.text_en
+        fact = FACT_BY_ID[self.fact_id]
+        shown = format_value(fact.id, self.value, lang)
+        if self.note:
+            return t(N_("{fact}: {value} ({note})."), lang, fact=fact.label(lang), value=shown, note=Message(self.note))
+        return t(N_("{fact}: {value}."), lang, fact=fact.label(lang), value=shown)
+
+    @property
+    def text_de(self) -> str:
+        return self.text("de")
+
+    @property
+    def text_en(self) -> str:
+        return self.text("en")
 
 
 @dataclass(frozen=True)
@@ -128,12 +139,10 @@ def status(
     limited: str = LIMITED,
     no: str = LIMITED,
     na: str = OPEN,
-    note: tuple[str, str] = ("", ""),
+    note: str = "",
 ) -> Check:
     """A yes/limited/no fact; by default "no" limits and "not applicable" is fine."""
-    return Check(
-        fact_id, {YES: yes, LIMITED: limited, NO: no, NOT_APPLICABLE: na}, note_de=note[0], note_en=note[1]
-    )
+    return Check(fact_id, {YES: yes, LIMITED: limited, NO: no, NOT_APPLICABLE: na}, note=note)
 
 
 def number(
@@ -143,12 +152,9 @@ def number(
     at_most: float | None = None,
     otherwise: str = LIMITED,
     na: str = OPEN,
-    note: tuple[str, str] = ("", ""),
+    note: str = "",
 ) -> Check:
-    return Check(
-        fact_id, {NOT_APPLICABLE: na}, at_least=at_least, at_most=at_most, otherwise=otherwise,
-        note_de=note[0], note_en=note[1],
-    )  # fmt: skip
+    return Check(fact_id, {NOT_APPLICABLE: na}, at_least=at_least, at_most=at_most, otherwise=otherwise, note=note)
 
 
 def all_of(
@@ -206,8 +212,7 @@ RULES: dict[str, tuple[Criterion, ...]] = {
         Check(
             "staff_languages",
             usual=("de",),
-            note_de="Sprachen außer Deutsch zählen",
-            note_en="languages besides German count",
+            note=N_("languages besides German count"),
         ),
         status("multilingual_info"),
     )
@@ -263,12 +268,8 @@ def complete_facts(facts: Mapping[str, FactValue]) -> dict[str, FactValue]:
 
 
 def _reason(check: Check, value: Any, effect: str) -> Reason:
-    fact = FACT_BY_ID[check.fact_id]
-    de = f"{fact.label_de}: {format_value(fact.id, value, 'de')}"
-    en = f"{fact.label_en}: {format_value(fact.id, value, 'en')}"
-    if check.note_de and effect != OPEN:  # the note explains a limit; an open value needs none
-        de, en = f"{de} ({check.note_de})", f"{en} ({check.note_en})"
-    return Reason(fact.id, value, de + ".", en + ".", effect)
+    # The note explains a limit; an open value needs none.
+    return Reason(check.fact_id, value, check.note if effect != OPEN else "", effect)
 
 
 @dataclass

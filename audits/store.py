@@ -31,6 +31,7 @@ from audits.osm_facts import facts_from_osm_tags, merge_facts
 from audits.rules import Verdict, complete_facts, evaluate_all
 from audits.vocabulary import FACT_BY_ID, GROUP_BY_ID, GROUP_IDS, FactValue, format_value, validate_fact_value
 from base.errors import InvalidInput
+from base.i18n import N_, Day, Joined, Message, PerLanguage, format_datetime, t
 from base.text import clean_text
 from catalogue.model import osm_ref
 from catalogue.store import load_place_row
@@ -43,11 +44,11 @@ AUDITOR_MAX = 100
 NOTES_MAX = 10_000
 FACT_NOTE_MAX = 1_000
 
-METHOD_LABELS: dict[str, tuple[str, str]] = {  # id -> (de, en)
-    "on_site": ("vor Ort", "on site"),
-    "phone": ("telefonisch", "by phone"),
-    "desk": ("Recherche am Schreibtisch", "desk research"),
-    "import": ("Import", "import"),
+METHOD_LABELS: dict[str, str] = {  # id -> message
+    "on_site": N_("on site"),
+    "phone": N_("by phone"),
+    "desk": N_("desk research"),
+    "import": N_("import"),
 }
 # What people type in a form or a spreadsheet, lower-cased.
 METHOD_WORDS: dict[str, str] = {
@@ -56,11 +57,11 @@ METHOD_WORDS: dict[str, str] = {
     **dict.fromkeys(("desk", "desk research", "schreibtisch", "recherche", "am schreibtisch"), "desk"),
     "import": "import",
 }
-REVIEW_LABELS: dict[str, tuple[str, str]] = {
-    "submitted": ("eingereicht", "submitted"),
-    "approved": ("freigegeben", "approved"),
-    "has_issues": ("mit Mängeln", "has issues"),
-    "rejected": ("abgelehnt", "rejected"),
+REVIEW_LABELS: dict[str, str] = {
+    "submitted": N_("submitted"),
+    "approved": N_("approved"),
+    "has_issues": N_("has issues"),
+    "rejected": N_("rejected"),
 }
 # Review decisions follow ODK Central: a submission is approved, marked or rejected; a marked
 # one can still be approved or rejected; approved and rejected are final.
@@ -139,19 +140,17 @@ class PlaceAudits:
 
 
 def validate_person(
-    name: object, *, what_en: str = "auditor", what_de: str = "Name der Prüferin/des Prüfers"
+    name: object, *, what: str = N_("auditor's name")
 ) -> str:
     """A stripped name of 1–100 characters without control characters."""
     if not isinstance(name, str) or not name.strip():
         raise InvalidInput(
-            f"Give the {what_en}'s name (1–{AUDITOR_MAX} characters).",
-            f"Bitte {what_de} angeben (1–{AUDITOR_MAX} Zeichen).",
+            N_("Give the {what} (1–{max} characters)."), what=Message(what), max=AUDITOR_MAX,
         )
     name = name.strip()
     if len(name) > AUDITOR_MAX:
         raise InvalidInput(
-            f"The {what_en}'s name is {len(name)} characters long; use at most {AUDITOR_MAX}.",
-            f"{what_de} hat {len(name)} Zeichen; erlaubt sind höchstens {AUDITOR_MAX}.",
+            N_("The {what} is {n} characters long; use at most {max}."), what=Message(what), n=len(name), max=AUDITOR_MAX,
         )
     return clean_text(name)
 
@@ -161,17 +160,15 @@ def validate_visit_date(value: object, *, today: date | None = None) -> date:
     today = today or date.today()
     if isinstance(value, datetime) or not isinstance(value, date):
         raise InvalidInput(
-            "Give the visit date as a date (YYYY-MM-DD).", "Bitte das Besuchsdatum angeben (TT.MM.JJJJ)."
+            N_("Give the visit date as a date (YYYY-MM-DD).")
         )
     if value > today:
         raise InvalidInput(
-            f"The visit date {value.isoformat()} lies in the future; enter the day of the visit.",
-            f"Das Besuchsdatum {value:%d.%m.%Y} liegt in der Zukunft; bitte den Tag des Besuchs angeben.",
+            N_("The visit date {date} lies in the future; enter the day of the visit."), date=Day(value),
         )
     if value < EARLIEST_VISIT:
         raise InvalidInput(
-            f"The visit date {value.isoformat()} is before 2000; check the year.",
-            f"Das Besuchsdatum {value:%d.%m.%Y} liegt vor 2000; bitte das Jahr prüfen.",
+            N_("The visit date {date} is before 2000; check the year."), date=Day(value),
         )
     return value
 
@@ -181,9 +178,7 @@ def validate_method(value: object) -> str:
     method = METHOD_WORDS.get(str(value or "").strip().casefold())
     if method is None:
         raise InvalidInput(
-            f"Unknown audit method {value!r}; use on_site, phone or desk.",
-            f"Unbekannte Prüfmethode {value!r}; erlaubt sind vor Ort (on_site), telefonisch (phone) "
-            "oder Schreibtisch (desk).",
+            N_("Unknown audit method {value!r}; use on_site, phone or desk."), value=value,
         )
     return method
 
@@ -194,8 +189,7 @@ def validate_participation(groups: Iterable[object]) -> tuple[str, ...]:
     unknown = [g for g in given if g not in GROUP_BY_ID]
     if unknown:
         raise InvalidInput(
-            f"Unknown group(s) {', '.join(map(repr, unknown))}; use group ids such as {', '.join(GROUP_IDS[:3])}.",
-            f"Unbekannte Gruppe(n) {', '.join(map(repr, unknown))}; erlaubt sind z. B. {', '.join(GROUP_IDS[:3])}.",
+            N_("Unknown group(s) {join}; use group ids such as {join2}."), join=', '.join(map(repr, unknown)), join2=', '.join(GROUP_IDS[:3]),
         )
     return tuple(g for g in GROUP_IDS if g in given)
 
@@ -204,8 +198,7 @@ def validate_notes(notes: object, *, limit: int = NOTES_MAX) -> str:
     text = "" if notes is None else str(notes).strip()
     if len(text) > limit:
         raise InvalidInput(
-            f"The notes are {len(text)} characters long; use at most {limit}.",
-            f"Die Notizen haben {len(text)} Zeichen; erlaubt sind höchstens {limit}.",
+            N_("The notes are {n_text} characters long; use at most {limit}."), n_text=len(text), limit=limit,
         )
     return clean_text(text, keep_newlines=True)
 
@@ -217,25 +210,22 @@ def validate_audit_facts(facts: Mapping[str, Any]) -> dict[str, tuple[Any, str |
     :class:`InvalidInput` that lists every bad fact.
     """
     clean: dict[str, tuple[Any, str | None]] = {}
-    errors_en: list[str] = []
-    errors_de: list[str] = []
+    errors: list[Message] = []
     for fact_id, given in facts.items():
         raw, note = (given.value, given.note) if isinstance(given, FactValue) else (given, None)
         try:
             value = validate_fact_value(fact_id, raw)
             note = validate_notes(note, limit=FACT_NOTE_MAX) or None
         except InvalidInput as err:
-            errors_en.append(err.en)
-            errors_de.append(err.de)
+            errors.append(Message(err.msgid, **err.params))
             continue
         if value is not None:
             clean[fact_id] = (value, note)
-    if errors_en:
-        raise InvalidInput(" ".join(errors_en), " ".join(errors_de))
+    if errors:
+        raise InvalidInput("{problems}", problems=Joined(errors))  # each message translated on its own
     if not clean:
         raise InvalidInput(
-            "The audit records no fact; fill in at least one.",
-            "Die Prüfung enthält kein Merkmal; bitte mindestens eines ausfüllen.",
+            N_("The audit records no fact; fill in at least one."),
         )
     return clean
 
@@ -473,39 +463,36 @@ def _conflict(session: Session, place: Place, expected: int) -> AuditConflict:
     )
 
     def lines(lang: str) -> str:
-        out = []
-        for c in changes:
-            facts = "; ".join(_describe_change(ch, lang) for ch in c.changed)
-            if lang == "de":
-                out.append(
-                    f"Version {c.version} von {c.auditor}, gespeichert {c.created_at:%d.%m.%Y %H:%M} UTC "
-                    f"(Besuch {c.visit_date:%d.%m.%Y}): {facts or 'keine Änderung an Merkmalen'}"
-                )
-            else:
-                out.append(
-                    f"version {c.version} by {c.auditor}, saved {c.created_at:%Y-%m-%d %H:%M} UTC "
-                    f"(visit {c.visit_date.isoformat()}): {facts or 'no facts changed'}"
-                )
-        return "\n".join(out)
+        return "\n".join(
+            t(
+                N_("version {version} by {auditor}, saved {saved} UTC (visit {visit}): {facts}"),
+                lang,
+                version=c.version,
+                auditor=c.auditor,
+                saved=format_datetime(c.created_at, lang),
+                visit=Day(c.visit_date),
+                facts="; ".join(_describe_change(ch, lang) for ch in c.changed) or t(N_("no facts changed"), lang),
+            )
+            for c in changes
+        )
 
     if current < expected:
-        en_head = f"The audit of {what!r} was opened at version {expected}, but only {current} exist."
-        de_head = (
-            f"Die Prüfung von {what!r} wurde mit Version {expected} geöffnet, es gibt aber nur {current}."
-        )
+        head = Message(
+            N_("The audit of {what!r} was opened at version {expected}, but only {current} exist."),
+            what=what, expected=expected, current=current,
+        )  # fmt: skip
     else:
-        en_head = (
-            f"{what!r} was audited by someone else while you were editing (you opened version {expected}, "
-            f"now at version {current}):"
-        )
-        de_head = (
-            f"{what!r} wurde inzwischen von jemand anderem geprüft (geöffnet mit Version {expected}, "
-            f"jetzt Version {current}):"
-        )
+        head = Message(
+            N_(
+                "{what!r} was audited by someone else while you were editing (you opened version {expected}, "
+                "now at version {current}):"
+            ),
+            what=what, expected=expected, current=current,
+        )  # fmt: skip
     return AuditConflict(
-        f"{en_head}\n{lines('en')}\nNothing was saved. Reload the place, compare, and save your findings again.",
-        f"{de_head}\n{lines('de')}\nEs wurde nichts gespeichert. Bitte den Ort neu laden, vergleichen und "
-        "die eigenen Angaben erneut speichern.",
+        N_("{head}\n{change_lines}\nNothing was saved. Reload the place, compare, and save your findings again."),
+        head=head,
+        change_lines=PerLanguage(lines),
         place_id=place.id,
         expected=expected,
         current=current,
@@ -542,8 +529,7 @@ def save_audit(
     notes = validate_notes(notes)
     if isinstance(expected_version, bool) or not isinstance(expected_version, int) or expected_version < 0:
         raise InvalidInput(
-            f"expected_version must be a whole number ≥ 0, not {expected_version!r}.",
-            f"expected_version muss eine ganze Zahl ≥ 0 sein, nicht {expected_version!r}.",
+            N_("expected_version must be a whole number ≥ 0, not {expected_version!r}."), expected_version=expected_version,
         )
     place = load_place_row(session, place_id)
     # The one atomic step: on PostgreSQL a concurrent save waits for the row lock and then
@@ -590,27 +576,26 @@ def set_review_state(
     require_role(actor, *AUDITORS)
     if state not in REVIEW_STATES:
         raise InvalidInput(
-            f"Unknown review state {state!r}; use one of {', '.join(REVIEW_STATES)}.",
-            f"Unbekannter Prüfstatus {state!r}; erlaubt: {', '.join(REVIEW_STATES)}.",
+            N_("Unknown review state {state!r}; use one of {join}."), state=state, join=', '.join(REVIEW_STATES),
         )
-    reviewer = validate_person(reviewer, what_en="reviewer", what_de="Name der Freigebenden")
+    reviewer = validate_person(reviewer, what=N_("reviewer's name"))
     note = validate_notes(note)
     audit = session.get(Audit, audit_id, with_for_update=True)
     if audit is None:
         raise InvalidInput(
-            f"No audit with id {audit_id}; reload the list.",
-            f"Keine Prüfung mit der Nummer {audit_id}; bitte die Liste neu laden.",
+            N_("No audit with id {audit_id}; reload the list."), audit_id=audit_id,
         )
     allowed = REVIEW_TRANSITIONS[audit.review_state]
     if state not in allowed:
-        de_from, en_from = REVIEW_LABELS[audit.review_state]
-        de_to, en_to = REVIEW_LABELS[state]
-        raise InvalidInput(
-            f"This audit is {en_from}; it cannot become {en_to}"
-            + (f" (possible: {', '.join(REVIEW_LABELS[s][1] for s in allowed)})." if allowed else "."),
-            f"Diese Prüfung ist {de_from}; sie kann nicht {de_to} werden"
-            + (f" (möglich: {', '.join(REVIEW_LABELS[s][0] for s in allowed)})." if allowed else "."),
-        )
+        now_is, to_be = Message(REVIEW_LABELS[audit.review_state]), Message(REVIEW_LABELS[state])
+        if allowed:
+            raise InvalidInput(
+                N_("This audit is {now}; it cannot become {to} (possible: {possible})."),
+                now=now_is,
+                to=to_be,
+                possible=Joined([Message(REVIEW_LABELS[s]) for s in allowed], sep=", "),
+            )
+        raise InvalidInput(N_("This audit is {now}; it cannot become {to}."), now=now_is, to=to_be)
     now = datetime.now(UTC)
     audit.review_state = state
     audit.reviewed_by = reviewer

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from base.errors import InvalidInput
+from base.i18n import N_, Message, format_number, t
 from base.text import clean_text
 
 # --- status values --------------------------------------------------------------------------
@@ -21,12 +22,12 @@ from base.text import clean_text
 YES, LIMITED, NO, UNKNOWN, NOT_APPLICABLE = "yes", "limited", "no", "unknown", "not_applicable"
 STATUS_VALUES: tuple[str, ...] = (YES, LIMITED, NO, UNKNOWN, NOT_APPLICABLE)
 
-STATUS_LABELS: dict[str, tuple[str, str]] = {  # id -> (de, en)
-    YES: ("ja", "yes"),
-    LIMITED: ("eingeschränkt", "limited"),
-    NO: ("nein", "no"),
-    UNKNOWN: ("unbekannt", "unknown"),
-    NOT_APPLICABLE: ("entfällt", "not applicable"),
+STATUS_LABELS: dict[str, str] = {  # id -> message
+    YES: N_("yes"),
+    LIMITED: N_("limited"),
+    NO: N_("no"),
+    UNKNOWN: N_("unknown"),
+    NOT_APPLICABLE: N_("not applicable"),
 }
 
 # Words people type in the form or a spreadsheet, German and English, lower-cased.
@@ -63,19 +64,26 @@ OPEN, NOT_OPEN = "open", "not_open"  # LIMITED and UNKNOWN are shared with the s
 @dataclass(frozen=True)
 class VerdictStatus:
     id: str
-    de: str
-    en: str
+    name: str  # message id (English)
     rank: int  # worse is lower; unknown has no rank (it is not a degree of openness)
 
     def label(self, lang: str) -> str:
-        return self.de if lang == "de" else self.en
+        return t(self.name, lang)
+
+    @property
+    def de(self) -> str:
+        return self.label("de")
+
+    @property
+    def en(self) -> str:
+        return self.name
 
 
 VERDICT_STATUSES: tuple[VerdictStatus, ...] = (
-    VerdictStatus(OPEN, "offen", "open", 2),
-    VerdictStatus(LIMITED, "eingeschränkt offen", "partly open", 1),
-    VerdictStatus(NOT_OPEN, "nicht offen", "not open", 0),
-    VerdictStatus(UNKNOWN, "unbekannt", "unknown", -1),
+    VerdictStatus(OPEN, N_("open"), 2),
+    VerdictStatus(LIMITED, N_("partly open"), 1),
+    VerdictStatus(NOT_OPEN, N_("not open"), 0),
+    VerdictStatus(UNKNOWN, N_("unknown"), -1),
 )
 VERDICT_BY_ID: dict[str, VerdictStatus] = {v.id: v for v in VERDICT_STATUSES}
 
@@ -98,131 +106,117 @@ _SRC_REDUCED = "RiLSA 2015 / HBS 2015 (1,0 m/s)"
 @dataclass(frozen=True)
 class Group:
     id: str
-    de: str
-    en: str
-    description_de: str
-    description_en: str
+    name: str  # message id (English)
+    summary: str  # message id: what the group needs of a place
     speed_kmh: float = DEFAULT_SPEED_KMH
     speed_source: str = _SRC_DEFAULT
 
     def label(self, lang: str) -> str:
-        return self.de if lang == "de" else self.en
+        return t(self.name, lang)
 
     def description(self, lang: str) -> str:
-        return self.description_de if lang == "de" else self.description_en
+        return t(self.summary, lang)
+
+    @property
+    def de(self) -> str:
+        return self.label("de")
+
+    @property
+    def en(self) -> str:
+        return self.name
+
+    @property
+    def description_de(self) -> str:
+        return self.description("de")
+
+    @property
+    def description_en(self) -> str:
+        return self.summary
 
 
 GROUPS: tuple[Group, ...] = (
     # The first seven follow the groups of the German certification "Reisen für Alle".
     Group(
         "wheelchair",
-        "Rollstuhlnutzende",
-        "Wheelchair users",
-        "Stufenloser Eingang, Türen mind. 90 cm, rollstuhlgerechtes WC.",
-        "Step-free entrance, doors at least 90 cm, wheelchair-accessible toilet.",
+        N_("Wheelchair users"),
+        N_("Step-free entrance, doors at least 90 cm, wheelchair-accessible toilet."),
         REDUCED_SPEED_KMH,
         _SRC_REDUCED,
     ),
     Group(
         "walking",
-        "Gehbehinderte Menschen, Rollator",
-        "People with walking impairments, rollator users",
-        "Wenige Stufen mit Handlauf, Sitzgelegenheiten, Aufzug.",
-        "Few steps with handrails, seating, a lift.",
+        N_("People with walking impairments, rollator users"),
+        N_("Few steps with handrails, seating, a lift."),
         3.0,
         "Rollator-Nutzende in Fußverkehrsstudien (0,8 m/s)",
     ),
     Group(
         "blind",
-        "Blinde Menschen",
-        "Blind people",
-        "Taktiles Leitsystem oder Begleitung durch Personal, Braille- oder Audio-Informationen.",
-        "Tactile guidance or staff assistance, braille or audio information.",
+        N_("Blind people"),
+        N_("Tactile guidance or staff assistance, braille or audio information."),
         REDUCED_SPEED_KMH,
         _SRC_REDUCED,
     ),
     Group(
         "low_vision",
-        "Sehbehinderte Menschen",
-        "People with low vision",
-        "Kontrastmarkierungen, gute Beleuchtung, Großdruck.",
-        "Contrast markings, good lighting, large print.",
+        N_("People with low vision"),
+        N_("Contrast markings, good lighting, large print."),
     ),
     Group(
         "deaf",
-        "Gehörlose Menschen",
-        "Deaf people",
-        "Angebote in Gebärdensprache oder visuelle Informationen.",
-        "Sign language offers or visual information.",
+        N_("Deaf people"),
+        N_("Sign language offers or visual information."),
     ),
     Group(
         "hard_of_hearing",
-        "Schwerhörige Menschen",
-        "Hard-of-hearing people",
-        "Induktionsschleife, ruhiger Raum.",
-        "Hearing loop, a quiet room.",
+        N_("Hard-of-hearing people"),
+        N_("Hearing loop, a quiet room."),
     ),
     Group(
         "cognitive",
-        "Menschen mit kognitiven Beeinträchtigungen",
-        "People with cognitive impairments",
-        "Leichte Sprache oder Piktogramme, ein ruhiger Rückzugsort.",
-        "Plain language or pictograms, a quiet area.",
+        N_("People with cognitive impairments"),
+        N_("Plain language or pictograms, a quiet area."),
     ),
     Group(
         "prams",
-        "Familien mit Kinderwagen",
-        "Families with prams",
-        "Stufenloser Eingang, Wickeltisch, Platz für Kinderwagen.",
-        "Step-free entrance, changing table, room for prams.",
+        N_("Families with prams"),
+        N_("Step-free entrance, changing table, room for prams."),
         4.0,
         "zwischen Regel- und reduzierter Geschwindigkeit (RiLSA 2015)",
     ),
     Group(
         "seniors",
-        "Seniorinnen und Senioren",
-        "Older people",
-        "Sitzgelegenheiten, Toiletten, Angebote für Ältere.",
-        "Seating, toilets, offers for older people.",
+        N_("Older people"),
+        N_("Seating, toilets, offers for older people."),
         REDUCED_SPEED_KMH,
         _SRC_REDUCED,
     ),
     Group(
         "children",
-        "Kinder",
-        "Children",
-        "Angebote für Kinder, sicherer Zugang, nachmittags geöffnet.",
-        "Offers for children, safe access, open in the afternoon.",
+        N_("Children"),
+        N_("Offers for children, safe access, open in the afternoon."),
         REDUCED_SPEED_KMH,
         _SRC_REDUCED,
     ),
     Group(
         "youth",
-        "Jugendliche",
-        "Young people",
-        "Angebote für Jugendliche, abends und am Wochenende geöffnet.",
-        "Offers for young people, open evenings and weekends.",
+        N_("Young people"),
+        N_("Offers for young people, open evenings and weekends."),
     ),
     Group(
         "newcomers",
-        "Neuzugewanderte und Geflüchtete",
-        "Newcomers and refugees",
-        "Personal spricht weitere Sprachen oder mehrsprachige Informationen, keine Anmeldung nötig.",
-        "Staff speak languages besides German or information in several languages, no registration.",
+        N_("Newcomers and refugees"),
+        N_("Staff speak languages besides German or information in several languages, no registration."),
     ),
     Group(
         "women",
-        "Frauen und Mädchen",
-        "Women and girls",
-        "Zeiten oder Räume nur für Frauen, gute Beleuchtung.",
-        "Women-only times or rooms, good lighting.",
+        N_("Women and girls"),
+        N_("Women-only times or rooms, good lighting."),
     ),
     Group(
         "low_income",
-        "Menschen mit wenig Geld",
-        "People on a low income",
-        "Freier Eintritt, kein Konsumzwang.",
-        "Free entry, no obligation to buy anything.",
+        N_("People on a low income"),
+        N_("Free entry, no obligation to buy anything."),
     ),
 )
 GROUP_BY_ID: dict[str, Group] = {g.id: g for g in GROUPS}
@@ -234,22 +228,21 @@ GROUP_IDS: tuple[str, ...] = tuple(g.id for g in GROUPS)
 @dataclass(frozen=True)
 class Section:
     id: str
-    de: str
-    en: str
+    name: str  # message id (English)
 
     def label(self, lang: str) -> str:
-        return self.de if lang == "de" else self.en
+        return t(self.name, lang)
 
 
 # The order here is the order of the audit form.
 SECTIONS: tuple[Section, ...] = (
-    Section("entrance", "Eingang und Wege", "Entrance and paths"),
-    Section("facilities", "Ausstattung", "Facilities"),
-    Section("orientation", "Sehen und Orientierung", "Seeing and finding the way"),
-    Section("communication", "Hören und Verständigung", "Hearing and communication"),
-    Section("openness", "Zugang und Kosten", "Access and cost"),
-    Section("hours", "Öffnungszeiten", "Opening hours"),
-    Section("offers", "Angebote", "Offers"),
+    Section("entrance", N_("Entrance and paths")),
+    Section("facilities", N_("Facilities")),
+    Section("orientation", N_("Seeing and finding the way")),
+    Section("communication", N_("Hearing and communication")),
+    Section("openness", N_("Access and cost")),
+    Section("hours", N_("Opening hours")),
+    Section("offers", N_("Offers")),
 )
 SECTION_IDS: tuple[str, ...] = tuple(s.id for s in SECTIONS)
 
@@ -268,10 +261,8 @@ class Fact:
 
     id: str
     section: str
-    label_de: str
-    label_en: str
-    question_de: str
-    question_en: str
+    name: str  # message id (English)
+    ask: str  # message id: the question on the audit form
     kind: str = STATUS
     groups: tuple[str, ...] = ()
     osm_keys: tuple[str, ...] = ()
@@ -281,231 +272,230 @@ class Fact:
     integer: bool = False
 
     def label(self, lang: str) -> str:
-        return self.label_de if lang == "de" else self.label_en
+        return t(self.name, lang)
 
     def question(self, lang: str) -> str:
-        return self.question_de if lang == "de" else self.question_en
+        return t(self.ask, lang)
+
+    @property
+    def label_de(self) -> str:
+        return self.label("de")
+
+    @property
+    def label_en(self) -> str:
+        return self.name
+
+    @property
+    def question_de(self) -> str:
+        return self.question("de")
+
+    @property
+    def question_en(self) -> str:
+        return self.ask
 
 
-def _f(id: str, section: str, de: str, en: str, q_de: str, q_en: str, groups: str, **kw: Any) -> Fact:
-    return Fact(id, section, de, en, q_de, q_en, groups=tuple(groups.split()), **kw)
+def _f(id: str, section: str, name: str, ask: str, groups: str, **kw: Any) -> Fact:
+    return Fact(id, section, name, ask, groups=tuple(groups.split()), **kw)
 
 
 FACTS: tuple[Fact, ...] = (
     # Entrance and paths
     _f(
-        "entrance_step_free", "entrance", "Stufenloser Eingang", "Step-free entrance",
-        "Ist der Eingang ohne Stufe erreichbar (ebenerdig, mit Rampe oder Aufzug)?",
-        "Can the entrance be reached without a step (level, by ramp or lift)?",
+        "entrance_step_free", "entrance", N_("Step-free entrance"),
+        N_("Can the entrance be reached without a step (level, by ramp or lift)?"),
         "wheelchair walking prams", osm_keys=("wheelchair",),
     ),
     _f(
-        "step_count", "entrance", "Stufen am Eingang", "Steps at the entrance",
-        "Wie viele Stufen hat der Eingang?", "How many steps does the entrance have?",
+        "step_count", "entrance", N_("Steps at the entrance"),
+        N_("How many steps does the entrance have?"),
         "walking prams", kind=NUMBER, unit="", minimum=0, maximum=200, integer=True,
         osm_keys=("step_count",),
     ),
     _f(
-        "handrails", "entrance", "Handlauf an Stufen", "Handrails on steps",
-        "Haben die Stufen beidseitig einen Handlauf?", "Do the steps have handrails on both sides?",
+        "handrails", "entrance", N_("Handrails on steps"),
+        N_("Do the steps have handrails on both sides?"),
         "walking",
     ),
     _f(
-        "ramp", "entrance", "Rampe", "Ramp",
-        "Gibt es eine Rampe für Rollstühle?", "Is there a wheelchair ramp?",
+        "ramp", "entrance", N_("Ramp"),
+        N_("Is there a wheelchair ramp?"),
         "wheelchair prams", osm_keys=("ramp:wheelchair",),
     ),
     _f(
-        "ramp_slope_percent", "entrance", "Steigung der Rampe", "Ramp slope",
-        "Wie steil ist die Rampe (in Prozent; DIN 18040-1: höchstens 6 %)?",
-        "How steep is the ramp (in percent; DIN 18040-1: at most 6 %)?",
+        "ramp_slope_percent", "entrance", N_("Ramp slope"),
+        N_("How steep is the ramp (in percent; DIN 18040-1: at most 6 %)?"),
         "wheelchair", kind=NUMBER, unit="%", minimum=0, maximum=100,
     ),
     _f(
-        "door_width_cm", "entrance", "Türbreite", "Door width",
-        "Wie breit ist die engste Tür auf dem Weg hinein (lichte Breite in cm)?",
-        "How wide is the narrowest door on the way in (clear width in cm)?",
+        "door_width_cm", "entrance", N_("Door width"),
+        N_("How wide is the narrowest door on the way in (clear width in cm)?"),
         "wheelchair", kind=NUMBER, unit="cm", minimum=30, maximum=600,
         osm_keys=("door:width", "width"),
     ),
     _f(
-        "lift", "entrance", "Aufzug", "Lift",
-        "Sind alle genutzten Etagen per Aufzug erreichbar? (entfällt: nur eine Ebene)",
-        "Can all floors in use be reached by lift? (not applicable: one level only)",
+        "lift", "entrance", N_("Lift"),
+        N_("Can all floors in use be reached by lift? (not applicable: one level only)"),
         "wheelchair walking prams",
     ),
     # Facilities
     _f(
-        "seating", "facilities", "Sitzgelegenheiten", "Seating",
-        "Gibt es Sitzgelegenheiten zum Ausruhen?", "Is there seating to rest?",
+        "seating", "facilities", N_("Seating"),
+        N_("Is there seating to rest?"),
         "walking seniors",
     ),
     _f(
-        "toilets", "facilities", "Toiletten", "Toilets",
-        "Gibt es Toiletten für Besucherinnen und Besucher?", "Are there toilets for visitors?",
+        "toilets", "facilities", N_("Toilets"),
+        N_("Are there toilets for visitors?"),
         "seniors children", osm_keys=("toilets",),
     ),
     _f(
-        "toilet_wheelchair", "facilities", "Rollstuhlgerechtes WC", "Wheelchair-accessible toilet",
-        "Gibt es ein rollstuhlgerechtes WC? (entfällt: gar keine Toiletten)",
-        "Is there a wheelchair-accessible toilet? (not applicable: no toilets at all)",
+        "toilet_wheelchair", "facilities", N_("Wheelchair-accessible toilet"),
+        N_("Is there a wheelchair-accessible toilet? (not applicable: no toilets at all)"),
         "wheelchair", osm_keys=("toilets:wheelchair",),
     ),
     _f(
-        "changing_table", "facilities", "Wickeltisch", "Changing table",
-        "Gibt es einen Wickeltisch?", "Is there a baby changing table?",
+        "changing_table", "facilities", N_("Changing table"),
+        N_("Is there a baby changing table?"),
         "prams", osm_keys=("changing_table",),
     ),
     _f(
-        "space_for_prams", "facilities", "Platz für Kinderwagen", "Room for prams",
-        "Ist drinnen genug Platz, um Kinderwagen mitzunehmen oder abzustellen?",
-        "Is there room inside to bring or park prams?",
+        "space_for_prams", "facilities", N_("Room for prams"),
+        N_("Is there room inside to bring or park prams?"),
         "prams",
     ),
     _f(
-        "quiet_room", "facilities", "Ruhiger Raum", "Quiet room",
-        "Gibt es einen ruhigen Raum oder Rückzugsort?", "Is there a quiet room or area to withdraw to?",
+        "quiet_room", "facilities", N_("Quiet room"),
+        N_("Is there a quiet room or area to withdraw to?"),
         "hard_of_hearing cognitive",
     ),
     # Seeing and finding the way
     _f(
-        "tactile_guidance", "orientation", "Taktiles Leitsystem", "Tactile guidance",
-        "Gibt es ein taktiles Leitsystem (Bodenindikatoren, tastbare Pläne)?",
-        "Is there tactile guidance (tactile paving, tactile maps)?",
+        "tactile_guidance", "orientation", N_("Tactile guidance"),
+        N_("Is there tactile guidance (tactile paving, tactile maps)?"),
         "blind",
     ),
     _f(
-        "staff_assistance", "orientation", "Begleitung durch Personal", "Staff assistance",
-        "Begleitet oder unterstützt Personal auf Wunsch?", "Do staff guide or assist on request?",
+        "staff_assistance", "orientation", N_("Staff assistance"),
+        N_("Do staff guide or assist on request?"),
         "blind cognitive",
     ),
     _f(
-        "braille_audio_info", "orientation", "Braille- oder Audio-Information", "Braille or audio information",
-        "Gibt es Informationen in Braille oder zum Hören?", "Is information available in braille or audio?",
+        "braille_audio_info", "orientation", N_("Braille or audio information"),
+        N_("Is information available in braille or audio?"),
         "blind",
     ),
     _f(
-        "contrast_markings", "orientation", "Kontrastmarkierungen", "Contrast markings",
-        "Sind Stufen, Glastüren und Hindernisse kontrastreich markiert?",
-        "Are steps, glass doors and obstacles marked in high contrast?",
+        "contrast_markings", "orientation", N_("Contrast markings"),
+        N_("Are steps, glass doors and obstacles marked in high contrast?"),
         "low_vision",
     ),
     _f(
-        "lighting", "orientation", "Gute Beleuchtung", "Good lighting",
-        "Sind Räume und Wege gut und blendfrei beleuchtet (auch abends)?",
-        "Are rooms and paths well lit without glare (also in the evening)?",
+        "lighting", "orientation", N_("Good lighting"),
+        N_("Are rooms and paths well lit without glare (also in the evening)?"),
         "low_vision women", osm_keys=("lit",),
     ),
     _f(
-        "large_print", "orientation", "Großdruck", "Large print",
-        "Gibt es Informationen in großer Schrift? (entfällt: keine schriftlichen Informationen)",
-        "Is information available in large print? (not applicable: no written information)",
+        "large_print", "orientation", N_("Large print"),
+        N_("Is information available in large print? (not applicable: no written information)"),
         "low_vision",
     ),
     # Hearing and communication
     _f(
-        "hearing_loop", "communication", "Induktionsschleife", "Hearing loop",
-        "Gibt es eine Induktionsschleife (Höranlage)?", "Is there a hearing loop (induction loop)?",
+        "hearing_loop", "communication", N_("Hearing loop"),
+        N_("Is there a hearing loop (induction loop)?"),
         "hard_of_hearing", osm_keys=("hearing_loop",),
     ),
     _f(
-        "sign_language", "communication", "Gebärdensprache", "Sign language",
-        "Gibt es Angebote oder Personal in Deutscher Gebärdensprache?",
-        "Are there offers or staff in German Sign Language?",
+        "sign_language", "communication", N_("Sign language"),
+        N_("Are there offers or staff in German Sign Language?"),
         "deaf",
     ),
     _f(
-        "visual_information", "communication", "Visuelle Informationen", "Visual information",
-        "Werden Durchsagen und Hinweise auch sichtbar gegeben (Anzeigen, Aushänge)?",
-        "Are announcements and notices also given visually (displays, notices)?",
+        "visual_information", "communication", N_("Visual information"),
+        N_("Are announcements and notices also given visually (displays, notices)?"),
         "deaf hard_of_hearing",
     ),
     _f(
-        "plain_language", "communication", "Leichte Sprache", "Plain language",
-        "Gibt es Informationen in Leichter Sprache?", "Is information available in plain language?",
+        "plain_language", "communication", N_("Plain language"),
+        N_("Is information available in plain language?"),
         "cognitive newcomers",
     ),
     _f(
-        "pictograms", "communication", "Piktogramme", "Pictograms",
-        "Helfen Piktogramme oder Bilder bei der Orientierung?", "Do pictograms or pictures help finding the way?",
+        "pictograms", "communication", N_("Pictograms"),
+        N_("Do pictograms or pictures help finding the way?"),
         "cognitive newcomers",
     ),
     _f(
-        "staff_languages", "communication", "Sprachen des Personals", "Languages spoken by staff",
-        "Welche Sprachen spricht das Personal (z. B. de, tr, ar)?",
-        "Which languages do staff speak (e.g. de, tr, ar)?",
+        "staff_languages", "communication", N_("Languages spoken by staff"),
+        N_("Which languages do staff speak (e.g. de, tr, ar)?"),
         "newcomers", kind=LANGUAGES,
     ),
     _f(
-        "multilingual_info", "communication", "Mehrsprachige Informationen", "Information in several languages",
-        "Gibt es Informationen in mehreren Sprachen?", "Is information available in several languages?",
+        "multilingual_info", "communication", N_("Information in several languages"),
+        N_("Is information available in several languages?"),
         "newcomers",
     ),
     # Access and cost
     _f(
-        "registration_required", "openness", "Anmeldung nötig", "Registration required",
-        "Braucht man eine Anmeldung, Mitgliedschaft oder einen Ausweis?",
-        "Is registration, membership or an ID needed?",
+        "registration_required", "openness", N_("Registration required"),
+        N_("Is registration, membership or an ID needed?"),
         "newcomers", osm_keys=("access",),
     ),
     _f(
-        "free_entry", "openness", "Freier Eintritt", "Free entry",
-        "Ist der Eintritt frei?", "Is entry free of charge?",
+        "free_entry", "openness", N_("Free entry"),
+        N_("Is entry free of charge?"),
         "low_income", osm_keys=("fee",),
     ),
     _f(
-        "consumption_required", "openness", "Konsumzwang", "Purchase required",
-        "Muss man etwas kaufen oder verzehren, um bleiben zu dürfen?",
-        "Do visitors have to buy or consume something to stay?",
+        "consumption_required", "openness", N_("Purchase required"),
+        N_("Do visitors have to buy or consume something to stay?"),
         "low_income", osm_keys=("access",),
     ),
     # Opening hours
     _f(
-        "opening_hours", "hours", "Öffnungszeiten", "Opening hours",
-        "Öffnungszeiten im OSM-Format (z. B. Mo-Fr 10:00-18:00)",
-        "Opening hours in OSM format (e.g. Mo-Fr 10:00-18:00)",
+        "opening_hours", "hours", N_("Opening hours"),
+        N_("Opening hours in OSM format (e.g. Mo-Fr 10:00-18:00)"),
         "children youth", kind=OPENING_HOURS, osm_keys=("opening_hours",),
     ),
     _f(
-        "open_afternoons", "hours", "Nachmittags geöffnet", "Open in the afternoon",
-        "Ist werktags nachmittags (14–18 Uhr) geöffnet?", "Is it open on weekday afternoons (14:00–18:00)?",
+        "open_afternoons", "hours", N_("Open in the afternoon"),
+        N_("Is it open on weekday afternoons (14:00–18:00)?"),
         "children",
     ),
     _f(
-        "open_evenings", "hours", "Abends geöffnet", "Open in the evening",
-        "Ist nach 18 Uhr geöffnet?", "Is it open after 18:00?",
+        "open_evenings", "hours", N_("Open in the evening"),
+        N_("Is it open after 18:00?"),
         "youth",
     ),
     _f(
-        "open_weekends", "hours", "Am Wochenende geöffnet", "Open at weekends",
-        "Ist samstags oder sonntags geöffnet?", "Is it open on Saturday or Sunday?",
+        "open_weekends", "hours", N_("Open at weekends"),
+        N_("Is it open on Saturday or Sunday?"),
         "youth",
     ),
     # Offers ("not applicable": the place itself is the offer, e.g. a park or a square)
     _f(
-        "children_offer", "offers", "Angebote für Kinder", "Offers for children",
-        "Gibt es Angebote für Kinder?", "Are there offers for children?",
+        "children_offer", "offers", N_("Offers for children"),
+        N_("Are there offers for children?"),
         "children",
     ),
     _f(
-        "safe_access", "offers", "Sicherer Zugang für Kinder", "Safe access for children",
-        "Können Kinder den Ort sicher erreichen und nutzen (z. B. keine stark befahrene Straße direkt am Eingang)?",
-        "Can children reach and use the place safely (e.g. no busy road right at the entrance)?",
+        "safe_access", "offers", N_("Safe access for children"),
+        N_("Can children reach and use the place safely (e.g. no busy road right at the entrance)?"),
         "children",
     ),
     _f(
-        "youth_offer", "offers", "Angebote für Jugendliche", "Offers for young people",
-        "Gibt es Angebote für Jugendliche?", "Are there offers for young people?",
+        "youth_offer", "offers", N_("Offers for young people"),
+        N_("Are there offers for young people?"),
         "youth",
     ),
     _f(
-        "senior_offer", "offers", "Angebote für Ältere", "Offers for older people",
-        "Gibt es Angebote für Seniorinnen und Senioren?", "Are there offers for older people?",
+        "senior_offer", "offers", N_("Offers for older people"),
+        N_("Are there offers for older people?"),
         "seniors",
     ),
     _f(
-        "women_only_times", "offers", "Zeiten oder Räume nur für Frauen", "Women-only times or rooms",
-        "Gibt es Zeiten oder Räume nur für Frauen und Mädchen?", "Are there times or rooms for women and girls only?",
+        "women_only_times", "offers", N_("Women-only times or rooms"),
+        N_("Are there times or rooms for women and girls only?"),
         "women",
     ),
 )  # fmt: skip
@@ -590,10 +580,12 @@ class FactValue:
         return self.value is not None and self.value != UNKNOWN
 
 
-def _invalid(fact: Fact, value: object, en: str, de: str) -> InvalidInput:
+def _invalid(fact: Fact, value: object, hint: str, /, **params: object) -> InvalidInput:
     return InvalidInput(
-        f"{fact.label_en}: {value!r} is not valid. {en}",
-        f"{fact.label_de}: {value!r} ist ungültig. {de}",
+        N_("{label}: {value!r} is not valid. {hint}"),
+        label=Message(fact.name),
+        value=value,
+        hint=Message(hint, **params),
     )
 
 
@@ -604,8 +596,7 @@ def _parse_status(fact: Fact, value: object) -> str:
     raise _invalid(
         fact,
         value,
-        "Use yes, limited, no, unknown or n/a.",
-        "Erlaubt sind ja, eingeschränkt, nein, unbekannt oder entfällt.",
+        N_("Use yes, limited, no, unknown or n/a."),
     )
 
 
@@ -614,7 +605,7 @@ _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 def _parse_number(fact: Fact, value: object) -> float | int | str:
     if isinstance(value, bool):
-        raise _invalid(fact, value, "Enter a number.", "Bitte eine Zahl eingeben.")
+        raise _invalid(fact, value, N_("Enter a number."))
     if isinstance(value, int | float):
         number = float(value)
     else:
@@ -627,12 +618,11 @@ def _parse_number(fact: Fact, value: object) -> float | int | str:
             raise _invalid(
                 fact,
                 value,
-                f"Enter a number{f' in {fact.unit}' if fact.unit else ''}, e.g. 92,5 or 92.5.",
-                f"Bitte eine Zahl{f' in {fact.unit}' if fact.unit else ''} eingeben, z. B. 92,5.",
+                N_("Enter a number{unit}, e.g. 92,5 or 92.5."), unit=f' in {fact.unit}' if fact.unit else '',
             )
         number = float(text.replace(",", "."))
     if not math.isfinite(number):
-        raise _invalid(fact, value, "Enter a finite number.", "Bitte eine endliche Zahl eingeben.")
+        raise _invalid(fact, value, N_("Enter a finite number."))
     low = fact.minimum if fact.minimum is not None else -math.inf
     high = fact.maximum if fact.maximum is not None else math.inf
     if not low <= number <= high:
@@ -640,12 +630,11 @@ def _parse_number(fact: Fact, value: object) -> float | int | str:
         raise _invalid(
             fact,
             value,
-            f"It must lie between {low:g} and {high:g}{unit}; check the unit.",
-            f"Der Wert muss zwischen {low:g} und {high:g}{unit} liegen; bitte die Einheit prüfen.",
+            N_("It must lie between {low:g} and {high:g}{unit}; check the unit."), low=low, high=high, unit=unit,
         )
     if fact.integer:
         if not number.is_integer():
-            raise _invalid(fact, value, "Enter a whole number.", "Bitte eine ganze Zahl eingeben.")
+            raise _invalid(fact, value, N_("Enter a whole number."))
         return int(number)
     return number
 
@@ -662,8 +651,7 @@ def _parse_languages(fact: Fact, value: object) -> tuple[str, ...]:
             raise _invalid(
                 fact,
                 part,
-                "Enter language codes separated by commas, e.g. de, tr, ar.",
-                "Bitte Sprachkürzel mit Komma getrennt eingeben, z. B. de, tr, ar.",
+                N_("Enter language codes separated by commas, e.g. de, tr, ar."),
             )
         if code not in codes:
             codes.append(code)
@@ -681,7 +669,7 @@ def validate_fact_value(fact_id: str, value: object) -> Any:
     """
     fact = FACT_BY_ID.get(fact_id)
     if fact is None:
-        raise InvalidInput(f"Unknown fact {fact_id!r}.", f"Unbekanntes Merkmal {fact_id!r}.")
+        raise InvalidInput(N_("Unknown fact {fact_id!r}."), fact_id=fact_id)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if fact.kind == STATUS:
@@ -692,7 +680,7 @@ def validate_fact_value(fact_id: str, value: object) -> Any:
         return _parse_languages(fact, value) or None
     text = clean_text(str(value).strip())
     if len(text) > 255:  # the OSM limit for a tag value
-        raise _invalid(fact, text[:20] + "…", "At most 255 characters.", "Höchstens 255 Zeichen.")
+        raise _invalid(fact, text[:20] + "…", N_("At most 255 characters."))
     return text
 
 
@@ -700,13 +688,9 @@ def format_value(fact_id: str, value: Any, lang: str) -> str:
     """A recorded value as a reader sees it: ``"92,5 cm"``, ``"eingeschränkt"``, ``"de, tr"``."""
     fact = FACT_BY_ID[fact_id]
     if value is None or value in STATUS_LABELS:
-        de, en = STATUS_LABELS[value or UNKNOWN]
-        return de if lang == "de" else en
+        return t(STATUS_LABELS[value or UNKNOWN], lang)
     if fact.kind == NUMBER:
-        text = f"{value:g}"
-        if lang == "de":
-            text = text.replace(".", ",")
-        return f"{text} {fact.unit}".strip()
+        return f"{format_number(value, lang)} {fact.unit}".strip()
     if fact.kind == LANGUAGES:
         return ", ".join(value)
     return str(value)

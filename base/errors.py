@@ -1,42 +1,42 @@
 """Specific errors whose messages tell the user what went wrong and what to do next.
 
-Each carries an English and a German text; the CLI prints English, the app shows the user's
-language. Pages catch ``AtlasError`` (and only that) and show ``err.message(lang)``.
+An error carries a message id (English, marked with ``N_`` so ``pybabel extract`` finds it) and
+its parameters; it is translated where it is shown: the page in the user's language
+(``err.message(lang)``), the command line in English (``err.en``), a printed map in the map's
+language. So no module below the UI depends on the catalogs' contents, and a resident meets an
+error in the language of the page. Pages catch ``AtlasError`` (and only that).
 """
 
 from __future__ import annotations
 
-from typing import Self
+from base.i18n import N_, t
 
 
 class AtlasError(Exception):
     """Base class: a problem the user can act on.
 
-    Errors residents can meet carry an i18n ``key`` (built with :meth:`from_key`): their text
-    then comes from ``base.i18n.STRINGS`` in every language of the resident pages.
+    ``message`` is an English message id with ``str.format`` placeholders; ``params`` fill them
+    (values are data: they are never formatted again).
     """
 
-    def __init__(self, en: str, de: str | None = None) -> None:
-        super().__init__(en)
-        self.en = en
-        self.de = de or en
-        self.key: str | None = None
-        self.params: dict[str, object] = {}
-
-    @classmethod
-    def from_key(cls, key: str, **params: object) -> Self:
-        from base.i18n import t
-
-        err = cls(t(key, "en", **params), t(key, "de", **params))
-        err.key, err.params = key, params
-        return err
+    def __init__(self, message: str, /, **params: object) -> None:
+        super().__init__(message)
+        self.msgid = message
+        self.params: dict[str, object] = params
 
     def message(self, lang: str) -> str:
-        if self.key is not None:
-            from base.i18n import t
+        return t(self.msgid, lang, **self.params)
 
-            return t(self.key, lang, **self.params)
-        return self.de if lang == "de" else self.en
+    @property
+    def en(self) -> str:
+        return self.message("en")
+
+    @property
+    def de(self) -> str:
+        return self.message("de")
+
+    def __str__(self) -> str:
+        return self.en
 
 
 class OsmSourceError(AtlasError):
@@ -54,11 +54,9 @@ class ImportConflict(AtlasError):
 class ImportCancelled(AtlasError):
     """The user cancelled an import; nothing was written."""
 
-    def __init__(self, en: str | None = None, de: str | None = None) -> None:
-        super().__init__(
-            en or "The import was cancelled; nothing was written.",
-            de or "Der Import wurde abgebrochen; es wurde nichts gespeichert.",
-        )
+    def __init__(self, message: str = N_("The import was cancelled; nothing was written."), /,
+                 **params: object) -> None:  # fmt: skip
+        super().__init__(message, **params)
 
 
 class AreaNotFound(AtlasError):
@@ -88,7 +86,7 @@ class DatabaseInUse(AtlasError):
 
 def database_gone() -> DatabaseFileGone:
     """The error a write meets when the database file vanished (residents can meet it)."""
-    return DatabaseFileGone.from_key("public.error.database_gone")
+    return DatabaseFileGone(N_("Nothing was saved: the database is not available right now. Please try again later; the team has been told."))
 
 
 class ImportLimitExceeded(OsmSourceError):

@@ -31,6 +31,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from base.i18n import N_
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'begegnungsatlas.db'}"
@@ -124,7 +126,6 @@ def _positive_int(name: str, default: int) -> int:
         from base.errors import InvalidInput
 
         raise InvalidInput(
-            f"The setting {name}={os.environ[name]!r} must be a whole number greater than 0.",
-            f"Die Einstellung {name}={os.environ[name]!r} muss eine ganze Zahl größer als 0 sein.",
+            N_("The setting {name}={environ!r} must be a whole number greater than 0."), name=name, environ=os.environ[name],
         )
     return value

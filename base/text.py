@@ -26,6 +26,7 @@ from __future__ import annotations
 import unicodedata
 
 from base.errors import InvalidInput
+from base.i18n import N_
 
 BIDI_CONTROLS = frozenset(
     [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)]
@@ -118,9 +119,9 @@ def clean_text(
     text = text.strip()
     hidden = find_hidden_characters(text, keep_newlines=keep_newlines)
     if hidden:
-        raise InvalidInput.from_key("public.error.text_hidden_chars", chars=", ".join(hidden[:5]))
+        raise InvalidInput(N_("The text contains control characters or invisible characters ({chars}: e.g. tab, line break, direction or zero-width marks); remove them."), chars=", ".join(hidden[:5]))
     if text and not _has_visible(text):
-        raise InvalidInput.from_key("public.error.text_invisible")
+        raise InvalidInput(N_("The text consists only of invisible characters; write it with visible letters."))
     return text
 
 

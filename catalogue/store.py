@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from accounts.auth import Actor, require_role
 from base.errors import AreaNotFound, ImportConflict, InvalidInput, OsmSourceError, PlaceNotFound
+from base.i18n import N_, Message
 from base.text import clean_text, neutralise_optional
 from catalogue.categories import CATEGORY_IDS
 from catalogue.model import (
@@ -143,21 +144,20 @@ class ImportSummary:
 # ---------------------------------------------------------------- validation (pure)
 
 
-def _invalid(en: str, de: str) -> InvalidInput:
-    return InvalidInput(en, de)
+def _invalid(message: str, /, **params: object) -> InvalidInput:
+    return InvalidInput(message, **params)
 
 
 def validate_area_name(name: object) -> str:
     """The stripped area name, or InvalidInput."""
     if not isinstance(name, str) or not name.strip():
         raise _invalid(
-            "Give the area a name (1–100 characters).", "Bitte dem Gebiet einen Namen geben (1–100 Zeichen)."
+            N_("Give the area a name (1–100 characters).")
         )
     name = name.strip()
     if len(name) > AREA_NAME_MAX:
         raise _invalid(
-            f"The area name is {len(name)} characters long; use at most {AREA_NAME_MAX}.",
-            f"Der Gebietsname hat {len(name)} Zeichen; erlaubt sind höchstens {AREA_NAME_MAX}.",
+            N_("The area name is {n_name} characters long; use at most {AREA_NAME_MAX}."), n_name=len(name), AREA_NAME_MAX=AREA_NAME_MAX,
         )
     return clean_text(name)
 
@@ -165,10 +165,10 @@ def validate_area_name(name: object) -> str:
 def validate_place_name(name: object) -> str:
     """The stripped place name (stored verbatim otherwise: escaping is the job of the output)."""
     if not isinstance(name, str) or not name.strip():
-        raise InvalidInput.from_key("public.error.name_missing")
+        raise InvalidInput(N_("Give the place a name."))
     name = name.strip()
     if len(name) > NAME_MAX:
-        raise InvalidInput.from_key("public.error.name_too_long", n=len(name), max=NAME_MAX)
+        raise InvalidInput(N_("The name is {n} characters long; use at most {max}."), n=len(name), max=NAME_MAX)
     # Controls, bidi overrides, zero-width characters (base.text); stored verbatim otherwise.
     return clean_text(name)
 
@@ -176,8 +176,7 @@ def validate_place_name(name: object) -> str:
 def validate_category(category: object) -> str:
     if category not in CATEGORY_IDS:
         raise _invalid(
-            f"Unknown category {category!r}; choose one of: {', '.join(CATEGORY_IDS)}.",
-            f"Unbekannte Kategorie {category!r}; erlaubt sind: {', '.join(CATEGORY_IDS)}.",
+            N_("Unknown category {category!r}; choose one of: {join}."), category=category, join=', '.join(CATEGORY_IDS),
         )
     return str(category)
 
@@ -197,16 +196,16 @@ def validate_location(
     try:
         x, y = float(lon), float(lat)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise InvalidInput.from_key("public.error.coords_not_numbers") from None
+        raise InvalidInput(N_("Longitude and latitude must be numbers in degrees (e.g. 6.78, 51.21).")) from None
     if not (math.isfinite(x) and math.isfinite(y)):
-        raise InvalidInput.from_key("public.error.coords_not_numbers")
+        raise InvalidInput(N_("Longitude and latitude must be numbers in degrees (e.g. 6.78, 51.21)."))
     if not (-180 <= x <= 180 and -90 <= y <= 90):
-        raise InvalidInput.from_key("public.error.coords_not_degrees", x=x, y=y)
+        raise InvalidInput(N_("{x}, {y} are not WGS84 degrees; projected coordinates (metres, e.g. UTM) are not accepted – give longitude and latitude in degrees."), x=x, y=y)
     if _within(x, y, bbox, margin_m):
         return x, y
     if _within(y, x, bbox, margin_m):
-        raise InvalidInput.from_key("public.error.coords_swapped", x=x, y=y)
-    raise InvalidInput.from_key("public.error.coords_outside", x=x, y=y, km=f"{margin_m / 1000:g}")
+        raise InvalidInput(N_("{x}, {y} lies outside the area, but {y}, {x} lies inside: it looks like latitude and longitude are swapped (longitude comes first)."), x=x, y=y)
+    raise InvalidInput(N_("{x}, {y} lies outside the area (more than {km} km from its edge). Check the coordinates or choose another area."), x=x, y=y, km=f"{margin_m / 1000:g}")
 
 
 def validate_place_record(record: PlaceRecord, *, source: str) -> None:
@@ -214,22 +213,17 @@ def validate_place_record(record: PlaceRecord, *, source: str) -> None:
     ref = f"{record.osm_type}/{record.osm_id}"
     if record.osm_type not in OSM_TYPES or not isinstance(record.osm_id, int) or record.osm_id <= 0:
         raise OsmSourceError(
-            f"{source}: {ref} is not a valid OSM object reference.",
-            f"{source}: {ref} ist kein gültiger OSM-Objektverweis.",
+            N_("{source}: {ref} is not a valid OSM object reference."), source=source, ref=ref,
         )
     if not (math.isfinite(record.lon) and math.isfinite(record.lat)) or not (
         -180 <= record.lon <= 180 and -90 <= record.lat <= 90
     ):
         raise OsmSourceError(
-            f"{source}: {ref} has impossible coordinates ({record.lon}, {record.lat}); "
-            "the file is damaged or not in WGS84. Nothing was imported.",
-            f"{source}: {ref} hat unmögliche Koordinaten ({record.lon}, {record.lat}); "
-            "die Datei ist beschädigt oder nicht in WGS84. Es wurde nichts importiert.",
+            N_("{source}: {ref} has impossible coordinates ({lon}, {lat}); the file is damaged or not in WGS84. Nothing was imported."), source=source, ref=ref, lon=record.lon, lat=record.lat,
         )
     if record.category not in CATEGORY_IDS:
         raise OsmSourceError(
-            f"{source}: {ref} has unknown category {record.category!r}.",
-            f"{source}: {ref} hat die unbekannte Kategorie {record.category!r}.",
+            N_("{source}: {ref} has unknown category {category!r}."), source=source, ref=ref, category=record.category,
         )
 
 
@@ -313,9 +307,7 @@ def list_areas(session: Session, *, published_only: bool = False) -> list[AreaIn
 
 def _area_not_found(what: str) -> AreaNotFound:
     return AreaNotFound(
-        f"No area {what} in the database. Import it first (python -m catalogue import … --area NAME) "
-        "or pick one of the listed areas.",
-        f"Kein Gebiet {what} in der Datenbank. Bitte zuerst importieren oder ein vorhandenes Gebiet wählen.",
+        N_("No area {what} in the database. Import it first (python -m catalogue import … --area NAME) or pick one of the listed areas."), what=what,
     )
 
 
@@ -411,27 +403,23 @@ def check_extract_fits_area(
     if extent is not None and not _boxes_overlap(area_bbox, extent, margin_m=tolerance_m):
         km = _distance_km(area_bbox, extent)
         swapped = (extent[1], extent[0], extent[3], extent[2])
+        hint: Message | str = ""
         if _boxes_overlap(area_bbox, swapped, margin_m=tolerance_m):
-            hint_en = " Latitude and longitude in the file look swapped."
-            hint_de = " Breiten- und Längengrad scheinen in der Datei vertauscht zu sein."
-        else:
-            hint_en = hint_de = ""
+            hint = Message(N_(" Latitude and longitude in the file look swapped."))
         raise OsmSourceError(
-            f"{extract.source}: the data lies about {km:,.0f} km away from the area {area_name!r}, "
-            f"not within {tolerance_m / 1000:g} km of it.{hint_en} Nothing was imported: check the "
-            "file, or import it into a new area name.",
-            f"{extract.source}: die Daten liegen etwa {km:,.0f} km vom Gebiet {area_name!r} entfernt, "
-            f"nicht innerhalb von {tolerance_m / 1000:g} km.{hint_de} Es wurde nichts importiert: "
-            "bitte die Datei prüfen oder unter einem neuen Gebietsnamen importieren.",
+            N_(
+                "{source}: the data lies about {km:,.0f} km away from the area {area_name!r}, not within "
+                "{tolerance_km} km of it.{hint} Nothing was imported: check the file, or import it into a new area name."
+            ),
+            source=extract.source,
+            km=km,
+            area_name=area_name,
+            tolerance_km=tolerance_m / 1000,
+            hint=hint,
         )
     if old_network_nodes > 0 and extract.network.node_count == 0:
         raise OsmSourceError(
-            f"{extract.source}: the file has no walkable streets, and the area {area_name!r} has a "
-            f"walking network of {old_network_nodes:,} nodes that it would replace. Nothing was "
-            "imported: check that the file covers the area's streets.",
-            f"{extract.source}: die Datei enthält keine begehbaren Wege, würde aber das Fußwegenetz "
-            f"des Gebiets {area_name!r} ({old_network_nodes:,} Knoten) ersetzen. Es wurde nichts "
-            "importiert: bitte prüfen, ob die Datei die Straßen des Gebiets enthält.",
+            N_("{source}: the file has no walkable streets, and the area {area_name!r} has a walking network of {old_network_nodes:,} nodes that it would replace. Nothing was imported: check that the file covers the area's streets."), source=extract.source, area_name=area_name, old_network_nodes=old_network_nodes,
         )
 
 
@@ -443,10 +431,7 @@ def _flush_new_area(session: Session, area_name: str) -> None:
     except IntegrityError as exc:
         if "uq_areas_name" in str(exc.orig) or "areas.name" in str(exc.orig):
             raise ImportConflict(
-                f"Another import of the area {area_name!r} is running or has just finished; "
-                "nothing was imported. Wait for it to finish, then import again if needed.",
-                f"Gerade läuft ein anderer Import des Gebiets {area_name!r} (oder ist eben fertig "
-                "geworden); es wurde nichts importiert. Bitte warten und danach bei Bedarf neu importieren.",
+                N_("Another import of the area {area_name!r} is running or has just finished; nothing was imported. Wait for it to finish, then import again if needed."), area_name=area_name,
             ) from None
         raise
 
@@ -477,8 +462,7 @@ def save_extract(
     west, south, east, north = (float(v) for v in extract.bbox)
     if not all(math.isfinite(v) for v in (west, south, east, north)) or west > east or south > north:
         raise OsmSourceError(
-            f"{extract.source}: the extent {extract.bbox} is not a valid west, south, east, north box.",
-            f"{extract.source}: die Ausdehnung {extract.bbox} ist kein gültiges Rechteck (W, S, O, N).",
+            N_("{source}: the extent {bbox} is not a valid west, south, east, north box."), source=extract.source, bbox=extract.bbox,
         )
 
     area = session.scalar(select(Area).where(Area.name == area_name))
@@ -677,8 +661,7 @@ def load_place_row(session: Session, place_id: int) -> Place:
     place = session.get(Place, place_id)
     if place is None:
         raise PlaceNotFound(
-            f"No place with id {place_id}; it may have been deleted. Reload the list.",
-            f"Kein Ort mit der Nummer {place_id}; vielleicht wurde er gelöscht. Bitte die Liste neu laden.",
+            N_("No place with id {place_id}; it may have been deleted. Reload the list."), place_id=place_id,
         )
     return place
 
@@ -696,8 +679,7 @@ def find_place_by_ref(session: Session, *, area_id: int | None, ref: str) -> Pla
     parsed = parse_osm_ref(ref)
     if parsed is None:
         raise InvalidInput(
-            f"{ref!r} is not an OSM reference; write it like node/123, way/45 or relation/6.",
-            f"{ref!r} ist kein OSM-Verweis; Schreibweise z. B. node/123, way/45 oder relation/6.",
+            N_("{ref!r} is not an OSM reference; write it like node/123, way/45 or relation/6."), ref=ref,
         )
     kind, osm_id = parsed
     alias_place = select(PlaceAlias.place_id).where(PlaceAlias.osm_type == kind, PlaceAlias.osm_id == osm_id)
@@ -711,8 +693,7 @@ def find_place_by_ref(session: Session, *, area_id: int | None, ref: str) -> Pla
     place = session.scalar(query.order_by(direct.desc(), Place.area_id, Place.id).limit(1))
     if place is None:
         raise PlaceNotFound(
-            f"No place for OSM object {kind}/{osm_id} in this area.",
-            f"Kein Ort zum OSM-Objekt {kind}/{osm_id} in diesem Gebiet.",
+            N_("No place for OSM object {kind}/{osm_id} in this area."), kind=kind, osm_id=osm_id,
         )
     return _info(session, place)
 
@@ -769,11 +750,13 @@ def refuse_duplicate_place(session: Session, *, area_id: int, name: str, lon: fl
         metres = round(
             math.hypot((place.lat - lat) * METRES_PER_DEGREE_LAT, (place.lon - lon) * METRES_PER_DEGREE_LAT * math.cos(math.radians(lat)))
         )
-        closed_en = " It is closed: reopen it instead." if place.status == "closed" else ""
-        closed_de = " Er ist geschlossen: bitte stattdessen wieder öffnen." if place.status == "closed" else ""
+        closed = Message(N_(" It is closed: reopen it instead.")) if place.status == "closed" else ""
         raise InvalidInput(
-            f"{place.name!r} already exists {metres} m from here (place #{place.id}); nothing was added.{closed_en}",
-            f"„{place.name}“ gibt es schon {metres} m von hier (Ort Nr. {place.id}); es wurde nichts hinzugefügt.{closed_de}",
+            N_("{name!r} already exists {metres} m from here (place #{id}); nothing was added.{closed}"),
+            name=place.name,
+            metres=metres,
+            id=place.id,
+            closed=closed,
         )
 
 
@@ -809,10 +792,7 @@ def update_place(
         return _info(session, place)
     if place.origin == "osm":
         raise InvalidInput(
-            "This place comes from OpenStreetMap: correct it there (the next import brings the change), "
-            "or close it here.",
-            "Dieser Ort stammt aus OpenStreetMap: bitte dort korrigieren (der nächste Import übernimmt es) "
-            "oder ihn hier schließen.",
+            N_("This place comes from OpenStreetMap: correct it there (the next import brings the change), or close it here."),
         )
     for k, v in changed.items():
         setattr(place, k, v)

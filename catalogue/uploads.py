@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from base.errors import InvalidInput
+from base.i18n import N_
 
 MB = 1024 * 1024
 # A folder older than this is stale even if its process id has been reused since.
@@ -29,11 +30,7 @@ def check_upload_size(*, size_bytes: int, max_mb: int, name: str) -> None:
     """Refuse an upload larger than ``ATLAS_MAX_UPLOAD_MB`` before any of it is read or written."""
     if size_bytes > max_mb * MB:
         raise InvalidInput(
-            f"{name}: the file has {size_bytes / MB:.1f} MB; the largest accepted upload is {max_mb} MB "
-            "(ATLAS_MAX_UPLOAD_MB). Cut a smaller extract, or import it with python -m catalogue import.",
-            f"{name}: die Datei hat {size_bytes / MB:.1f} MB; erlaubt sind höchstens {max_mb} MB "
-            "(ATLAS_MAX_UPLOAD_MB). Bitte einen kleineren Ausschnitt wählen oder per "
-            "python -m catalogue import einlesen.",
+            N_("{name}: the file has {size_bytes:.1f} MB; the largest accepted upload is {max_mb} MB (ATLAS_MAX_UPLOAD_MB). Cut a smaller extract, or import it with python -m catalogue import."), name=name, size_bytes=size_bytes / MB, max_mb=max_mb,
         )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from audits.errors import AuditConflict, AuditCsvError
 from base.errors import AreaNotFound, AtlasError, InvalidInput, PlaceNotFound
+from base.i18n import N_
 from cli import gaps, users
 from cli.common import EXIT_DATA, EXIT_INPUT, EXIT_OK, Command, area_id, run_cli
 from cli.common import build_parser as common_parser
@@ -69,8 +70,7 @@ def _cmd_export(args: argparse.Namespace, engine: Engine) -> int:
         write_atomic(out, data)  # a reader never sees half a file
     except OSError as exc:
         raise AtlasError(
-            f"Cannot write {str(out)!r}: {exc.strerror or exc}. Choose another --out path.",
-            f"Kann {str(out)!r} nicht schreiben: {exc.strerror or exc}. Bitte anderen Pfad wählen.",
+            N_("Cannot write {out!r}: {strerror}. Choose another --out path."), out=str(out), strerror=exc.strerror or exc,
         ) from exc
     print(f"Exported the audits of area {area.name!r} to {out}", file=sys.stderr)
     return EXIT_OK

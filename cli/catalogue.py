@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from base.errors import AreaNotFound, AtlasError, InvalidInput, OverpassError
+from base.i18n import N_
 from catalogue.categories import CATEGORY_BY_ID, CATEGORY_IDS
 from cli.common import EXIT_DATA, EXIT_INPUT, EXIT_OK, EXIT_UNREACHABLE, Parser, run_cli, safe_url
 
@@ -26,8 +27,7 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
         west, south, east, north = (float(p) for p in parts)
     except ValueError:
         raise InvalidInput(
-            f"--bbox {text!r}: give four numbers west,south,east,north in degrees, e.g. 6.79,51.20,6.81,51.215.",
-            f"--bbox {text!r}: vier Zahlen West,Süd,Ost,Nord in Grad angeben, z. B. 6.79,51.20,6.81,51.215.",
+            N_("--bbox {text!r}: give four numbers west,south,east,north in degrees, e.g. 6.79,51.20,6.81,51.215."), text=text,
         ) from None
     return west, south, east, north
 
@@ -75,8 +75,7 @@ def _cmd_import(args: argparse.Namespace, engine) -> int:
     given = [x for x in (args.source, args.place, args.bbox) if x is not None]
     if len(given) != 1:
         raise InvalidInput(
-            "import: give exactly one of SOURCE (a file), --place NAME or --bbox W,S,E,N.",
-            "import: genau eines angeben: Datei, --place NAME oder --bbox W,S,O,N.",
+            N_("import: give exactly one of SOURCE (a file), --place NAME or --bbox W,S,E,N."),
         )
     if args.source is not None:
         summary = import_file(engine, actor=CONSOLE, path=args.source, area_name=args.area)
@@ -120,8 +119,7 @@ def _cmd_export(args: argparse.Namespace, engine) -> int:
         out = export_places(places, fmt=args.format, out=args.out)
     except OSError as exc:
         raise AtlasError(
-            f"Cannot write {str(args.out)!r}: {exc.strerror or exc}. Choose another --out path.",
-            f"Kann {str(args.out)!r} nicht schreiben: {exc.strerror or exc}. Bitte anderen Pfad wählen.",
+            N_("Cannot write {out!r}: {strerror}. Choose another --out path."), out=str(args.out), strerror=exc.strerror or exc,
         ) from exc
     print(f"Exported {len(places)} places of area {area.name!r} to {out}", file=sys.stderr)
     return EXIT_OK
@@ -189,8 +187,7 @@ def _cmd_restore(args: argparse.Namespace, _engine: None) -> int:
     if not args.yes:
         if not sys.stdin.isatty():
             raise InvalidInput(
-                f"restore replaces {target or safe_url(url)}; add --yes to confirm.",
-                f"restore ersetzt {target or safe_url(url)}; mit --yes bestätigen.",
+                N_("restore replaces {target}; add --yes to confirm."), target=target or safe_url(url),
             )
         answer = input(f"Replace {target} by {args.backup}? The current file is kept renamed. [y/N] ")
         if answer.strip().lower() not in ("y", "yes", "j", "ja"):

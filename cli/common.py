@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from base.errors import AtlasError, InvalidInput
+from base.i18n import N_
 
 EXIT_OK, EXIT_DATA, EXIT_INPUT, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -26,7 +27,7 @@ EXIT_OK, EXIT_DATA, EXIT_INPUT, EXIT_UNREACHABLE = 0, 1, 2, 3
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        raise InvalidInput(f"{self.prog}: {message}")
+        raise InvalidInput(N_("{prog}: {message}"), prog=self.prog, message=message)
 
 
 @dataclass(frozen=True)

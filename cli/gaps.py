@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from audits.vocabulary import GROUP_IDS
 from base.errors import InvalidInput
+from base.i18n import N_
 from cli.common import EXIT_OK, Command
 from gaps.service import ALL_GROUPS, VERDICT_CHOICES, GapRequest
 
@@ -124,7 +125,7 @@ def _cmd_import_schools(args: argparse.Namespace, engine: Engine) -> int:
 
     if not 0 < args.max_m <= 1000:
         raise InvalidInput(
-            "--max-m must be between 0 and 1000 m.", "--max-m muss zwischen 0 und 1000 m liegen."
+            N_("--max-m must be between 0 and 1000 m.")
         )
     official = parse_school_list(args.file)
     results = []

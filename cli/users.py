@@ -26,6 +26,7 @@ from accounts.auth import (
     unlock_user,
 )
 from base.errors import InvalidInput
+from base.i18n import N_
 from cli.common import EXIT_OK, Command
 from storage.db import session_scope
 
@@ -36,14 +37,13 @@ def read_password(*, confirm: bool = True) -> str:
         first = getpass.getpass("Password (at least 12 characters): ")
         if confirm and getpass.getpass("Repeat the password: ") != first:
             raise InvalidInput(
-                "The two passwords differ; nothing was changed.", "Die Passwörter stimmen nicht überein."
+                N_("The two passwords differ; nothing was changed.")
             )
         return first
     line = sys.stdin.readline() if sys.stdin is not None else ""
     if not line:
         raise InvalidInput(
-            "No password given: type it at the prompt, or pipe one line into stdin.",
-            "Kein Passwort angegeben: bitte an der Eingabeaufforderung eingeben oder eine Zeile über stdin übergeben.",
+            N_("No password given: type it at the prompt, or pipe one line into stdin."),
         )
     return line.rstrip("\r\n")
 
@@ -75,8 +75,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def _add(args: argparse.Namespace, engine: Engine) -> int:
     if args.sso_only and not args.email:
         raise InvalidInput(
-            "--sso-only needs --email: single sign-on finds the account by its e-mail address.",
-            "--sso-only braucht --email: Single Sign-on findet das Konto über die E-Mail-Adresse.",
+            N_("--sso-only needs --email: single sign-on finds the account by its e-mail address."),
         )
     password = None if args.sso_only else read_password()
     with session_scope(engine) as session:

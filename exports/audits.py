@@ -15,6 +15,7 @@ from audits.store import (
 )
 from audits.vocabulary import FACT_BY_ID, FACT_IDS, GROUP_IDS, NUMBER, FactValue
 from base.errors import InvalidInput
+from base.i18n import N_
 from catalogue.categories import CATEGORY_BY_ID
 from catalogue.store import get_area_by_id, load_places
 from exports.tabular import csv_bytes, xlsx_bytes
@@ -55,8 +56,7 @@ def export_audits(session: Session, *, area_id: int, fmt: ExportFormat, today: d
     """
     if fmt not in ("csv", "json", "xlsx"):
         raise InvalidInput(
-            f"Unknown format {fmt!r}; use csv, xlsx or json.",
-            f"Unbekanntes Format {fmt!r}; csv, xlsx oder json.",
+            N_("Unknown format {fmt!r}; use csv, xlsx or json."), fmt=fmt,
         )
     area = get_area_by_id(session, area_id=area_id)
     places = load_places(session, area_id=area_id)

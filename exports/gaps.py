@@ -28,6 +28,7 @@ import shapely
 from shapely.geometry import Point, mapping
 
 from base.errors import AtlasError, InvalidInput
+from base.i18n import N_
 from catalogue.categories import CATEGORY_BY_ID
 from catalogue.model import BaseMap
 from exports.places import COORD_DECIMALS
@@ -78,8 +79,7 @@ def format_for_path(path: str | Path) -> str:
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in GAP_FORMATS:
         raise InvalidInput(
-            f"{Path(path).name!r}: the file name must end in .gpkg, .geojson, .csv, .xlsx, .pdf or .png.",
-            f"{Path(path).name!r}: der Dateiname muss auf .gpkg, .geojson, .csv, .xlsx, .pdf oder .png enden.",
+            N_("{name!r}: the file name must end in .gpkg, .geojson, .csv, .xlsx, .pdf or .png."), name=Path(path).name,
         )
     return suffix
 
@@ -87,18 +87,15 @@ def format_for_path(path: str | Path) -> str:
 def _check(fmt: str, crs: str) -> None:
     if fmt not in GAP_FORMATS:
         raise InvalidInput(
-            f"Unknown export format {fmt!r}; choose one of: {', '.join(GAP_FORMATS)}.",
-            f"Unbekanntes Exportformat {fmt!r}; möglich sind: {', '.join(GAP_FORMATS)}.",
+            N_("Unknown export format {fmt!r}; choose one of: {join}."), fmt=fmt, join=', '.join(GAP_FORMATS),
         )
     if crs not in CRS_CHOICES:
         raise InvalidInput(
-            f"Unknown coordinate system {crs!r}; choose EPSG:4326 (WGS84) or EPSG:25832 (UTM 32N, metres).",
-            f"Unbekanntes Koordinatensystem {crs!r}; möglich sind EPSG:4326 (WGS84) oder EPSG:25832 (UTM 32N, Meter).",
+            N_("Unknown coordinate system {crs!r}; choose EPSG:4326 (WGS84) or EPSG:25832 (UTM 32N, metres)."), crs=crs,
         )
     if fmt == "geojson" and crs != "EPSG:4326":
         raise InvalidInput(
-            "GeoJSON is always WGS84 (RFC 7946); choose the GeoPackage for EPSG:25832.",
-            "GeoJSON ist immer WGS84 (RFC 7946); für EPSG:25832 bitte GeoPackage wählen.",
+            N_("GeoJSON is always WGS84 (RFC 7946); choose the GeoPackage for EPSG:25832."),
         )
 
 
@@ -611,8 +608,7 @@ def export_gaps(
             write_atomic(out, data)
     except OSError as exc:
         raise AtlasError(
-            f"Cannot write {str(out)!r}: {exc.strerror or exc}. Choose another path.",
-            f"Kann {str(out)!r} nicht schreiben: {exc.strerror or exc}. Bitte einen anderen Pfad wählen.",
+            N_("Cannot write {out!r}: {strerror}. Choose another path."), out=str(out), strerror=exc.strerror or exc,
         ) from exc
     return out
 

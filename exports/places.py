@@ -20,6 +20,7 @@ from shapely.geometry import MultiPolygon, Point, mapping
 from shapely.geometry.base import BaseGeometry
 
 from base.errors import InvalidInput
+from base.i18n import N_
 from catalogue.categories import CATEGORY_BY_ID
 from catalogue.store import PlaceInfo
 from exports.tabular import XLSX_MEDIA_TYPE, csv_bytes, write_atomic, xlsx_bytes
@@ -146,8 +147,7 @@ def _write_gpkg(places: list[PlaceInfo], out: Path) -> None:
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise InvalidInput(
-            f"Unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}.",
-            f"Unbekanntes Exportformat {fmt!r}; möglich sind: {', '.join(FORMATS)}.",
+            N_("Unknown export format {fmt!r}; choose one of: {join}."), fmt=fmt, join=', '.join(FORMATS),
         )
 
 
@@ -157,8 +157,7 @@ def export_places(places: list[PlaceInfo], *, fmt: ExportFormat | str, out: Path
     for place in places:
         if not (math.isfinite(place.lon) and math.isfinite(place.lat)):
             raise InvalidInput(
-                f"Place {place.id} has no valid coordinates.",
-                f"Ort {place.id} hat keine gültigen Koordinaten.",
+                N_("Place {id} has no valid coordinates."), id=place.id,
             )
     out = Path(out)
     if fmt == "gpkg":

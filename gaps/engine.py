@@ -36,6 +36,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from base.errors import InvalidInput
+from base.i18n import N_
 from gaps.graph import SNAP_M, Attachment, PlaceLinks, WalkGraph
 
 if TYPE_CHECKING:
@@ -67,20 +68,19 @@ class GapParams:
     def __post_init__(self) -> None:
         if not self.minutes > 0:
             raise InvalidInput(
-                "The time limit must be more than 0 minutes.", "Das Zeitlimit muss über 0 Minuten liegen."
+                N_("The time limit must be more than 0 minutes.")
             )
         if not 0 < self.speed_kmh <= 20:
             raise InvalidInput(
-                "The walking speed must be between 0 and 20 km/h.",
-                "Die Gehgeschwindigkeit muss zwischen 0 und 20 km/h liegen.",
+                N_("The walking speed must be between 0 and 20 km/h."),
             )
         if not self.catchment_m > 0:
             raise InvalidInput(
-                "The catchment must be more than 0 m.", "Das Einzugsgebiet muss über 0 m liegen."
+                N_("The catchment must be more than 0 m.")
             )
         if not 0 <= self.h3_resolution <= 15:
             raise InvalidInput(
-                "The H3 resolution must be 0 to 15.", "Die H3-Auflösung muss zwischen 0 und 15 liegen."
+                N_("The H3 resolution must be 0 to 15.")
             )
 
     @property
@@ -306,8 +306,7 @@ def compute_gaps(
     for p in places:
         if p.status not in STATUSES:
             raise InvalidInput(
-                f"Place {p.ref or p.id} has status {p.status!r}; use one of {', '.join(STATUSES)}.",
-                f"Ort {p.ref or p.id} hat den Status {p.status!r}; erlaubt: {', '.join(STATUSES)}.",
+                N_("Place {ref} has status {status!r}; use one of {join}."), ref=p.ref or p.id, status=p.status, join=', '.join(STATUSES),
             )
     catchments, cached = _cached_catchments(graph, anchors, params)
     place_list = tuple(places)

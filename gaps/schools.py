@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from accounts.auth import Actor, require_role
 from base.errors import InvalidInput
+from base.i18n import N_
 from base.text import clean_text
 from catalogue.store import CURATORS, PlaceInfo
 from storage.models_catalogue import Place
@@ -155,10 +156,7 @@ def parse_school_list_text(text: str, *, source: str = "school list") -> tuple[l
     missing = [COLUMNS[key] for key in _REQUIRED if COLUMNS[key] not in header]
     if missing:
         raise InvalidInput(
-            f"{source}: the columns {', '.join(missing)} are missing. Use the NRW school list "
-            "(Schulnummer, Amtliche Bezeichnung 1, latitude, longitude, Sozialindex, …).",
-            f"{source}: die Spalten {', '.join(missing)} fehlen. Bitte die NRW-Schulliste verwenden "
-            "(Schulnummer, Amtliche Bezeichnung 1, latitude, longitude, Sozialindex, …).",
+            N_("{source}: the columns {join} are missing. Use the NRW school list (Schulnummer, Amtliche Bezeichnung 1, latitude, longitude, Sozialindex, …)."), source=source, join=', '.join(missing),
         )
     schools: list[OfficialSchool] = []
     skipped = 0
@@ -200,8 +198,7 @@ def parse_school_list(path: str | os.PathLike[str]) -> list[OfficialSchool]:
     p = Path(path)
     if not p.is_file():
         raise InvalidInput(
-            f"School list {str(p)!r} does not exist or is not a file. Check the path.",
-            f"Schulliste {str(p)!r} existiert nicht oder ist keine Datei. Bitte den Pfad prüfen.",
+            N_("School list {p!r} does not exist or is not a file. Check the path."), p=str(p),
         )
     raw = p.read_bytes()
     try:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from audits.rules import Verdict
 from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS, LIMITED, OPEN
 from base.errors import InvalidInput
+from base.i18n import N_, Message
 from catalogue.categories import CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.model import WalkNetwork
 from catalogue.store import PlaceInfo, load_network, load_places
@@ -29,11 +30,11 @@ ALL_GROUPS = "all"
 ANCHOR_CATEGORIES: tuple[str, ...] = ("school", "kita")
 DEFAULT_CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORY_IDS if c not in ANCHOR_CATEGORIES)
 VERDICT_CHOICES: dict[str, tuple[str, ...]] = {"open": (OPEN,), "open_limited": (OPEN, LIMITED)}
-VERDICT_LABELS: dict[str, tuple[str, str]] = {  # id -> (de, en)
-    "open": ("nur offen", "open only"),
-    "open_limited": ("offen oder eingeschränkt offen", "open or partly open"),
+VERDICT_LABELS: dict[str, str] = {  # id -> message
+    "open": N_("open only"),
+    "open_limited": N_("open or partly open"),
 }
-ALL_GROUPS_LABEL = ("alle Orte (ohne Prüfung)", "all places (not audited)")
+ALL_GROUPS_LABEL = N_("all places (not audited)")
 # ISCED levels as German school stages, for schools without ``school:de``.
 _ISCED_DE = {"0": "Elementarbereich", "1": "Primarstufe", "2": "Sekundarstufe I", "3": "Sekundarstufe II"}
 
@@ -54,8 +55,9 @@ def _parse_categories(value: str | Iterable[str] | None) -> tuple[str, ...]:
     unknown = [p for p in items if p not in CATEGORY_IDS]
     if unknown or not items:
         raise InvalidInput(
-            f"Unknown or no categories {', '.join(unknown) or '(none)'}; choose from: {', '.join(CATEGORY_IDS)}.",
-            f"Unbekannte oder keine Kategorien {', '.join(unknown) or '(keine)'}; möglich: {', '.join(CATEGORY_IDS)}.",
+            N_("Unknown or no categories {unknown}; choose from: {known}."),
+            unknown=", ".join(unknown) or Message(N_("(none)")),
+            known=", ".join(CATEGORY_IDS),
         )
     return tuple(dict.fromkeys(items))
 
@@ -80,28 +82,24 @@ class GapRequest:
     def __post_init__(self) -> None:
         if self.group != ALL_GROUPS and self.group not in GROUP_IDS:
             raise InvalidInput(
-                f"Unknown group {self.group!r}; choose 'all' or one of: {', '.join(GROUP_IDS)}.",
-                f"Unbekannte Gruppe {self.group!r}; möglich sind 'all' oder: {', '.join(GROUP_IDS)}.",
+                N_("Unknown group {group!r}; choose 'all' or one of: {join}."), group=self.group, join=', '.join(GROUP_IDS),
             )
         if self.verdicts not in VERDICT_CHOICES:
             raise InvalidInput(
-                f"Unknown verdict choice {self.verdicts!r}; use 'open' or 'open_limited'.",
-                f"Unbekannte Auswahl {self.verdicts!r}; erlaubt sind 'open' oder 'open_limited'.",
+                N_("Unknown verdict choice {verdicts!r}; use 'open' or 'open_limited'."), verdicts=self.verdicts,
             )
         object.__setattr__(self, "categories", _parse_categories(self.categories))
         for name in ("minutes", "catchment_m") + (("speed_kmh",) if self.speed_kmh is not None else ()):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise InvalidInput(f"{name} must be a number.", f"{name} muss eine Zahl sein.")
+                raise InvalidInput(N_("{name} must be a number."), name=name)
         if self.minutes > 120:
             raise InvalidInput(
-                "The time limit must be at most 120 minutes.",
-                "Das Zeitlimit darf höchstens 120 Minuten betragen.",
+                N_("The time limit must be at most 120 minutes."),
             )
         if self.catchment_m > 10_000:
             raise InvalidInput(
-                "The catchment must be at most 10,000 m.",
-                "Das Einzugsgebiet darf höchstens 10.000 m betragen.",
+                N_("The catchment must be at most 10,000 m."),
             )
         _ = self.params  # GapParams checks the ranges (time > 0, 0 < speed <= 20, …)
 
@@ -284,8 +282,7 @@ def run_gap_analysis(
     started = time.perf_counter()
     if graph.node_count == 0:
         raise InvalidInput(
-            "This area has no walking network, so walking times cannot be computed. Re-import it from an OSM file.",
-            "Dieses Gebiet hat kein Fußwegenetz, Gehzeiten lassen sich nicht berechnen. Bitte aus einer OSM-Datei neu importieren.",
+            N_("This area has no walking network, so walking times cannot be computed. Re-import it from an OSM file."),
         )
     gap_places = classify_places_for_gaps(places, verdicts_by_place, request)
     anchors = select_anchors(places)

@@ -27,6 +27,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, literal, select, t
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from base.i18n import N_
 from base.settings import load_settings
 
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -137,8 +138,7 @@ class _SharedLock:
                     from base.errors import DatabaseInUse
 
                     raise DatabaseInUse(
-                        f"{self.path} is being restored; start again when the restore has finished.",
-                        f"{self.path} wird gerade wiederhergestellt; bitte danach neu starten.",
+                        N_("{path} is being restored; start again when the restore has finished."), path=self.path,
                     ) from None
                 time.sleep(0.1)
         self.fd = fd
@@ -257,12 +257,7 @@ def database_problems(engine: Engine) -> list[Any]:
 
         problems.append(
             DatabaseFileGone(
-                f"The database file {watch.path} was deleted or replaced while the app runs; nothing "
-                "is saved any more. Stop the app, restore the newest backup "
-                "(python -m catalogue restore --from BACKUP), then start the app again.",
-                f"Die Datenbankdatei {watch.path} wurde im laufenden Betrieb gelöscht oder ersetzt; "
-                "nichts wird mehr gespeichert. App anhalten, die neueste Sicherung zurückspielen "
-                "(python -m catalogue restore --from SICHERUNG), dann die App neu starten.",
+                N_("The database file {path} was deleted or replaced while the app runs; nothing is saved any more. Stop the app, restore the newest backup (python -m catalogue restore --from BACKUP), then start the app again."), path=watch.path,
             )
         )
     return problems
@@ -310,14 +305,7 @@ def _check_had_data(engine: Engine) -> None:
     from base.errors import DatabaseFileGone
 
     warning = DatabaseFileGone(
-        f"The database {watch.path} is empty, but it held data (first seen {since}). Was the file "
-        "deleted or DATABASE_URL changed? Stop the app and restore a backup "
-        "(python -m catalogue restore --from BACKUP); delete "
-        f"{marker.name} only if the empty start is intended.",
-        f"Die Datenbank {watch.path} ist leer, enthielt aber Daten (seit {since}). Wurde die Datei "
-        "gelöscht oder DATABASE_URL geändert? App anhalten und eine Sicherung zurückspielen "
-        "(python -m catalogue restore --from SICHERUNG); "
-        f"{marker.name} nur löschen, wenn der leere Neustart gewollt ist.",
+        N_("The database {path} is empty, but it held data (first seen {since}). Was the file deleted or DATABASE_URL changed? Stop the app and restore a backup (python -m catalogue restore --from BACKUP); delete {name} only if the empty start is intended."), path=watch.path, since=since, name=marker.name,
     )
     log.warning("%s", warning.en)
     print(f"warning: {warning.en}", file=sys.stderr)
@@ -375,16 +363,12 @@ def backup_database(engine: Engine, out: Path) -> Path:
 
     if engine.dialect.name != "sqlite":
         raise InvalidInput(
-            "Back up PostgreSQL with pg_dump (e.g. pg_dump -Fc DBNAME > atlas.dump); "
-            "this command copies SQLite databases only.",
-            "PostgreSQL sichern Sie mit pg_dump (z. B. pg_dump -Fc DBNAME > atlas.dump); "
-            "dieser Befehl kopiert nur SQLite-Datenbanken.",
+            N_("Back up PostgreSQL with pg_dump (e.g. pg_dump -Fc DBNAME > atlas.dump); this command copies SQLite databases only."),
         )
     out = Path(out)
     if out.exists():
         raise InvalidInput(
-            f"{out} exists already; choose a new file name so no backup is overwritten.",
-            f"{out} gibt es schon; wählen Sie einen neuen Dateinamen, damit keine Sicherung überschrieben wird.",
+            N_("{out} exists already; choose a new file name so no backup is overwritten."), out=out,
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
@@ -445,16 +429,14 @@ def restore_database(*, url: str, backup: Path, now: datetime | None = None) -> 
     target = sqlite_path(url)
     if target is None:
         raise InvalidInput(
-            "restore works on a SQLite database file; restore PostgreSQL with pg_restore.",
-            "restore stellt SQLite-Dateien wieder her; PostgreSQL mit pg_restore zurückspielen.",
+            N_("restore works on a SQLite database file; restore PostgreSQL with pg_restore."),
         )
     backup = Path(backup).expanduser().absolute()
     if not backup.is_file():
-        raise InvalidInput(f"No backup file {backup}.", f"Keine Sicherungsdatei {backup}.")
+        raise InvalidInput(N_("No backup file {backup}."), backup=backup)
     if backup == target:
         raise InvalidInput(
-            "The backup is the database itself; give the backup file.",
-            "Die Sicherung ist die Datenbank selbst; bitte die Sicherungsdatei angeben.",
+            N_("The backup is the database itself; give the backup file."),
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(_sidecar(target, LOCK_SUFFIX), os.O_RDWR | os.O_CREAT, 0o644)
@@ -463,16 +445,12 @@ def restore_database(*, url: str, backup: Path, now: datetime | None = None) -> 
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise DatabaseInUse(
-                f"{target} is open in another process (the app or an import). Stop the app first, "
-                "then run restore again.",
-                f"{target} ist in einem anderen Prozess geöffnet (App oder Import). Bitte zuerst die "
-                "App anhalten, dann restore erneut ausführen.",
+                N_("{target} is open in another process (the app or an import). Stop the app first, then run restore again."), target=target,
             ) from None
         return _restore_locked(target=target, backup=backup, now=now or datetime.now(UTC))
     except sqlite3.DatabaseError as exc:
         raise AtlasError(
-            f"Restore from {backup} failed: {exc}. The database was not changed.",
-            f"Wiederherstellung aus {backup} fehlgeschlagen: {exc}. Die Datenbank blieb unverändert.",
+            N_("Restore from {backup} failed: {exc}. The database was not changed."), backup=backup, exc=exc,
         ) from exc
     finally:
         os.close(fd)  # releases the lock
@@ -489,13 +467,11 @@ def _restore_locked(*, target: Path, backup: Path, now: datetime) -> RestoreResu
             src.close()
     except sqlite3.DatabaseError as exc:
         raise InvalidInput(
-            f"{backup} is not a readable SQLite database ({exc}); nothing was changed.",
-            f"{backup} ist keine lesbare SQLite-Datenbank ({exc}); nichts wurde geändert.",
+            N_("{backup} is not a readable SQLite database ({exc}); nothing was changed."), backup=backup, exc=exc,
         ) from exc
     if verdict != "ok":
         raise InvalidInput(
-            f"The backup {backup} is damaged (integrity_check: {verdict}); nothing was changed.",
-            f"Die Sicherung {backup} ist beschädigt (integrity_check: {verdict}); nichts wurde geändert.",
+            N_("The backup {backup} is damaged (integrity_check: {verdict}); nothing was changed."), backup=backup, verdict=verdict,
         )
     staging = _sidecar(target, ".restoring")
     for leftover in (
@@ -522,8 +498,7 @@ def _restore_locked(*, target: Path, backup: Path, now: datetime) -> RestoreResu
     if verdict != "ok":
         staging.unlink(missing_ok=True)
         raise AtlasError(
-            f"The copy of {backup} failed its integrity check ({verdict}); nothing was changed.",
-            f"Die Kopie von {backup} besteht die Prüfung nicht ({verdict}); nichts wurde geändert.",
+            N_("The copy of {backup} failed its integrity check ({verdict}); nothing was changed."), backup=backup, verdict=verdict,
         )
     with staging.open("rb+") as fh:
         os.fsync(fh.fileno())
@@ -549,7 +524,6 @@ def _restore_locked(*, target: Path, backup: Path, now: datetime) -> RestoreResu
         conn.close()
     if verdict != "ok":
         raise AtlasError(
-            f"The restored {target} failed its integrity check ({verdict}); the replaced file is {old}.",
-            f"Die wiederhergestellte {target} besteht die Prüfung nicht ({verdict}); die ersetzte Datei ist {old}.",
+            N_("The restored {target} failed its integrity check ({verdict}); the replaced file is {old}."), target=target, verdict=verdict, old=old,
         )
     return RestoreResult(target=target, kept=kept, tables=len(tables), rows=rows)

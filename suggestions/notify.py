@@ -28,9 +28,23 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from base import i18n
+from base.i18n import N_
 from base.settings import Settings
 from storage.db import session_scope
 from suggestions.store import DecisionNotice
+
+# What a resident is told per decision (in the language the suggestion was sent in).
+MAIL_TEXTS: dict[str, str] = {
+    "approved": N_(
+        "Your suggestion “{name}” (code {code}) has been accepted: the place is now in the catalogue of "
+        "places of encounter. We will check it on site soon."
+    ),
+    "merged": N_(
+        "Your suggestion “{name}” (code {code}) is already in the catalogue: it has been matched to the "
+        "place “{place}”. Thank you for the hint!"
+    ),
+    "rejected": N_("Your suggestion “{name}” (code {code}) has not been added to the catalogue. Reason:\n\n{reason}"),
+}
 
 log = logging.getLogger("begegnungsatlas.mail")
 SMTP_TIMEOUT_S = 15
@@ -57,17 +71,17 @@ def build_decision_message(notice: DecisionNotice, *, sender: str) -> EmailMessa
         "code": notice.ref_code,
         "place": notice.place_name or notice.name,
         "reason": notice.reason or "",
-        "page": i18n.t("public.page.status", lang),
+        "page": i18n.t("Track a suggestion", lang),
     }
     body = "\n\n".join(
         [
-            i18n.t("public.mail.greeting", lang),
-            i18n.t(f"public.mail.{notice.status}", lang, **params),
-            i18n.t("public.mail.footer", lang, **params),
+            i18n.t("Hello,", lang),
+            i18n.t(MAIL_TEXTS[notice.status], lang, **params),
+            i18n.t("You can look up the status with the code on the page “{page}” at any time. Your e-mail address has been deleted with this message. This message was sent automatically; please do not reply.", lang, **params),
         ]
     )
     message = EmailMessage()
-    message["Subject"] = i18n.t("public.mail.subject", lang, code=notice.ref_code)
+    message["Subject"] = i18n.t("Your suggestion {code} in the Begegnungsatlas", lang, code=notice.ref_code)
     message["From"] = sender
     message["To"] = notice.email
     message["Date"] = formatdate(localtime=False)

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from accounts.auth import Actor, client_hash, require_role, validate_email
 from audits.vocabulary import GROUP_IDS, LIMITED, NOT_OPEN, OPEN
 from base.errors import AtlasError, InvalidInput, PlaceNotFound
-from base.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from base.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
 from base.settings import load_settings
 from base.text import clean_text
 from catalogue.store import (
@@ -75,11 +75,16 @@ class RateLimited(AtlasError):
         self.retry_after_s = retry_after_s
         minutes = max(1, math.ceil(retry_after_s / 60))
         if per_area:
-            keyed = AtlasError.from_key("public.error.area_busy", limit=limit, minutes=minutes)
+            message = N_(
+                "This area has received {limit} suggestions in the last hour, which is all we take for now. "
+                "Please try again in {minutes} minute(s)."
+            )
         else:
-            keyed = AtlasError.from_key("public.error.rate_limited", limit=limit, minutes=minutes)
-        super().__init__(keyed.en, keyed.de)
-        self.key, self.params = keyed.key, keyed.params
+            message = N_(
+                "Thank you – you have sent {limit} suggestions within an hour, which is our limit. "
+                "Please try again in {minutes} minute(s)."
+            )
+        super().__init__(message, limit=limit, minutes=minutes)
 
 
 class SuggestionNotFound(AtlasError):
@@ -170,10 +175,10 @@ def validate_description(description: object) -> str:
     if description is None:
         return ""
     if not isinstance(description, str):
-        raise InvalidInput("The description must be text.", "Die Beschreibung muss Text sein.")
+        raise InvalidInput(N_("The description must be text."))
     text = description.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > DESCRIPTION_MAX:
-        raise InvalidInput.from_key("public.error.description_too_long", n=len(text), max=DESCRIPTION_MAX)
+        raise InvalidInput(N_("The description has {n} characters; use at most {max}."), n=len(text), max=DESCRIPTION_MAX)
     return clean_text(text, keep_newlines=True)
 
 
@@ -183,8 +188,7 @@ def validate_groups(groups: Iterable[object] | None) -> tuple[str, ...]:
     for g in groups or ():
         if g not in GROUP_IDS:
             raise InvalidInput(
-                f"Unknown group {g!r}; choose from: {', '.join(GROUP_IDS)}.",
-                f"Unbekannte Gruppe {g!r}; erlaubt sind: {', '.join(GROUP_IDS)}.",
+                N_("Unknown group {g!r}; choose from: {join}."), g=g, join=', '.join(GROUP_IDS),
             )
         chosen.add(g)
     return tuple(g for g in GROUP_IDS if g in chosen)
@@ -224,7 +228,7 @@ def normalise_ref_code(code: object) -> str:
     """``"k7m2 q9xp"`` → ``"K7M2-Q9XP"``; InvalidInput when it cannot be a reference code."""
     raw = re.sub(r"[\s\-_.]", "", code).upper() if isinstance(code, str) else ""
     if len(raw) != REF_LENGTH or any(ch not in REF_ALPHABET for ch in raw):
-        raise InvalidInput.from_key("public.error.code_malformed", code=repr(str(code)[:40]))
+        raise InvalidInput(N_("{code} is not a reference code: it has 8 letters and digits, like K7M2-Q9XP."), code=repr(str(code)[:40]))
     return f"{raw[:4]}-{raw[4:]}"
 
 
@@ -236,8 +240,7 @@ def new_ref_code() -> str:
 def _validate_token(value: object, what: str) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 200:
         raise InvalidInput(
-            f"The form is missing its {what}; reload the page and send it again.",
-            "Dem Formular fehlt ein technischer Schlüssel; bitte die Seite neu laden und erneut senden.",
+            N_("The form is missing its {what}; reload the page and send it again."), what=what,
         )
     return value
 
@@ -282,7 +285,7 @@ def split_by_verdict(
     otherwise; a place not open for any chosen group is left out."""
     chosen = validate_groups(groups)
     if not chosen:
-        raise InvalidInput("Choose at least one group.", "Bitte mindestens eine Gruppe wählen.")
+        raise InvalidInput(N_("Choose at least one group."))
     result = PublicPlaces()
     for place in places:
         verdicts = verdicts_by_place.get(place.id, {})
@@ -405,7 +408,7 @@ def published_area(session: Session, *, area_id: int) -> AreaInfo:
     """The area, if residents may see it; an unpublished one (the sample) is refused."""
     area = get_area_by_id(session, area_id=area_id)
     if not area.published:
-        raise InvalidInput.from_key("public.error.area_unpublished")
+        raise InvalidInput(N_("This area is not published. Choose another area."))
     return area
 
 
@@ -438,8 +441,7 @@ def submit_suggestion(
     key = _validate_token(idempotency_key, "idempotency key")
     if not IDEMPOTENCY_KEY_RE.fullmatch(key):
         raise InvalidInput(
-            "The form key must be 8–64 letters, digits, '-' or '_'; reload the page and send again.",
-            "Der Formularschlüssel ist ungültig; bitte die Seite neu laden und erneut senden.",
+            N_("The form key must be 8–64 letters, digits, '-' or '_'; reload the page and send again."),
         )
     session_hash = client_hash(_validate_token(client_key, "client key"))
     area_limit = load_settings().suggestions_per_area_hour if area_limit_per_hour is None else area_limit_per_hour
@@ -508,8 +510,7 @@ def submit_suggestion(
             continue  # a reference code collided (rare): draw another
         return SuggestionReceipt(ref_code=row.ref_code, status=row.status, created=True)
     raise AtlasError(
-        "The suggestion could not be stored; please send it again.",
-        "Der Vorschlag konnte nicht gespeichert werden; bitte erneut senden.",
+        N_("The suggestion could not be stored; please send it again."),
     )
 
 
@@ -518,7 +519,7 @@ def suggestion_status(session: Session, *, ref_code: str) -> SuggestionStatus:
     code = normalise_ref_code(ref_code)
     row = session.scalar(select(Suggestion).where(Suggestion.ref_code == code))
     if row is None:
-        raise SuggestionNotFound.from_key("public.error.code_unknown", code=code)
+        raise SuggestionNotFound(N_("There is no suggestion with the code {code}. Check the code as shown after sending."), code=code)
     return _status(row)
 
 
@@ -564,11 +565,11 @@ def _clean_ids(ids: Sequence[int]) -> list[int]:
     clean: list[int] = []
     for i in ids:
         if isinstance(i, bool) or not isinstance(i, int):
-            raise InvalidInput(f"{i!r} is not a suggestion id.", f"{i!r} ist keine Vorschlagsnummer.")
+            raise InvalidInput(N_("{i!r} is not a suggestion id."), i=i)
         if i not in clean:
             clean.append(i)
     if not clean:
-        raise InvalidInput("Select at least one suggestion.", "Bitte mindestens einen Vorschlag auswählen.")
+        raise InvalidInput(N_("Select at least one suggestion."))
     return clean
 
 
@@ -586,8 +587,7 @@ def _locked_rows(session: Session, ids: Sequence[int]) -> list[Suggestion]:
     missing = [i for i in ids if i not in rows]
     if missing:
         raise SuggestionNotFound(
-            f"No suggestion with id {', '.join(map(str, missing))}; reload the queue.",
-            f"Kein Vorschlag mit der Nummer {', '.join(map(str, missing))}; bitte die Liste neu laden.",
+            N_("No suggestion with id {join}; reload the queue."), join=', '.join(map(str, missing)),
         )
     return [rows[i] for i in ids]
 
@@ -597,8 +597,7 @@ def _require_pending(rows: Sequence[Suggestion]) -> None:
     if decided:
         listing = ", ".join(f"{s.ref_code} ({s.status})" for s in decided)
         raise InvalidInput(
-            f"Already decided: {listing}. Nothing was changed; reload the queue and choose again.",
-            f"Schon entschieden: {listing}. Es wurde nichts geändert; bitte die Liste neu laden und neu wählen.",
+            N_("Already decided: {listing}. Nothing was changed; reload the queue and choose again."), listing=listing,
         )
 
 
@@ -690,8 +689,7 @@ def merge_suggestion(
     place = session.get(Place, place_id)
     if place is None or place.area_id != row.area_id:
         raise PlaceNotFound(
-            f"No place with id {place_id} in the suggestion's area; choose a place from the list.",
-            f"Kein Ort mit der Nummer {place_id} im Gebiet des Vorschlags; bitte einen Ort aus der Liste wählen.",
+            N_("No place with id {place_id} in the suggestion's area; choose a place from the list."), place_id=place_id,
         )
     row.place_id = place.id
     _decide(session, [row], actor=actor, status="merged", now=now, outbox=outbox)
@@ -703,13 +701,11 @@ def validate_reason(reason: object) -> str:
     text = reason.replace("\r\n", "\n").strip() if isinstance(reason, str) else ""
     if not text:
         raise InvalidInput(
-            "Give a reason for the rejection; the resident sees it on the status page.",
-            "Bitte einen Grund für die Ablehnung angeben; er erscheint auf der Statusseite.",
+            N_("Give a reason for the rejection; the resident sees it on the status page."),
         )
     if len(text) > REASON_MAX:
         raise InvalidInput(
-            f"The reason has {len(text)} characters; use at most {REASON_MAX}.",
-            f"Der Grund hat {len(text)} Zeichen; erlaubt sind höchstens {REASON_MAX}.",
+            N_("The reason has {n_text} characters; use at most {REASON_MAX}."), n_text=len(text), REASON_MAX=REASON_MAX,
         )
     return clean_text(text, keep_newlines=True)
 
@@ -754,8 +750,7 @@ def purge_contacts(
     require_role(actor, *MODERATORS)
     if isinstance(older_than_days, bool) or not isinstance(older_than_days, int) or older_than_days < 0:
         raise InvalidInput(
-            "older_than_days must be a whole number of days, 0 or more.",
-            "older_than_days muss eine ganze Zahl von Tagen sein (0 oder mehr).",
+            N_("older_than_days must be a whole number of days, 0 or more."),
         )
     now = now or datetime.now(UTC)
     result = session.execute(

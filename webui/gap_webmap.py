@@ -18,7 +18,7 @@ import h3
 from branca.element import MacroElement
 from jinja2 import Template
 
-from base.i18n import t
+from base.i18n import N_, t
 from base.settings import OSM_ATTRIBUTION
 from catalogue.categories import CATEGORY_BY_ID
 from exports.gaps import _BEYOND, _NEAR, _PLACE, _UNDERSERVED_EDGE, _UNKNOWN, _UNKNOWN_EDGE, _WITHIN
@@ -34,6 +34,10 @@ from webui.webmap import (
     new_offline_map,
     script_json,
 )
+
+# The badge letter of a school or Kita on the map, and its legend line.
+ANCHOR_LETTERS: dict[str, str] = {"school": N_("S"), "kita": N_("K")}
+ANCHOR_LEGEND: dict[str, str] = {"school": N_("school (with rank)"), "kita": N_("Kita (with rank)")}
 
 HATCH_ID = "atlas-hatch-underserved"
 DOTS_ID = "atlas-dots-unknown"
@@ -183,8 +187,8 @@ def class_labels(limit: float, lang: str) -> dict[str, str]:
     return {
         "near": f"0–{half} min",
         "within": f"{half}–{full} min",
-        "underserved": t("gaps.legend_underserved", lang, limit=full),
-        "unknown": t("gaps.legend_unknown", lang),
+        "underserved": t("> {limit} min – underserved", lang, limit=full),
+        "unknown": t("not enough data", lang),
     }
 
 
@@ -195,7 +199,7 @@ def place_name(place: GapPlace | None, lang: str) -> str:
     if place.name:
         return place.name
     category = CATEGORY_BY_ID.get(place.category)
-    return f"{category.label(lang) if category else place.category} {t('unnamed', lang)}"
+    return f"{category.label(lang) if category else place.category} {t('(no name)', lang)}"
 
 
 def nearest_name(report: GapReport, row: AnchorRow, lang: str) -> str:
@@ -204,7 +208,7 @@ def nearest_name(report: GapReport, row: AnchorRow, lang: str) -> str:
         return ""
     by_id = {p.id: p for p in report.places}
     place = by_id.get(row.nearest_place_id)
-    return place_name(place, lang) if place else row.nearest_place or row.nearest_ref or t("unnamed", lang)
+    return place_name(place, lang) if place else row.nearest_place or row.nearest_ref or t("(no name)", lang)
 
 
 def hex_tooltip(
@@ -214,23 +218,23 @@ def hex_tooltip(
     full = format_number(limit, lang, 0 if float(limit).is_integer() else 1)
     if state == "served":
         return t(
-            "gaps.tip_served",
+            "served: {minutes} min ({metres} m) to {place}",
             lang,
             minutes=format_number(minutes, lang),
             metres=f"{metres:.0f}",
             place=place_name(nearest, lang),
         )
     if state == "unknown":
-        return t("gaps.tip_unknown", lang, limit=full)
+        return t("not enough data: within {limit} min only places with an unknown verdict", lang, limit=full)
     if math.isfinite(minutes):
         return t(
-            "gaps.tip_underserved",
+            "underserved: {minutes} min ({metres} m) to {place}",
             lang,
             minutes=format_number(minutes, lang),
             metres=f"{metres:.0f}",
             place=place_name(nearest, lang),
         )
-    return t("gaps.tip_unreachable", lang)
+    return t("underserved: no place that counts can be reached", lang)
 
 
 def build_hexagon_geojson(report: GapReport, *, lang: str) -> dict[str, Any]:
@@ -269,27 +273,27 @@ def _swatch_row(css: str, label: str, key: str) -> str:
 def build_gap_legend_html(report: GapReport, *, lang: str) -> str:
     """Legend rows: the four hexagon classes in minutes, then places and anchors (shape and letter)."""
     labels = class_labels(float(report.request.minutes), lang)
-    rows = [f'<div class="atlas-legend-title">{escape_for_map(t("gaps.legend_title", lang))}</div>']
+    rows = [f'<div class="atlas-legend-title">{escape_for_map(t("Walk to the nearest place", lang))}</div>']
     rows += [_swatch_row(_SWATCH_CSS[c], labels[c], c) for c in HEX_CLASSES]
     rows.append('<div class="atlas-legend-sep"></div>')
     circle = "border-radius:50%;width:10px;height:10px"
     rows.append(
         _swatch_row(
-            f"{circle};background:{_PLACE};border:1.5px solid #fff", t("gaps.legend_serving", lang), "serving"
+            f"{circle};background:{_PLACE};border:1.5px solid #fff", t("place that counts", lang), "serving"
         )
     )
     rows.append(
         _swatch_row(
             f"{circle};background:#fff;border:1.5px dashed {_UNKNOWN_EDGE}",
-            t("gaps.legend_unknown_place", lang),
+            t("place with unknown verdict (not counted)", lang),
             "unknown-place",
         )
     )
     for kind in ("school", "kita"):
         rows.append(
             f'<div class="atlas-legend-row atlas-gap-{kind}" role="listitem">'
-            f'<span class="atlas-anchor atlas-anchor-{kind}">{t(f"gaps.letter_{kind}", lang)}</span>'
-            f"<span>{escape_for_map(t(f'gaps.legend_{kind}', lang))}</span></div>"
+            f'<span class="atlas-anchor atlas-anchor-{kind}">{t(ANCHOR_LETTERS[kind], lang)}</span>'
+            f"<span>{escape_for_map(t(ANCHOR_LEGEND[kind], lang))}</span></div>"
         )
     return "".join(rows)
 
@@ -297,14 +301,14 @@ def build_gap_legend_html(report: GapReport, *, lang: str) -> str:
 def anchor_tooltip(rank: int, row: AnchorRow, lang: str, nearest: str = "") -> str:
     """Plain text: rank, kind, name, and the nearest place that counts (or that none is reachable)."""
     kind = CATEGORY_BY_ID[row.kind].label(lang) if row.kind in CATEGORY_BY_ID else row.kind
-    name = row.name or t("unnamed", lang)
+    name = row.name or t("(no name)", lang)
     if row.nearest_minutes is None:
-        nearest = t("gaps.unreachable", lang)
+        nearest = t("not reachable", lang)
     else:
         nearest = t(
-            "gaps.tip_anchor_nearest",
+            "{minutes} min to {place}",
             lang,
-            place=nearest or row.nearest_place or row.nearest_ref or t("unnamed", lang),
+            place=nearest or row.nearest_place or row.nearest_ref or t("(no name)", lang),
             minutes=format_number(row.nearest_minutes, lang),
         )
     return f"{rank}. {kind}: {name} – {nearest}"
@@ -313,7 +317,7 @@ def anchor_tooltip(rank: int, row: AnchorRow, lang: str, nearest: str = "") -> s
 def _place_tooltip(place: GapPlace, lang: str) -> str:
     category = CATEGORY_BY_ID.get(place.category)
     label = category.label(lang) if category else place.category
-    state = t("gaps.place_serving", lang) if place.status == "serving" else t("gaps.place_unknown", lang)
+    state = t("counts", lang) if place.status == "serving" else t("verdict unknown, not counted", lang)
     return f"{place_name(place, lang)} – {label} ({state})"
 
 
@@ -352,7 +356,7 @@ def build_gap_map(
 
     for rank, row in enumerate(report.anchors, start=1):
         kind = row.kind if row.kind in ("school", "kita") else "other"
-        letter = t(f"gaps.letter_{kind}", lang) if kind != "other" else "?"
+        letter = t(ANCHOR_LETTERS[kind], lang) if kind != "other" else "?"
         icon = {
             "icon": {
                 "className": "atlas-anchor-icon",
@@ -372,7 +376,7 @@ def build_gap_map(
         )
     MarkerLayer(table.styles, markers).add_to(m)
 
-    add_legend(m, title=t("gaps.legend_title", lang), body_html=build_gap_legend_html(report, lang=lang))
+    add_legend(m, title=t("Walk to the nearest place", lang), body_html=build_gap_legend_html(report, lang=lang))
 
     result = report.result
     if len(result.cells):

@@ -13,7 +13,7 @@ from accounts.auth import PUBLIC, Actor
 from base import i18n
 from base.errors import AtlasError
 from base.settings import Settings, load_settings
-from catalogue.categories import CATEGORIES
+from catalogue.categories import CATEGORIES, CATEGORY_BY_ID
 from catalogue.store import AreaInfo, ImportSummary, preferred_area
 from storage.db import open_database
 
@@ -33,10 +33,15 @@ def t(key: str, **params: object) -> str:
     return i18n.t(key, get_lang(), **params)
 
 
+def nt(singular: str, plural: str, n: int, **params: object) -> str:
+    """``base.i18n.nt`` in the user's language: the plural form for ``n`` (``{n}`` is the number)."""
+    return i18n.nt(singular, plural, n, get_lang(), **params)
+
+
 def language_switch() -> str:
     """The sidebar language choice (once, in app.py); returns the chosen language."""
     st.sidebar.radio(
-        i18n.t("app.language", get_lang()),
+        i18n.t("Language / Sprache", get_lang()),
         options=list(i18n.LANGUAGES),
         format_func=i18n.LANGUAGES.__getitem__,
         key=LANG_KEY,
@@ -94,13 +99,13 @@ def run_import(action: Callable[[], ImportSummary]) -> ImportSummary | None:
     """Run an import under a status box; then show its summary, or the AtlasError it raised."""
     error: AtlasError | None = None
     summary: ImportSummary | None = None
-    with st.status(t("import.running"), expanded=False) as status:
+    with st.status(t("Import running …"), expanded=False) as status:
         try:
             summary = action()
         except AtlasError as err:
             error = err
         status.update(
-            label=t("import.failed") if error else t("import.finished"),
+            label=t("Import failed") if error else t("Import finished"),
             state="error" if error else "complete",
         )
     # Outside the status box, which users may have collapsed: results must stay in view.
@@ -116,7 +121,7 @@ def run_import(action: Callable[[], ImportSummary]) -> ImportSummary | None:
 
 def import_summary_text(summary: ImportSummary) -> str:
     return t(
-        "import.summary",
+        "“{area}”: {places} places imported in {seconds:.1f} s ({new} new, {updated} updated, {missing} now missing from OSM).",
         area=summary.area,
         places=summary.places,
         seconds=summary.seconds,
@@ -131,7 +136,7 @@ def show_import_summary(summary: ImportSummary) -> None:
     st.success(md(import_summary_text(summary)))
     st.write(
         t(
-            "import.anchors",
+            "Schools: {schools} · Kitas: {kitas} · walking network: {nodes} nodes, {edges} edges",
             schools=summary.schools,
             kitas=summary.kitas,
             nodes=f"{summary.network_nodes:,}".replace(",", "." if lang == "de" else ","),
@@ -141,15 +146,15 @@ def show_import_summary(summary: ImportSummary) -> None:
     notes = summary.notes
     if notes.cut_ways or notes.cut_relations or notes.cut_skipped:
         st.info(
-            t("import.cut", ways=notes.cut_ways, relations=notes.cut_relations, skipped=notes.cut_skipped)
+            t("The extract is cut at its edge: {ways} ways and {relations} relations reach past it and were kept with the nodes inside; {skipped} were left out (too little of them inside).", ways=notes.cut_ways, relations=notes.cut_relations, skipped=notes.cut_skipped)
         )
     if notes.duplicates_dropped:
-        st.info(t("import.duplicates", n=notes.duplicates_dropped))
+        st.info(t("{n} older copies of objects that occur twice in the file were dropped (the newest version counts).", n=notes.duplicates_dropped))
     rows = [
-        {t("col.category"): c.label(lang), t("import.count"): summary.by_category.get(c.id, 0)}
+        {t("Category"): c.label(lang), t("Count"): summary.by_category.get(c.id, 0)}
         for c in CATEGORIES
     ]
-    st.caption(t("import.per_category"))
+    st.caption(t("Places per category"))
     st.dataframe(rows, hide_index=True, width="content")
 
 
@@ -189,7 +194,7 @@ def resident_language_picker() -> None:
         st.session_state[LANG_KEY] = st.session_state["lang_top"]
 
     st.selectbox(
-        i18n.t("public.language", get_lang()) + ("" if get_lang() == "en" else " / Language"),
+        i18n.t("Language", get_lang()) + ("" if get_lang() == "en" else " / Language"),
         options=list(i18n.LANGUAGES),
         format_func=i18n.LANGUAGES.__getitem__,
         key="lang_top",
@@ -215,7 +220,7 @@ def area_select(
             st.session_state[key] = wanted if wanted in by_name else preferred_area(areas).name
         labels = {n: option_label(a) if option_label else n for n, a in by_name.items()}
         # Only staff pages list unpublished areas: say which ones residents do not see.
-        labels = {n: text if by_name[n].published else t("area.unpublished_option", area=text)
+        labels = {n: text if by_name[n].published else t("{area} – not published", area=text)
                   for n, text in labels.items()}  # fmt: skip
         area = by_name[st.selectbox(label, options=list(by_name), format_func=labels.__getitem__, key=key)]
     st.session_state[AREA_KEY] = area.name
@@ -223,9 +228,9 @@ def area_select(
 
 
 def category_text(category: str) -> str:
-    """A category in the resident's language (the catalogue's own labels are German/English only)."""
-    known = f"public.category.{category}" in i18n.STRINGS
-    return t(f"public.category.{category}") if known else category
+    """A category in the user's language (the same words on the staff and the resident pages)."""
+    known = CATEGORY_BY_ID.get(category)
+    return known.label(get_lang()) if known else category
 
 
 def translated_key(base: str) -> str:

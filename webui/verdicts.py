@@ -37,10 +37,10 @@ def verdict_text(status: str, lang: str) -> str:
 
 def status_line(status: AuditStatus, lang: str) -> str:
     if status.last_checked is None:
-        return ui.t("verdict.not_audited")
-    text = ui.t("verdict.last_checked", date=status.last_checked.strftime("%d.%m.%Y"))
+        return ui.t("Not audited yet.")
+    text = ui.t("Last checked on {date}", date=status.last_checked.strftime("%d.%m.%Y"))
     if status.reaudit_due:
-        text += " · " + ui.t("verdict.reaudit_due")
+        text += " · " + ui.t("Re-audit due (older than 24 months)")
     return text
 
 
@@ -58,10 +58,10 @@ def verdict_rows(verdicts: Mapping[str, Verdict], lang: str) -> list[dict[str, s
     """One table row per group: group, verdict (symbol + text), reasons, missing facts."""
     return [
         {
-            ui.t("verdict.col_group"): group.label(lang),
-            ui.t("verdict.col_verdict"): verdict_text(verdicts[group.id].status, lang),
-            ui.t("verdict.col_reasons"): "; ".join(r.text(lang) for r in verdicts[group.id].reasons),
-            ui.t("verdict.col_missing"): ", ".join(fact_label(f, lang) for f in verdicts[group.id].missing),
+            ui.t("Group"): group.label(lang),
+            ui.t("Verdict"): verdict_text(verdicts[group.id].status, lang),
+            ui.t("Reasons"): "; ".join(r.text(lang) for r in verdicts[group.id].reasons),
+            ui.t("Missing"): ", ".join(fact_label(f, lang) for f in verdicts[group.id].missing),
         }
         for group in GROUPS
         if group.id in verdicts
@@ -76,7 +76,7 @@ def show_verdict(verdict: Verdict, lang: str) -> None:
         st.markdown(f"- {ui.md(reason.text(lang))}")
     if verdict.missing:
         missing = ", ".join(fact_label(f, lang) for f in verdict.missing)
-        st.caption(ui.md(ui.t("verdict.missing", facts=missing)))
+        st.caption(ui.md(ui.t("Missing: {facts}", facts=missing)))
 
 
 def show_place_audits(
@@ -84,9 +84,9 @@ def show_place_audits(
 ) -> None:
     """Audit status, the verdict for ``group`` (or all groups), a table of all verdicts and the history."""
     lang = ui.get_lang()
-    st.markdown(f"**{ui.t('verdict.title')}**")
+    st.markdown(f"**{ui.t('Open to whom?')}**")
     if place_audits is None:
-        st.caption(ui.t("verdict.not_audited"))
+        st.caption(ui.t("Not audited yet."))
         return
     status = place_audits.status
     line = status_line(status, lang)
@@ -96,7 +96,7 @@ def show_place_audits(
         st.caption(line)
     if group is not None and group in place_audits.verdicts:
         show_verdict(place_audits.verdicts[group], lang)
-    with st.expander(ui.t("verdict.all_groups"), expanded=group is None):
+    with st.expander(ui.t("Verdicts for all groups"), expanded=group is None):
         st.dataframe(verdict_rows(place_audits.verdicts, lang), hide_index=True, width="stretch")
     show_history(history)
 
@@ -104,14 +104,14 @@ def show_place_audits(
 def history_rows(history: list[AuditVersion], lang: str) -> list[dict[str, object]]:
     return [
         {
-            ui.t("history.col_version"): v.audit.version,
-            ui.t("history.col_auditor"): v.audit.auditor,
-            ui.t("history.col_visit"): v.audit.visit_date.strftime("%d.%m.%Y"),
-            ui.t("history.col_saved"): v.audit.created_at.strftime("%d.%m.%Y %H:%M"),
-            ui.t("history.col_method"): label_of(METHOD_LABELS, v.audit.method, lang),
-            ui.t("history.col_review"): label_of(REVIEW_LABELS, v.audit.review_state, lang),
-            ui.t("history.col_changed"): "; ".join(change_text(c, lang) for c in v.changed)
-            or ui.t("history.no_change"),
+            ui.t("Version"): v.audit.version,
+            ui.t("Who"): v.audit.auditor,
+            ui.t("Visit"): v.audit.visit_date.strftime("%d.%m.%Y"),
+            ui.t("Saved (UTC)"): v.audit.created_at.strftime("%d.%m.%Y %H:%M"),
+            ui.t("Method"): label_of(METHOD_LABELS, v.audit.method, lang),
+            ui.t("Review"): label_of(REVIEW_LABELS, v.audit.review_state, lang),
+            ui.t("Facts changed"): "; ".join(change_text(c, lang) for c in v.changed)
+            or ui.t("no change"),
         }
         for v in history
     ]
@@ -120,8 +120,8 @@ def history_rows(history: list[AuditVersion], lang: str) -> list[dict[str, objec
 def show_history(history: list[AuditVersion]) -> None:
     """Every audit version, newest first: who, when, how, review state, which facts changed."""
     lang = ui.get_lang()
-    with st.expander(ui.t("history.title", count=len(history))):
+    with st.expander(ui.t("History ({count} versions)", count=len(history))):
         if not history:
-            st.caption(ui.t("history.empty"))
+            st.caption(ui.t("No audit saved yet."))
             return
         st.dataframe(history_rows(history, lang), hide_index=True, width="stretch")

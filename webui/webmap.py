@@ -321,7 +321,7 @@ def build_legend_html(
     With ``styles`` the rows are those styles (symbol and label) instead of the categories.
     """
     wanted = set(category_ids)
-    rows = [f'<div class="atlas-legend-title">{escape_for_map(title or t("map.legend", lang))}</div>']
+    rows = [f'<div class="atlas-legend-title">{escape_for_map(title or t("Legend", lang))}</div>']
     for style in styles:
         color = escape_for_map(style.color)
         border = f"2px dashed {color}" if style.dashed else f"2px solid {color}"
@@ -343,7 +343,7 @@ def build_legend_html(
     rows.append(
         '<div class="atlas-legend-row" role="listitem">'
         '<span class="atlas-swatch" style="background:transparent;border:2px dashed #555"></span>'
-        f"<span>{escape_for_map(t('map.inactive', lang))}</span></div>"
+        f"<span>{escape_for_map(t('closed or gone from OSM', lang))}</span></div>"
     )
     return "".join(rows)
 
@@ -351,7 +351,7 @@ def build_legend_html(
 def place_label(place: MapPlace, *, lang: str) -> tuple[str, str]:
     """``(name, category label)`` as plain text; unnamed places get a visible stand-in."""
     category = CATEGORY_BY_ID.get(place.category)
-    return place.name or t("unnamed", lang), category.label(lang) if category else place.category
+    return place.name or t("(no name)", lang), category.label(lang) if category else place.category
 
 
 def build_tooltip_text(place: MapPlace, *, lang: str) -> str:
@@ -359,7 +359,7 @@ def build_tooltip_text(place: MapPlace, *, lang: str) -> str:
     name, label = place_label(place, lang=lang)
     text = f"{name} – {label}"
     if place_is_inactive(place):
-        text += f" ({t('map.inactive', lang)})"
+        text += f" ({t('closed or gone from OSM', lang)})"
     return text
 
 
@@ -457,7 +457,7 @@ def build_places_map(
 
     shown = legend_categories if legend_categories is not None else sorted({p.category for p in places})
     styles = marker_styles if colour_by is not None else ()
-    title = legend_title if colour_by is not None and legend_title else t("map.legend", lang)
+    title = legend_title if colour_by is not None and legend_title else t("Legend", lang)
     _Legend(title, build_legend_html(shown, lang=lang, styles=styles, title=title)).add_to(m)
 
     if bbox is not None:

@@ -12,6 +12,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
+from accounts.auth import CONSOLE, create_user
+from catalogue.importer import import_file
+from catalogue.store import add_manual_place, list_areas
+from exports.places import COLUMNS
+from storage.db import open_database, session_scope
 from tests.browser_support import (
     CHROMIUM,
     MAP_TIMEOUT_MS,
@@ -24,12 +30,6 @@ from tests.browser_support import (
 )
 from tests.browser_support import offline_page as open_offline_page
 from tests.conftest import need
-
-from accounts.auth import CONSOLE, create_user
-from catalogue.importer import import_file
-from catalogue.store import add_manual_place, list_areas
-from exports.places import COLUMNS
-from storage.db import open_database, session_scope
 
 pytestmark = pytest.mark.browser
 

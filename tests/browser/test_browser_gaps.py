@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.browser_support import CHROMIUM, MAP_TIMEOUT_MS, log_in, map_frame, offline_page, running_app
-from tests.conftest import need
 
 from accounts.auth import CONSOLE, create_user
 from catalogue.importer import import_file
 from storage.db import open_database, session_scope
+from tests.browser_support import CHROMIUM, MAP_TIMEOUT_MS, log_in, map_frame, offline_page, running_app
+from tests.conftest import need
 
 pytestmark = pytest.mark.browser
 

@@ -11,14 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.browser_support import CHROMIUM, MAP_TIMEOUT_MS, open_offline_page, running_app
-from tests.conftest import need
 
 from accounts.auth import CONSOLE
 from catalogue.importer import import_file
 from catalogue.store import get_area
 from storage.db import open_database, session_scope
 from suggestions.store import RATE_LIMIT_PER_HOUR, submit_suggestion
+from tests.browser_support import CHROMIUM, MAP_TIMEOUT_MS, open_offline_page, running_app
+from tests.conftest import need
 
 pytestmark = pytest.mark.browser
 

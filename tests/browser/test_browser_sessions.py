@@ -10,11 +10,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from tests.browser_support import CHROMIUM, MAP_TIMEOUT_MS, log_in, open_offline_page, running_app
-from tests.conftest import need
 
 from accounts.auth import CONSOLE, create_user
 from storage.db import open_database, read_all_rows, session_scope
+from tests.browser_support import CHROMIUM, MAP_TIMEOUT_MS, log_in, open_offline_page, running_app
+from tests.conftest import need
 
 pytestmark = pytest.mark.browser
 

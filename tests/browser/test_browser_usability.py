@@ -7,14 +7,14 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from tests.browser_support import CHROMIUM, MAP_TIMEOUT_MS, log_in, map_frame, running_app, wait_idle
-from tests.browser_support import offline_page as open_offline_page
-from tests.conftest import need
 
 from accounts.auth import CONSOLE, create_user
 from catalogue.importer import import_file
 from catalogue.store import list_areas
 from storage.db import open_database, session_scope
+from tests.browser_support import CHROMIUM, MAP_TIMEOUT_MS, log_in, map_frame, running_app, wait_idle
+from tests.browser_support import offline_page as open_offline_page
+from tests.conftest import need
 from webui.webmap import compute_view_for_bbox
 
 pytestmark = pytest.mark.browser

@@ -17,13 +17,13 @@ from pathlib import Path
 import osmium
 import pytest
 import shapely
-from tests.cli.test_import_cli import run_cli
 
 from base.errors import ImportCancelled, ImportLimitExceeded, OsmSourceError
 from catalogue.build import WATERWAY_LINES, classify_basemap_area, is_walkable
 from catalogue.categories import classify_tags
 from catalogue.osm_file import ReadLimits, read_osm_file
 from storage.db import open_database, read_all_rows
+from tests.cli.test_import_cli import run_cli
 
 # Boxes (west, south, east, north) that cut through streets, buildings, water and relations.
 BOXES = {

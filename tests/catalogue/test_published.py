@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import select, text
-from tests.staff_support import sign_in
 from streamlit.testing.v1 import AppTest
 
 from accounts.auth import CONSOLE, PUBLIC, Actor, create_user
@@ -22,6 +21,7 @@ from catalogue.store import get_area, list_areas, preferred_area, set_area_publi
 from storage.db import alembic_config, make_engine, open_database, session_scope
 from storage.models_catalogue import Area
 from suggestions.store import public_places, submit_suggestion
+from tests.staff_support import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from catalogue.osm_file import read_osm_file
-from tests.overpass_standin import OsmData, StandIn
 from tests.cli.test_import_cli import dump
+from tests.overpass_standin import OsmData, StandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 CUT = (6.678, 51.195, 6.688, 51.204)  # Neuss: three schools, three Kitas

@@ -9,9 +9,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from tests.smtp_standin import Received, SmtpStandin
 from sqlalchemy import select
-from tests.staff_support import sign_in
 from streamlit.testing.v1 import AppTest
 
 from accounts.auth import CONSOLE, Actor, create_user
@@ -29,6 +27,8 @@ from suggestions.store import (
     reject_suggestions,
     submit_suggestion,
 )
+from tests.smtp_standin import Received, SmtpStandin
+from tests.staff_support import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 MANAGER = Actor(1, "manager", "manager")
@@ -99,9 +99,9 @@ def test_the_message_is_in_the_residents_language_and_quotes_text_literally(lang
     message = build_decision_message(notice, sender=SENDER)
     body = message.get_content()
     assert message["To"] == "resident@example.org" and message["From"] == SENDER
-    assert message["Subject"] == i18n.t("public.mail.subject", lang, code="K7M2-Q9XP")
+    assert message["Subject"] == i18n.t("Your suggestion {code} in the Begegnungsatlas", lang, code="K7M2-Q9XP")
     assert message["Content-Language"] == lang
-    assert i18n.t("public.mail.greeting", lang) in body
+    assert i18n.t("Hello,", lang) in body
     assert HOSTILE in body and "49" not in body
     if status == "rejected":
         assert REASON in body

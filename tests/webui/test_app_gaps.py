@@ -7,7 +7,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.staff_support import sign_in
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
@@ -15,6 +14,7 @@ from accounts.auth import CONSOLE, create_user
 from catalogue.importer import import_file
 from catalogue.store import list_areas, load_places, set_place_status
 from storage.db import open_database, session_scope
+from tests.staff_support import sign_in
 from webui import caches
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.staff_support import sign_in
 from streamlit.testing.v1 import AppTest
 
 from accounts.auth import CONSOLE, create_user
 from catalogue.importer import import_file
 from catalogue.store import list_areas, load_places
 from storage.db import open_database, session_scope
+from tests.staff_support import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")

@@ -4,13 +4,13 @@ another action, and the domain refuses the same name at the same spot (SQLite an
 from __future__ import annotations
 
 import pytest
-from tests.webui.test_app_pages import berlin_places, literal, run_app
 
 from accounts.auth import CONSOLE, create_user
 from base.errors import InvalidInput
 from catalogue.importer import import_file
 from catalogue.store import add_manual_place, get_area, load_places, set_place_status
 from storage.db import open_database, session_scope
+from tests.webui.test_app_pages import berlin_places, literal, run_app
 
 LAT, LON = 52.585, 13.31
 # About 11 m north and 200 m north of it.

@@ -19,7 +19,6 @@ from pathlib import Path
 import folium
 import pytest
 from sqlalchemy import select
-from tests.staff_support import sign_in
 from streamlit.testing.v1 import AppTest
 from streamlit_folium import _get_header, _get_html, _get_map_string
 
@@ -33,6 +32,7 @@ from gaps.service import GapRequest, load_gap_inputs, run_gap_analysis
 from storage.db import open_database, session_scope
 from storage.models_catalogue import Area, Place
 from suggestions.store import submit_suggestion
+from tests.staff_support import sign_in
 from webui.gap_webmap import build_gap_map
 from webui.webmap import (
     MapPoint,

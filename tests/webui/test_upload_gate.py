@@ -9,10 +9,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from tests.browser_support import MAP_TIMEOUT_MS, log_in, running_app, wait_idle
 
 from accounts.auth import CONSOLE, create_user
 from storage.db import open_database, session_scope
+from tests.browser_support import MAP_TIMEOUT_MS, log_in, running_app, wait_idle
 
 PASSWORD = "ein langes passwort"
 MB = 1024 * 1024
