@@ -172,7 +172,11 @@ class AnchorResult:
 
 @dataclass
 class GapResult:
-    """A gap map: one row per hexagon unit, one per anchor, and the distance field behind them."""
+    """A gap map: one row per hexagon unit, one per anchor, and the distance field behind them.
+
+    The unit arrays that do not depend on the group (centres, snapped nodes, catchment counts)
+    are the cached catchments' own, shared with other sessions, and read-only.
+    """
 
     params: GapParams
     cells: list[str]

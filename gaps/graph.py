@@ -67,9 +67,6 @@ class AreaCache:
         self._building: dict[tuple, threading.Lock] = {}
         self._lock = threading.Lock()  # guards both dicts; never held while building
 
-    def __len__(self) -> int:
-        return len(self._values)
-
     def get_or_build(self, key: tuple, build: Callable[[], T]) -> tuple[T, bool]:
         """The value for ``key`` and whether it was cached, building it with ``build()`` if not."""
         value = self._values.get(key, _MISSING)
