@@ -13,7 +13,9 @@ Pure computation on a :class:`~gaps.graph.WalkGraph`. How it stays fast:
   removed nodes' distances are recovered exactly afterwards, in a few vectorised steps.
 * Everything that does not depend on the group – catchments, hexagon units and their snapped
   nodes, the place links – is cached on the graph, so a gap map for another group costs two
-  searches and a few array lookups.
+  searches and a few array lookups. The graph is shared by all sessions: those values are built
+  once (:class:`gaps.graph.AreaCache`), read-only, and every result gets its own arrays for
+  what depends on the group.
 
 Catchments: the per-anchor share needs to know every catchment a unit lies in (catchments
 overlap), so anchors are searched in chunks without ``min_only``, each bounded by the catchment
@@ -23,7 +25,6 @@ This runs once per area and catchment size, not per group.
 
 from __future__ import annotations
 
-import functools
 import math
 import time
 from collections.abc import Sequence
@@ -37,7 +38,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from base.errors import InvalidInput
 from base.i18n import N_
-from gaps.graph import SNAP_M, Attachment, PlaceLinks, WalkGraph
+from gaps.graph import SNAP_M, Attachment, PlaceLinks, WalkGraph, read_only
 
 if TYPE_CHECKING:
     import geopandas
@@ -53,7 +54,6 @@ _STATE_NAMES = np.array(UNIT_STATES)
 MAX_UNIT_SNAP_M = 150.0
 # Anchor searches without min_only return dense rows; this many floats per chunk (~16 MB).
 _CHUNK_FLOATS = 2_000_000
-_CACHE_SIZE = 4
 
 
 @dataclass(frozen=True)
@@ -110,15 +110,16 @@ class GapPlace:
     status: Status = "serving"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Catchments:
-    """Everything about the anchors' catchments that does not depend on the group."""
+    """Everything about the anchors' catchments that does not depend on the group (shared by all
+    sessions through the graph's cache, so its arrays are read-only)."""
 
     anchors: tuple[GapPlace, ...]
     catchment_m: float
     h3_resolution: int
     attachment: Attachment
-    cells: list[str]
+    cells: tuple[str, ...]
     unit_lon: np.ndarray
     unit_lat: np.ndarray
     unit_node: np.ndarray  # int32, snapped network node
@@ -127,30 +128,28 @@ class Catchments:
     pair_anchor: np.ndarray  # int32 ┐ unit ``pair_unit[k]`` lies in the catchment of
     pair_unit: np.ndarray  # int32   ┘ anchor ``pair_anchor[k]`` (catchments overlap)
     seconds: float
+    # Derived once here rather than lazily, so concurrent sessions never race to fill them.
+    unit_anchor_count: np.ndarray = field(init=False)  # in how many catchments each unit lies
+    anchor_unit_count: np.ndarray = field(init=False)  # how many units each catchment holds
+    # The units' nodes, then the anchors' link nodes: where a gap map needs the nearest place.
+    lookup_nodes: np.ndarray = field(init=False)
+    # ``3 * pair_anchor``: add a unit's state code to count units per (anchor, state).
+    pair_key: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        derived = {
+            "unit_anchor_count": np.bincount(self.pair_unit, minlength=self.unit_count),
+            "anchor_unit_count": np.bincount(self.pair_anchor, minlength=len(self.anchors)),
+            "lookup_nodes": np.concatenate([self.unit_node, self.attachment.nodes]),
+            "pair_key": 3 * self.pair_anchor.astype(np.int64),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
+        read_only(self)
 
     @property
     def unit_count(self) -> int:
         return len(self.cells)
-
-    @functools.cached_property
-    def unit_anchor_count(self) -> np.ndarray:
-        """In how many catchments each unit lies."""
-        return np.bincount(self.pair_unit, minlength=self.unit_count)
-
-    @functools.cached_property
-    def anchor_unit_count(self) -> np.ndarray:
-        """How many units each anchor's catchment holds."""
-        return np.bincount(self.pair_anchor, minlength=len(self.anchors))
-
-    @functools.cached_property
-    def lookup_nodes(self) -> np.ndarray:
-        """The units' nodes, then the anchors' link nodes: where a gap map needs the nearest place."""
-        return np.concatenate([self.unit_node, self.attachment.nodes])
-
-    @functools.cached_property
-    def pair_key(self) -> np.ndarray:
-        """``3 * pair_anchor``: add a unit's state code to count units per (anchor, state)."""
-        return 3 * self.pair_anchor.astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,11 @@ class AnchorResult:
 
 @dataclass
 class GapResult:
-    """A gap map: one row per hexagon unit, one per anchor, and the distance field behind them."""
+    """A gap map: one row per hexagon unit, one per anchor, and the distance field behind them.
+
+    The unit arrays that do not depend on the group (centres, snapped nodes, catchment counts)
+    are the cached catchments' own, shared with other sessions, and read-only.
+    """
 
     params: GapParams
     cells: list[str]
@@ -247,7 +250,7 @@ def compute_catchments(
     empty_i = np.zeros(0, np.int32)
     if not anchors:
         return Catchments(
-            anchors, catchment_m, h3_resolution, attachment, [], np.zeros(0), np.zeros(0),
+            anchors, catchment_m, h3_resolution, attachment, (), np.zeros(0), np.zeros(0),
             empty_i, np.zeros(0), empty_i, empty_i, empty_i, time.perf_counter() - start,
         )  # fmt: skip
 
@@ -278,7 +281,7 @@ def compute_catchments(
         catchment_m=catchment_m,
         h3_resolution=h3_resolution,
         attachment=attachment,
-        cells=cells,
+        cells=tuple(cells),
         unit_lon=centres[:, 1].copy(),
         unit_lat=centres[:, 0].copy(),
         unit_node=node,
@@ -352,7 +355,7 @@ def compute_gaps(
     counts = dict(zip(UNIT_STATES, np.bincount(code, minlength=3).tolist(), strict=True))
     return GapResult(
         params=params,
-        cells=catchments.cells,
+        cells=list(catchments.cells),  # the result's own list: the catchments' are shared
         unit_lon=catchments.unit_lon,
         unit_lat=catchments.unit_lat,
         unit_distance_m=unit_d,
@@ -448,16 +451,15 @@ class _PlaceGraph:
 
 
 def _cached_place_graph(graph: WalkGraph, places: tuple[GapPlace, ...]) -> _PlaceGraph:
+    def build() -> _PlaceGraph:
+        attachment = attach_places(graph, places)
+        contraction = graph.contraction
+        links = contraction.link(attachment)
+        matrix = _link_places(contraction.matrix, attachment.count, links.place, links.node, links.offset_m)
+        return read_only(_PlaceGraph(attachment, links, matrix))
+
     # Statuses are left out of the key: another group reuses the same links and matrix.
-    key = ("places", _place_key(places))
-    hit = graph.cache.get(key)
-    if hit is not None:
-        return hit
-    attachment = attach_places(graph, places)
-    contraction = graph.contraction
-    links = contraction.link(attachment)
-    matrix = _link_places(contraction.matrix, attachment.count, links.place, links.node, links.offset_m)
-    return _remember(graph, key, _PlaceGraph(attachment, links, matrix))
+    return graph.cache.get_or_build(("places", _place_key(places)), build)[0]
 
 
 def _with_place_nodes(graph: WalkGraph, attachment: Attachment) -> csr_matrix:
@@ -499,24 +501,13 @@ def _place_key(places: Sequence[GapPlace]) -> tuple:
     return tuple((p.id, p.lon, p.lat, p.geometry_wkt) for p in places)
 
 
-def _remember(graph: WalkGraph, key: tuple, value):
-    cache = graph.cache
-    cache[key] = value
-    kind = key[0]
-    same_kind = [k for k in cache if k[0] == kind]
-    for old in same_kind[:-_CACHE_SIZE]:
-        cache.pop(old, None)
-    return value
-
-
 def _cached_catchments(
     graph: WalkGraph, anchors: Sequence[GapPlace], params: GapParams
 ) -> tuple[Catchments, bool]:
     key = ("catchments", _place_key(anchors), float(params.catchment_m), int(params.h3_resolution))
-    hit = graph.cache.get(key)
-    if hit is not None:
-        return hit, True
-    built = compute_catchments(
-        graph, anchors, catchment_m=params.catchment_m, h3_resolution=params.h3_resolution
+    return graph.cache.get_or_build(
+        key,
+        lambda: compute_catchments(
+            graph, anchors, catchment_m=params.catchment_m, h3_resolution=params.h3_resolution
+        ),
     )
-    return _remember(graph, key, built), False

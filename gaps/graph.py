@@ -17,13 +17,20 @@ place attaches inside the segment, along it from there, so after a search its di
 ``min(d(a) + ax, d(b) + bx, direct walks)`` (:meth:`Contraction.expand`) – the same value a search
 over the full network gives, at a fraction of the search cost (the search visits every node, and
 on the real extracts about a quarter of them remain).
+
+One graph serves every session at once (``st.cache_resource`` hands all of them the same object),
+so what it learns on the way – the contraction, and the catchments and place links of
+:mod:`gaps.engine` – goes through :class:`AreaCache`: built once by whichever session needs it
+first, published complete, and read-only afterwards.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Sequence
+import dataclasses
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 import pyproj
@@ -38,6 +45,66 @@ SNAP_M = 25.0
 # Fragments smaller than this (a courtyard footway, a piece cut off by the extract's box) are not
 # snapped to: a unit or place snapped there would look unreachable although a street is metres away.
 MIN_COMPONENT_NODES = 50
+# Values kept per kind (first part of the key) in an AreaCache; the oldest goes first.
+CACHE_SIZE = 4
+
+T = TypeVar("T")
+
+
+class AreaCache:
+    """Per-area results kept on a graph and shared by all sessions that use it.
+
+    Safe under concurrent use: a hit is one dictionary read; on a miss the value is built once
+    while other threads asking for the same key wait for it (different keys build in parallel),
+    and only a complete value is published. Values are shared, so builders hand over read-only
+    arrays (:func:`read_only`) – a stray in-place write then fails instead of changing the gap
+    maps of every other session.
+    """
+
+    def __init__(self, keep: int = CACHE_SIZE) -> None:
+        self.keep = keep
+        self._values: dict[tuple, Any] = {}
+        self._building: dict[tuple, threading.Lock] = {}
+        self._lock = threading.Lock()  # guards both dicts; never held while building
+
+    def get_or_build(self, key: tuple, build: Callable[[], T]) -> tuple[T, bool]:
+        """The value for ``key`` and whether it was cached, building it with ``build()`` if not."""
+        value = self._values.get(key, _MISSING)
+        if value is not _MISSING:
+            return value, True
+        with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            value = self._values.get(key, _MISSING)  # built while this thread waited
+            if value is not _MISSING:
+                return value, True
+            try:
+                value = build()
+                with self._lock:
+                    self._values[key] = value
+                    same_kind = [k for k in self._values if k[0] == key[0]]
+                    for old in same_kind[: -self.keep]:
+                        del self._values[old]
+            finally:
+                with self._lock:
+                    self._building.pop(key, None)
+        return value, False
+
+
+_MISSING = object()
+
+
+def read_only(value: T) -> T:
+    """Mark the arrays of a dataclass (nested ones and sparse matrices too) read-only; returns it."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, csr_matrix):
+        for part in (value.data, value.indices, value.indptr):
+            part.flags.writeable = False
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            read_only(getattr(value, f.name))
+    return value
 
 
 @dataclass(frozen=True)
@@ -220,7 +287,7 @@ class WalkGraph:
     tree: cKDTree  # over xy[snappable]
     _to_xy: pyproj.Transformer = field(repr=False)
     segments: Segments
-    cache: dict = field(default_factory=dict, repr=False)  # per-area results reused across gap maps
+    cache: AreaCache = field(default_factory=AreaCache, repr=False)  # per-area results, shared by sessions
 
     @property
     def node_count(self) -> int:
@@ -231,10 +298,13 @@ class WalkGraph:
         x, y = self._to_xy.transform(np.asarray(lon, float), np.asarray(lat, float))
         return np.column_stack([x, y])
 
-    @functools.cached_property
+    @property
     def contraction(self) -> Contraction:
         """The network reduced to the ends of its segments, dead ends removed too (built on first
         use, once per area)."""
+        return self.cache.get_or_build(("contraction",), self._contract)[0]
+
+    def _contract(self) -> Contraction:
         seg = self.segments
         n = self.node_count
         deg = np.diff(self.matrix.indptr)
@@ -273,8 +343,10 @@ class WalkGraph:
         right_m[x] = np.abs(seg.cum_m[hi] - seg.cum_m[slots])
         slot[x] = slots
         # Nodes on no segment (isolated) are kept, so every entry is set.
-        return Contraction(
-            kept, compact, matrix, left, right, left_m, right_m, slot, seg, start, count, exit_lo, exit_hi
+        return read_only(
+            Contraction(
+                kept, compact, matrix, left, right, left_m, right_m, slot, seg, start, count, exit_lo, exit_hi
+            )
         )
 
     def snap(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -357,7 +429,10 @@ def build_graph(network: WalkNetwork) -> WalkGraph:
         labels = np.zeros(0, np.int32)
         snappable = np.zeros(0, np.int32)
     tree = cKDTree(xy[snappable] if n else np.zeros((0, 2)))
-    return WalkGraph(network, matrix, xy, crs, snappable, tree, to_xy, _segments(matrix, labels))
+    segments = _segments(matrix, labels)
+    for shared in (matrix, xy, snappable, segments):  # one graph serves every session
+        read_only(shared)
+    return WalkGraph(network, matrix, xy, crs, snappable, tree, to_xy, segments)
 
 
 def _symmetric_matrix(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> csr_matrix:

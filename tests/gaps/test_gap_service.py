@@ -159,17 +159,6 @@ def test_basemap_round_trips_as_bytes():
 
 
 @pytest.fixture(scope="module")
-def berlin_db(tmp_path_factory, shared_data):
-    from tests.conftest import EXTRACTS
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('gaps') / 'atlas.db'}"
-    engine = open_database(url)
-    import_file(engine, path=EXTRACTS["berlin"], area_name="Borsigwalde", actor=CONSOLE)
-    yield url, engine
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
 def berlin_inputs(berlin_db):
     _, engine = berlin_db
     with session_scope(engine, read_only=True) as session:
