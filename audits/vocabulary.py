@@ -233,6 +233,14 @@ class Section:
     def label(self, lang: str) -> str:
         return t(self.name, lang)
 
+    @property
+    def de(self) -> str:
+        return self.label("de")
+
+    @property
+    def en(self) -> str:
+        return self.name
+
 
 # The order here is the order of the audit form.
 SECTIONS: tuple[Section, ...] = (

@@ -7,9 +7,9 @@ and update every ``.po``), translate the new entries, and run this file.
 from __future__ import annotations
 
 import io
+import shutil
 import string
 import subprocess
-import shutil
 from datetime import date
 from pathlib import Path
 

@@ -111,7 +111,7 @@ def test_resident_functions_refuse_an_unpublished_area(both_db: str) -> None:
                     session, area_id=sample.id, idempotency_key="form-unpublished", client_key="tab",
                     name="Treff", category="cafe", lon=(west + east) / 2, lat=(south + north) / 2,
                 )  # fmt: skip
-            assert err.value.key == "public.error.area_unpublished"
+            assert err.value.msgid == 'This area is not published. Choose another area.'
             with pytest.raises(InvalidInput):
                 public_places(session, area_id=sample.id, groups=["wheelchair"], verdicts_by_place={})
     finally:

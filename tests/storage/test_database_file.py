@@ -43,7 +43,7 @@ def test_deleted_database_file_stops_writes(tmp_path):
         db.with_name(db.name + suffix).unlink(missing_ok=True)
     with pytest.raises(DatabaseFileGone) as caught:
         _add_area(engine, "verloren")
-    assert caught.value.key == "public.error.database_gone"
+    assert caught.value.msgid == 'Nothing was saved: the database is not available right now. Please try again later; the team has been told.'
     assert all(caught.value.message(lang) for lang in LANGUAGES)
     # nothing was written anywhere: no new file at the path, and new connections refuse too
     assert not db.exists()
