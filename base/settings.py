@@ -1,28 +1,8 @@
-"""Settings, read from environment variables (and ``.env``-free: set them in the shell or service).
+"""Settings, read from environment variables (no ``.env`` file: set them in the shell or service).
 
-| variable | type | meaning | default |
-|---|---|---|---|
-| ``DATABASE_URL`` | SQLAlchemy URL | database; ``postgresql+psycopg://user@host/db`` for shared use | ``sqlite:///<repo>/data/begegnungsatlas.db`` |
-| ``ATLAS_TILES`` | ``osm`` / ``none`` / URL template | map background; ``none`` draws no tiles (fully offline) | ``osm`` |
-| ``ATLAS_MAX_UPLOAD_MB`` | int | largest extract file the app accepts for upload | ``200`` |
-| ``ATLAS_OVERPASS_URL`` | URL | Overpass API endpoint for live imports | ``https://overpass-api.de/api`` |
-| ``ATLAS_NOMINATIM_URL`` | URL | Nominatim endpoint to find a place by name | ``https://nominatim.openstreetmap.org/`` |
-| ``ATLAS_HTTP_TIMEOUT`` | seconds | timeout for Overpass/Nominatim requests | ``180`` |
-| ``ATLAS_CACHE_DIR`` | path | cache of live Overpass/Nominatim answers | ``<repo>/data/cache`` |
-| ``ATLAS_SESSION_IDLE_MINUTES`` | minutes | a staff sign-in (password login) ends after this long without use | ``60`` |
-| ``ATLAS_SESSION_MAX_HOURS`` | hours | a staff sign-in ends this long after signing in, however active | ``12`` |
-| ``ATLAS_SMTP_HOST`` | host name | mail server for replies to residents; unset: no reply address is asked for | unset |
-| ``ATLAS_SMTP_PORT`` | int | its port | ``25`` (``587`` with STARTTLS) |
-| ``ATLAS_SMTP_FROM`` | e-mail address | sender of the replies (needed with the host) | unset |
-| ``ATLAS_SMTP_USER``, ``ATLAS_SMTP_PASSWORD`` | text | login at the mail server, if it needs one (sent only over STARTTLS) | unset |
-| ``ATLAS_SMTP_STARTTLS`` | ``1`` / ``0`` | encrypt the connection with STARTTLS | ``0`` |
-| ``ATLAS_CONTACT_DAYS`` | int | reply addresses of undecided suggestions are deleted after this many days | ``90`` |
-| ``ATLAS_UPLOAD_DIR`` | path | uploaded extracts while they are imported (leftovers removed at start) | ``<repo>/data/uploads`` |
-| ``ATLAS_SUGGESTIONS_PER_AREA_HOUR`` | int | residents' suggestions one area takes per hour from all browsers together | ``100`` |
-| ``ATLAS_MAX_OSM_OBJECTS`` | int | most OSM objects (nodes + ways + relations) one file import reads | ``10000000`` |
-| ``ATLAS_MAX_DECOMPRESSED_MB`` | int | largest XML an ``.osm``/``.osm.gz``/``.osm.bz2`` file may hold (after decompression) | ``4096`` |
-| ``ATLAS_MAX_IMPORT_SECONDS`` | seconds | longest time reading one OSM file may take | ``900`` |
-| ``ATLAS_MAX_IMPORT_MEMORY_MB`` | int | most memory reading one OSM file may add to the process (Linux) | ``3072`` |
+Every setting is one row of ``SETTINGS``: its ``Settings`` attribute, environment variable, type,
+default and meaning. ``load_settings`` reads the table; the README's settings table is rendered
+from it (``tests/base/test_settings_docs.py``), so code and docs cannot drift apart.
 """
 
 from __future__ import annotations
@@ -30,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, cast
 
 from base.i18n import N_
 
@@ -39,6 +20,73 @@ DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'begegnungsatlas.db'}"
 
 OSM_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+SettingType = Literal["int", "str", "bool", "path", "secret"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting. ``int``: a whole number > 0; ``str``: text, spaces around it dropped;
+    ``bool``: ``1``/``true``/``yes``/``on`` is on, anything else off; ``path``: a file or folder;
+    ``secret``: text taken as it is and never shown. Unset or empty means ``default``."""
+
+    name: str
+    env: str
+    type: SettingType
+    default: int | str | bool | Path
+    meaning_en: str
+    default_doc: str = ""  # how the README shows the default, when the value alone would not say it
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database_url", "DATABASE_URL", "str", DEFAULT_DATABASE_URL,
+            "e.g. `postgresql+psycopg://atlas@db.example/atlas` for a shared deployment"),
+    Setting("tiles", "ATLAS_TILES", "str", "osm",
+            "map background: `osm` (OpenStreetMap tiles), `none`, or a tile URL template"),
+    Setting("max_upload_mb", "ATLAS_MAX_UPLOAD_MB", "int", 200,
+            "largest extract the app accepts for upload (enforced by the server; "
+            "only signed-in managers and admins may upload at all)"),
+    Setting("upload_dir", "ATLAS_UPLOAD_DIR", "path", DATA_DIR / "uploads",
+            "uploaded extracts while they are imported; leftovers of a crash are removed at every start"),
+    Setting("max_osm_objects", "ATLAS_MAX_OSM_OBJECTS", "int", 10_000_000,
+            "most OSM objects (nodes + ways + relations) one file import reads"),
+    Setting("max_decompressed_mb", "ATLAS_MAX_DECOMPRESSED_MB", "int", 4096,
+            "largest XML an `.osm`/`.osm.gz`/`.osm.bz2` may hold once decompressed"),
+    Setting("max_import_seconds", "ATLAS_MAX_IMPORT_SECONDS", "int", 900,
+            "longest time reading one OSM file may take"),
+    Setting("max_import_memory_mb", "ATLAS_MAX_IMPORT_MEMORY_MB", "int", 3072,
+            "most memory reading one OSM file may add to the process (Linux)"),
+    Setting("overpass_url", "ATLAS_OVERPASS_URL", "str", "https://overpass-api.de/api",
+            "Overpass API endpoint for live imports"),
+    Setting("nominatim_url", "ATLAS_NOMINATIM_URL", "str", "https://nominatim.openstreetmap.org/",
+            "Nominatim endpoint to find a place by name for live imports"),
+    Setting("http_timeout", "ATLAS_HTTP_TIMEOUT", "int", 180,
+            "seconds to wait for an answer from Overpass or Nominatim"),
+    Setting("cache_dir", "ATLAS_CACHE_DIR", "path", DATA_DIR / "cache",
+            "cache of live Overpass/Nominatim answers"),
+    Setting("session_idle_minutes", "ATLAS_SESSION_IDLE_MINUTES", "int", 60,
+            "a staff password sign-in ends after this many minutes without use"),
+    Setting("session_max_hours", "ATLAS_SESSION_MAX_HOURS", "int", 12,
+            "… and at the latest this many hours after signing in"),
+    Setting("smtp_host", "ATLAS_SMTP_HOST", "str", "",
+            "mail server for replies to residents; unset: the suggest page asks for no e-mail address"),
+    Setting("smtp_port", "ATLAS_SMTP_PORT", "int", 25,
+            "port of the mail server", default_doc="`25` (`587` with STARTTLS)"),
+    Setting("smtp_from", "ATLAS_SMTP_FROM", "str", "",
+            "sender address of the replies (needed together with the host)"),
+    Setting("smtp_user", "ATLAS_SMTP_USER", "str", "",
+            "login at the mail server, if needed; sent only over STARTTLS (or to a server on this machine)"),
+    Setting("smtp_password", "ATLAS_SMTP_PASSWORD", "secret", "",
+            "password of that login"),
+    Setting("smtp_starttls", "ATLAS_SMTP_STARTTLS", "bool", False,
+            "`1`: encrypt the connection with STARTTLS"),
+    Setting("contact_days", "ATLAS_CONTACT_DAYS", "int", 90,
+            "reply addresses of suggestions still undecided after this many days are deleted"),
+    Setting("suggestions_per_area_hour", "ATLAS_SUGGESTIONS_PER_AREA_HOUR", "int", 100,
+            "residents' suggestions one area accepts per hour from all browsers together"),
+)
+
+STARTTLS_PORT = 587
 
 
 @dataclass(frozen=True)
@@ -81,36 +129,31 @@ class Settings:
         return self.tiles
 
 
+def load_settings() -> Settings:
+    """Read every row of ``SETTINGS`` from the environment; a malformed number is an error."""
+    values = {s.name: _read(s) for s in SETTINGS}
+    if values["smtp_starttls"] and not os.environ.get("ATLAS_SMTP_PORT", "").strip():
+        values["smtp_port"] = STARTTLS_PORT  # the submission port, unless a port is set
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _read(setting: Setting) -> int | str | bool | Path:
+    raw = os.environ.get(setting.env, "")
+    if setting.type == "int":
+        return _positive_int(setting.env, cast(int, setting.default))
+    if setting.type == "bool":
+        return _flag(setting.env) if raw.strip() else setting.default
+    if not raw.strip():
+        return setting.default
+    if setting.type == "path":
+        return Path(raw)
+    if setting.type == "secret":
+        return raw
+    return raw.strip()
+
+
 def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def load_settings() -> Settings:
-    starttls = _flag("ATLAS_SMTP_STARTTLS")
-    return Settings(
-        database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
-        tiles=os.environ.get("ATLAS_TILES", "osm").strip() or "osm",
-        max_upload_mb=int(os.environ.get("ATLAS_MAX_UPLOAD_MB", "200")),
-        overpass_url=os.environ.get("ATLAS_OVERPASS_URL", "https://overpass-api.de/api"),
-        nominatim_url=os.environ.get("ATLAS_NOMINATIM_URL", "https://nominatim.openstreetmap.org/"),
-        http_timeout=int(os.environ.get("ATLAS_HTTP_TIMEOUT", "180")),
-        cache_dir=Path(os.environ.get("ATLAS_CACHE_DIR", str(DATA_DIR / "cache"))),
-        session_idle_minutes=_positive_int("ATLAS_SESSION_IDLE_MINUTES", 60),
-        session_max_hours=_positive_int("ATLAS_SESSION_MAX_HOURS", 12),
-        smtp_host=os.environ.get("ATLAS_SMTP_HOST", "").strip(),
-        smtp_port=int(os.environ.get("ATLAS_SMTP_PORT", "587" if starttls else "25")),
-        smtp_from=os.environ.get("ATLAS_SMTP_FROM", "").strip(),
-        smtp_user=os.environ.get("ATLAS_SMTP_USER", ""),
-        smtp_password=os.environ.get("ATLAS_SMTP_PASSWORD", ""),
-        smtp_starttls=starttls,
-        contact_days=int(os.environ.get("ATLAS_CONTACT_DAYS", "90")),
-        upload_dir=Path(os.environ.get("ATLAS_UPLOAD_DIR", str(DATA_DIR / "uploads"))),
-        suggestions_per_area_hour=int(os.environ.get("ATLAS_SUGGESTIONS_PER_AREA_HOUR", "100")),
-        max_osm_objects=_positive_int("ATLAS_MAX_OSM_OBJECTS", 10_000_000),
-        max_decompressed_mb=_positive_int("ATLAS_MAX_DECOMPRESSED_MB", 4096),
-        max_import_seconds=_positive_int("ATLAS_MAX_IMPORT_SECONDS", 900),
-        max_import_memory_mb=_positive_int("ATLAS_MAX_IMPORT_MEMORY_MB", 3072),
-    )
 
 
 def _positive_int(name: str, default: int) -> int:
