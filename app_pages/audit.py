@@ -217,7 +217,7 @@ def fact_widget(place_id: int, fact: Fact, fv: FactValue | None, lang: str) -> N
         na = na_key(place_id, fact.id)
         if na not in st.session_state:
             st.session_state[na] = fv is not None and fv.value == NOT_APPLICABLE
-        c2.checkbox(STATUS_LABELS[NOT_APPLICABLE][0 if lang == "de" else 1], key=na, on_change="ignore",
+        c2.checkbox(verdicts.label_of(STATUS_LABELS, NOT_APPLICABLE, lang), key=na, on_change="ignore",
                     persist_state=PERSIST)  # fmt: skip
     elif fact.kind == LANGUAGES:
         names = {code: (de if lang == "de" else en) for code, de, en in LANGUAGE_NAMES}
@@ -236,7 +236,7 @@ def fact_widget(place_id: int, fact: Fact, fv: FactValue | None, lang: str) -> N
         if info is not None and not info.parses:
             st.warning(ui.md(ui.t("“{raw}” is not valid OSM opening_hours; it is stored as typed and flagged.", raw=value.strip())))
     else:
-        labels = {s: (de if lang == "de" else en) for s, (de, en) in STATUS_LABELS.items()}
+        labels = {s: verdicts.label_of(STATUS_LABELS, s, lang) for s in STATUS_LABELS}
         st.radio(
             label, options=list(STATUS_VALUES), format_func=labels.__getitem__, horizontal=True, **common
         )
@@ -348,7 +348,7 @@ def pick_place(
 
 
 def metadata(place_id: int, lang: str) -> dict[str, Any]:
-    st.markdown(f"**{ui.t('About this audit')}**")
+    st.markdown("**" + ui.t("About this audit") + "**")
     name = actor_name()
     c1, c2, c3 = st.columns(3)
     if name:

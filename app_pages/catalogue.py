@@ -235,9 +235,11 @@ def may_curate() -> bool:
 def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = None) -> None:
     name, label = place_label(place, lang=ui.get_lang())
     st.subheader(ui.md(name))
-    st.write(f"**{ui.t('Category')}:** {ui.md(label)} · **{ui.t('Status')}:** {ui.md(status_text(place))}")
-    st.write(f"**{ui.t('Address')}:** {ui.md(place.address or ui.t('not given'))}")
-    st.write(f"**{ui.t('Opening hours (as in OSM)')}:**")
+    category_word, status_word = ui.t("Category"), ui.t("Status")
+    st.write(f"**{category_word}:** {ui.md(label)} · **{status_word}:** {ui.md(status_text(place))}")
+    address_word, address = ui.t("Address"), place.address or ui.t("not given")
+    st.write(f"**{address_word}:** {ui.md(address)}")
+    st.write("**" + ui.t("Opening hours (as in OSM)") + ":**")
     st.code(place.opening_hours or ui.t("not given"), language=None)
     if place.osm_url:
         st.link_button(ui.t("View in OpenStreetMap"), place.osm_url, icon=":material/open_in_new:")
@@ -343,7 +345,7 @@ def add_place_form(engine: Engine, area: AreaInfo) -> None:
 
 
 def downloads(places: list[PlaceInfo], area: AreaInfo) -> None:
-    st.write(f"**{ui.t('Download the places shown')}**")
+    st.write("**" + ui.t("Download the places shown") + "**")
     stem = re.sub(r"[^A-Za-z0-9_-]+", "_", area.name).strip("_") or "places"
     columns = st.columns(len(DOWNLOADS))
     for column, (fmt, mime) in zip(columns, DOWNLOADS, strict=True):

@@ -94,7 +94,7 @@ def sidebar_request(lang: str) -> GapRequest | None:
     )
     if SPEED_KEY not in st.session_state:
         st.session_state[SPEED_KEY] = st.session_state[SPEED_AUTO_KEY] = default_speed(group)
-    verdict_texts = {v: label[0 if lang == "de" else 1] for v, label in VERDICT_LABELS.items()}
+    verdict_texts = {v: ui.t(label) for v, label in VERDICT_LABELS.items()}
     verdicts = sidebar.radio(
         ui.t("Places count that are …"),
         options=list(VERDICT_CHOICES),

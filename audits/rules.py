@@ -169,13 +169,11 @@ def any_of(*checks: Check, when: tuple[str, str] | None = None) -> tuple[Criteri
     return (Criterion(checks, when),)
 
 
-_DIN_DOOR = ("DIN 18040-1: mindestens 90 cm", "DIN 18040-1: at least 90 cm")
-_DIN_RAMP = ("DIN 18040-1: höchstens 6 %", "DIN 18040-1: at most 6 %")
-_STEPS = (
-    "mehr als 3 Stufen sind mit Rollator nicht zu schaffen",
-    "more than 3 steps cannot be managed with a rollator",
-)
-_NO_TOILET = ("kein WC zählt wie kein rollstuhlgerechtes WC", "no toilet counts as no wheelchair toilet")
+# Why a value limits (shown with the reason); the standards are cited in docs/vocabulary.md.
+_DIN_DOOR = N_("DIN 18040-1: at least 90 cm")
+_DIN_RAMP = N_("DIN 18040-1: at most 6 %")
+_STEPS = N_("more than 3 steps cannot be managed with a rollator")
+_NO_TOILET = N_("no toilet counts as no wheelchair toilet")
 
 # --- the rules, one table per group -----------------------------------------------------------
 

@@ -243,17 +243,17 @@ def _fill(text: str, lang: str, params: Mapping[str, object]) -> str:
     return LocaleFormatter(lang).vformat(text, (), dict(params)) if params else text
 
 
-def t(message: str, lang: str, **params: object) -> str:
+def t(message: str, lang: str, /, **params: object) -> str:
     """``message`` (an English message id) in ``lang``, with ``params`` filled in."""
     return _fill(translation(lang).gettext(message), lang, params)
 
 
-def nt(singular: str, plural: str, n: int, lang: str, **params: object) -> str:
+def nt(singular: str, plural: str, n: int, lang: str, /, **params: object) -> str:
     """The plural form of ``lang`` for ``n`` (``{n}`` in the message is the number)."""
     return _fill(translation(lang).ngettext(singular, plural, n), lang, {"n": n, **params})
 
 
-def pt(context: str, message: str, lang: str, **params: object) -> str:
+def pt(context: str, message: str, lang: str, /, **params: object) -> str:
     """``message`` in ``lang`` where the same English word needs another translation (``context``)."""
     return _fill(translation(lang).pgettext(context, message), lang, params)
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from audits.rules import Verdict
 from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS, LIMITED, OPEN
 from base.errors import InvalidInput
-from base.i18n import N_, Message
+from base.i18n import N_, Message, t
 from catalogue.categories import CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.model import WalkNetwork
 from catalogue.store import PlaceInfo, load_network, load_places
@@ -41,7 +41,7 @@ _ISCED_DE = {"0": "Elementarbereich", "1": "Primarstufe", "2": "Sekundarstufe I"
 
 def group_label(group: str, lang: str = "de") -> str:
     if group == ALL_GROUPS:
-        return ALL_GROUPS_LABEL[0 if lang == "de" else 1]
+        return t(ALL_GROUPS_LABEL, lang)
     return GROUP_BY_ID[group].label(lang)
 
 
@@ -127,7 +127,7 @@ class GapRequest:
             speed = speed.replace(".", ",")
         return {
             ("Gruppe" if de else "Group"): group_label(self.group, lang),
-            ("Es zählen" if de else "Serving verdicts"): VERDICT_LABELS[self.verdicts][0 if de else 1],
+            ("Es zählen" if de else "Serving verdicts"): t(VERDICT_LABELS[self.verdicts], lang),
             ("Kategorien" if de else "Categories"): cats,
             ("Gehgeschwindigkeit" if de else "Walking speed"): speed,
             ("Zeitlimit" if de else "Time limit"): f"{self.minutes:g} min",

@@ -199,7 +199,7 @@ def place_name(place: GapPlace | None, lang: str) -> str:
     if place.name:
         return place.name
     category = CATEGORY_BY_ID.get(place.category)
-    return f"{category.label(lang) if category else place.category} {t('(no name)', lang)}"
+    return (category.label(lang) if category else place.category) + " " + t("(no name)", lang)
 
 
 def nearest_name(report: GapReport, row: AnchorRow, lang: str) -> str:
@@ -273,7 +273,7 @@ def _swatch_row(css: str, label: str, key: str) -> str:
 def build_gap_legend_html(report: GapReport, *, lang: str) -> str:
     """Legend rows: the four hexagon classes in minutes, then places and anchors (shape and letter)."""
     labels = class_labels(float(report.request.minutes), lang)
-    rows = [f'<div class="atlas-legend-title">{escape_for_map(t("Walk to the nearest place", lang))}</div>']
+    rows = ['<div class="atlas-legend-title">' + escape_for_map(t("Walk to the nearest place", lang)) + "</div>"]
     rows += [_swatch_row(_SWATCH_CSS[c], labels[c], c) for c in HEX_CLASSES]
     rows.append('<div class="atlas-legend-sep"></div>')
     circle = "border-radius:50%;width:10px;height:10px"

@@ -28,12 +28,12 @@ def get_lang() -> str:
     return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
-def t(key: str, **params: object) -> str:
+def t(key: str, /, **params: object) -> str:
     """``base.i18n.t`` in the user's language."""
     return i18n.t(key, get_lang(), **params)
 
 
-def nt(singular: str, plural: str, n: int, **params: object) -> str:
+def nt(singular: str, plural: str, n: int, /, **params: object) -> str:
     """``base.i18n.nt`` in the user's language: the plural form for ``n`` (``{n}`` is the number)."""
     return i18n.nt(singular, plural, n, get_lang(), **params)
 

@@ -10,6 +10,7 @@ from audits.errors import FactChange
 from audits.rules import Verdict
 from audits.store import METHOD_LABELS, REVIEW_LABELS, AuditStatus, AuditVersion, PlaceAudits
 from audits.vocabulary import FACT_BY_ID, GROUP_BY_ID, GROUPS, VERDICT_BY_ID, format_value
+from base.i18n import t
 from webui import ui
 from webui.webmap import VERDICT_LOOK
 
@@ -24,9 +25,9 @@ VERDICT_FILTERS: dict[str, tuple[str, ...]] = {
 }
 
 
-def label_of(labels: Mapping[str, tuple[str, str]], key: str, lang: str) -> str:
-    de, en = labels.get(key, (key, key))
-    return de if lang == "de" else en
+def label_of(labels: Mapping[str, str], key: str, lang: str) -> str:
+    """The label of ``key`` in a vocabulary table of message ids (the key itself when unknown)."""
+    return t(labels[key], lang) if key in labels else key
 
 
 def verdict_text(status: str, lang: str) -> str:
@@ -84,7 +85,7 @@ def show_place_audits(
 ) -> None:
     """Audit status, the verdict for ``group`` (or all groups), a table of all verdicts and the history."""
     lang = ui.get_lang()
-    st.markdown(f"**{ui.t('Open to whom?')}**")
+    st.markdown("**" + ui.t("Open to whom?") + "**")
     if place_audits is None:
         st.caption(ui.t("Not audited yet."))
         return

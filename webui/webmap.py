@@ -321,7 +321,7 @@ def build_legend_html(
     With ``styles`` the rows are those styles (symbol and label) instead of the categories.
     """
     wanted = set(category_ids)
-    rows = [f'<div class="atlas-legend-title">{escape_for_map(title or t("Legend", lang))}</div>']
+    rows = ['<div class="atlas-legend-title">' + escape_for_map(title or t("Legend", lang)) + "</div>"]
     for style in styles:
         color = escape_for_map(style.color)
         border = f"2px dashed {color}" if style.dashed else f"2px solid {color}"
@@ -343,7 +343,7 @@ def build_legend_html(
     rows.append(
         '<div class="atlas-legend-row" role="listitem">'
         '<span class="atlas-swatch" style="background:transparent;border:2px dashed #555"></span>'
-        f"<span>{escape_for_map(t('closed or gone from OSM', lang))}</span></div>"
+        "<span>" + escape_for_map(t("closed or gone from OSM", lang)) + "</span></div>"
     )
     return "".join(rows)
 
@@ -359,7 +359,7 @@ def build_tooltip_text(place: MapPlace, *, lang: str) -> str:
     name, label = place_label(place, lang=lang)
     text = f"{name} – {label}"
     if place_is_inactive(place):
-        text += f" ({t('closed or gone from OSM', lang)})"
+        text += " (" + t("closed or gone from OSM", lang) + ")"
     return text
 
 

@@ -296,7 +296,7 @@ def test_with_smtp_a_suggestion_from_the_page_gets_its_reply_from_the_moderation
         staff.multiselect(key="moderation_pick").set_value([sid]).run()
         staff.button(key="moderation_approve").click().run()
         assert not staff.exception, [e.value for e in staff.exception]
-        assert any("1 Antworten per E-Mail verschickt." in s.value.replace("\\", "") for s in staff.success)
+        assert any("1 Antwort per E-Mail verschickt." in s.value.replace("\\", "") for s in staff.success)
     [mail] = smtp.received
     assert mail.rcpt_tos == ["mieszkaniec@example.org"]
     assert mail.message["Subject"] == f"Ваша пропозиція {code} в Begegnungsatlas"

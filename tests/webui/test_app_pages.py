@@ -262,7 +262,7 @@ def test_import_page_refuses_an_upload_above_the_limit_before_writing_it(
     at.file_uploader(key="import_file").set_value(("neuss.osm.pbf", big, "application/octet-stream")).run()
     at.button(key="import_file_go").click().run()
     assert not at.exception
-    assert any("die Datei hat 2.6 MB; erlaubt sind höchstens 2 MB" in literal(e.value) for e in at.error)
+    assert any("die Datei hat 2,6 MB; erlaubt sind höchstens 2 MB" in literal(e.value) for e in at.error)
     assert "import_job" not in at.session_state
     assert data_rows(engine) == before
     assert not any((tmp_path / "uploads").glob("*/*"))
