@@ -50,14 +50,6 @@ class Role:
     def may(self, lang: str) -> str:
         return t(self.rights, lang)
 
-    @property
-    def de(self) -> str:
-        return self.label("de")
-
-    @property
-    def en(self) -> str:
-        return self.name
-
 
 ROLES: tuple[Role, ...] = (
     Role(

@@ -70,14 +70,6 @@ class VerdictStatus:
     def label(self, lang: str) -> str:
         return t(self.name, lang)
 
-    @property
-    def de(self) -> str:
-        return self.label("de")
-
-    @property
-    def en(self) -> str:
-        return self.name
-
 
 VERDICT_STATUSES: tuple[VerdictStatus, ...] = (
     VerdictStatus(OPEN, N_("open"), 2),
@@ -116,22 +108,6 @@ class Group:
 
     def description(self, lang: str) -> str:
         return t(self.summary, lang)
-
-    @property
-    def de(self) -> str:
-        return self.label("de")
-
-    @property
-    def en(self) -> str:
-        return self.name
-
-    @property
-    def description_de(self) -> str:
-        return self.description("de")
-
-    @property
-    def description_en(self) -> str:
-        return self.summary
 
 
 GROUPS: tuple[Group, ...] = (
@@ -233,14 +209,6 @@ class Section:
     def label(self, lang: str) -> str:
         return t(self.name, lang)
 
-    @property
-    def de(self) -> str:
-        return self.label("de")
-
-    @property
-    def en(self) -> str:
-        return self.name
-
 
 # The order here is the order of the audit form.
 SECTIONS: tuple[Section, ...] = (
@@ -284,22 +252,6 @@ class Fact:
 
     def question(self, lang: str) -> str:
         return t(self.ask, lang)
-
-    @property
-    def label_de(self) -> str:
-        return self.label("de")
-
-    @property
-    def label_en(self) -> str:
-        return self.name
-
-    @property
-    def question_de(self) -> str:
-        return self.question("de")
-
-    @property
-    def question_en(self) -> str:
-        return self.ask
 
 
 def _f(id: str, section: str, name: str, ask: str, groups: str, **kw: Any) -> Fact:

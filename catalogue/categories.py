@@ -48,22 +48,6 @@ class Category:
     def note_text(self, lang: str) -> str:
         return t(self.note, lang) if self.note else ""
 
-    @property
-    def de(self) -> str:
-        return self.label("de")
-
-    @property
-    def en(self) -> str:
-        return self.name
-
-    @property
-    def note_de(self) -> str:
-        return self.note_text("de")
-
-    @property
-    def note_en(self) -> str:
-        return self.note
-
 
 def _m(key: str, *values: str, require: tuple[tuple[str, str | None], ...] = ()) -> tuple[TagMatch, ...]:
     return tuple(TagMatch(key, v, require) for v in values)

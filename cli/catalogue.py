@@ -88,7 +88,7 @@ def _cmd_import(args: argparse.Namespace, engine) -> int:
         print(json.dumps(summary.to_json_dict(), ensure_ascii=False))
         return EXIT_OK
     parts = [
-        f"{n} {CATEGORY_BY_ID[cid].en.lower()}"
+        f"{n} {CATEGORY_BY_ID[cid].name.lower()}"
         for cid in CATEGORY_IDS
         if (n := summary.by_category.get(cid, 0))
     ]

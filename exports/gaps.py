@@ -170,7 +170,7 @@ def _frames(report: GapReport) -> dict[str, Any]:
             "place_id": pd.array([int(p.id) for p in report.places], dtype="int64"),
             "name": [p.name for p in report.places],
             "category": [p.category for p in report.places],
-            "category_de": [CATEGORY_BY_ID[p.category].de for p in report.places],
+            "category_de": [CATEGORY_BY_ID[p.category].label("de") for p in report.places],
             "osm_ref": [p.ref for p in report.places],
             "status": [p.status for p in report.places],
             "lon": np.array([p.lon for p in report.places], float),

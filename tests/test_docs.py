@@ -26,24 +26,24 @@ def render_categories() -> str:
             for key, value in m.require:
                 text += f" + `{key}={value or '*'}`"
             tags.append(text)
-        rows.append(f"| `{c.id}` | {c.de} | {c.en} | {', '.join(tags)} | {'yes' if c.anchor else ''} |")
+        rows.append(f"| `{c.id}` | {c.label('de')} | {c.name} | {', '.join(tags)} | {'yes' if c.anchor else ''} |")
     return "\n".join(rows) + "\n"
 
 
 def render_groups() -> str:
     rows = ["| id | Deutsch | English | walking speed (km/h) |", "|---|---|---|---|"]
-    rows += [f"| `{g.id}` | {g.de} | {g.en} | {g.speed_kmh:g} |" for g in GROUPS]
+    rows += [f"| `{g.id}` | {g.label('de')} | {g.name} | {g.speed_kmh:g} |" for g in GROUPS]
     return "\n".join(rows) + "\n"
 
 
 def render_facts() -> str:
-    sections = {s.id: s.en for s in SECTIONS}
+    sections = {s.id: s.name for s in SECTIONS}
     rows = ["| id | Deutsch | English | kind | section | groups | OSM tags |", "|---|---|---|---|---|---|---|"]
     for f in FACTS:
         kind = f"{f.kind} ({f.unit})" if f.unit else f.kind
         osm = ", ".join(f"`{k}`" for k in f.osm_keys)
         groups = ", ".join(f.groups)
-        rows.append(f"| `{f.id}` | {f.label_de} | {f.label_en} | {kind} | {sections[f.section]} | {groups} | {osm} |")
+        rows.append(f"| `{f.id}` | {f.label('de')} | {f.name} | {kind} | {sections[f.section]} | {groups} | {osm} |")
     return "\n".join(rows) + "\n"
 
 

@@ -38,7 +38,7 @@ def test_the_fourteen_groups_in_order():
 
 @pytest.mark.parametrize("group", GROUPS, ids=lambda g: g.id)
 def test_every_group_is_labelled_in_both_languages_with_a_sourced_speed(group):
-    assert group.de and group.en and group.description_de and group.description_en
+    assert group.label("de") and group.name and group.description("de") and group.summary
     assert 2.0 <= group.speed_kmh <= 6.0
     assert group.speed_source
     assert facts_for_group(group.id), "a group without facts could never be judged"
@@ -58,7 +58,7 @@ def test_all_required_facts_exist_once():
 
 @pytest.mark.parametrize("fact", FACTS, ids=lambda f: f.id)
 def test_every_fact_is_well_formed(fact):
-    assert fact.label_de and fact.label_en and fact.question_de and fact.question_en
+    assert fact.label("de") and fact.name and fact.question("de") and fact.ask
     assert fact.section in SECTION_IDS
     assert fact.kind in VALUE_KINDS
     assert set(fact.groups) <= set(GROUP_IDS)

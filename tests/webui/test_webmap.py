@@ -166,8 +166,8 @@ def test_legend_lists_each_category_label_with_its_colour_and_the_hollow_key() -
     german = legend_of(build_places_map([], lang="de", tile_url=None, legend_categories=all_ids))
     english = legend_of(build_places_map([], lang="en", tile_url=None, legend_categories=all_ids))
     for category in CATEGORIES:
-        assert f"<span>{html.escape(category.de)}</span>" in german
-        assert f"<span>{html.escape(category.en)}</span>" in english
+        assert f"<span>{html.escape(category.label('de'))}</span>" in german
+        assert f"<span>{html.escape(category.name)}</span>" in english
         assert f"background:{category.color}" in german
     assert "geschlossen oder nicht mehr in OSM" in german
     assert "closed or gone from OSM" in english
