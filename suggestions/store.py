@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from accounts.auth import Actor, client_hash, require_role, validate_email
 from audits.vocabulary import GROUP_IDS, LIMITED, NOT_OPEN, OPEN
 from base.errors import AtlasError, InvalidInput, PlaceNotFound
+from base.geo import box_around, distance_m
 from base.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from base.settings import load_settings
 from base.text import clean_text
@@ -62,7 +63,6 @@ REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 REF_LENGTH = 8
 IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MODERATORS = ("manager", "admin")
-METRES_PER_DEGREE_LAT = 111_320.0
 # One lock row for all suggestions: their check-and-insert takes milliseconds and is rare.
 LOCK_SCOPE, LOCK_KEY = "suggestions", "all"
 
@@ -261,20 +261,6 @@ def names_similar(a: str | None, b: str | None) -> bool:
     return difflib.SequenceMatcher(None, x, y).ratio() >= SIMILAR_RATIO
 
 
-def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
-
-
-def _box(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
-    dlat = radius_m / METRES_PER_DEGREE_LAT
-    dlon = radius_m / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
-    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
-
-
 def split_by_verdict(
     places: Iterable[PlaceInfo], *, groups: Sequence[str], verdicts_by_place: Mapping[int, Mapping[str, str]]
 ) -> PublicPlaces:
@@ -353,7 +339,7 @@ def find_similar_places(
 
     With ``category``, unnamed places of that category nearby count as similar too.
     """
-    west, south, east, north = _box(lon, lat, radius_m)
+    west, south, east, north = box_around(lon, lat, radius_m)
     rows = session.scalars(
         select(Place).where(
             Place.area_id == area_id,
@@ -377,7 +363,7 @@ def find_similar_suggestions(
     session: Session, *, area_id: int, name: str, lon: float, lat: float, radius_m: float = SIMILAR_RADIUS_M
 ) -> list[SuggestionStatus]:
     """Pending suggestions within ``radius_m`` with a similar name (someone was quicker)."""
-    west, south, east, north = _box(lon, lat, radius_m)
+    west, south, east, north = box_around(lon, lat, radius_m)
     rows = session.scalars(
         select(Suggestion).where(
             Suggestion.area_id == area_id,

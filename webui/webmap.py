@@ -30,6 +30,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from audits.vocabulary import VERDICT_STATUSES
+from base.geo import equirect_m
 from base.i18n import t
 from base.settings import OSM_ATTRIBUTION
 from catalogue.categories import CATEGORIES, CATEGORY_BY_ID
@@ -376,8 +377,7 @@ def pick_clicked_place(
         candidates = list(places)
     if not candidates:
         return None
-    scale = math.cos(math.radians(lat))
-    return min(candidates, key=lambda p: ((p.lon - lon) * scale) ** 2 + (p.lat - lat) ** 2)
+    return min(candidates, key=lambda p: equirect_m(lon, lat, p.lon, p.lat, at_lat=lat))
 
 
 def new_offline_map(*, tile_url: str | None, attribution: str = OSM_ATTRIBUTION) -> folium.Map:
