@@ -14,12 +14,11 @@ from streamlit_folium import st_folium
 
 from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS
 from base.errors import AtlasError
-from catalogue.categories import CATEGORY_BY_ID, CATEGORY_IDS
+from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.store import AreaInfo, list_areas
 from exports.gaps import CRS_CHOICES, MEDIA_TYPES, export_gaps_bytes
 from gaps.service import (
     ALL_GROUPS,
-    ANCHOR_CATEGORIES,
     DEFAULT_CATEGORIES,
     VERDICT_CHOICES,
     VERDICT_LABELS,
@@ -261,7 +260,7 @@ except AtlasError as err:
     ui.show_error(err)
     st.stop()
 
-anchor_count = sum(1 for p in inputs.places if p.category in ANCHOR_CATEGORIES and p.status == "active")
+anchor_count = sum(1 for p in inputs.places if p.category in ANCHOR_IDS and p.status == "active")
 if anchor_count == 0:
     st.info(ui.md(ui.t("gaps.no_anchors", area=area.name)))
     st.stop()
