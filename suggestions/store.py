@@ -539,13 +539,6 @@ def pending_suggestions(
     return [_info(s, email) for s, email in rows]
 
 
-def get_suggestion(session: Session, *, actor: Actor, suggestion_id: int) -> SuggestionInfo:
-    require_role(actor, *MODERATORS)
-    row = _locked_rows(session, [suggestion_id])[0]
-    email = session.scalar(select(SuggestionContact.email).where(SuggestionContact.suggestion_id == row.id))
-    return _info(row, email)
-
-
 def _clean_ids(ids: Sequence[int]) -> list[int]:
     clean: list[int] = []
     for i in ids:
