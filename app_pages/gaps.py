@@ -6,8 +6,10 @@ The area's data is read once (``webui.caches``); a parameter change only reruns
 
 from __future__ import annotations
 
+import functools
 import re
 import time
+from typing import TYPE_CHECKING
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -15,6 +17,7 @@ from streamlit_folium import st_folium
 from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS
 from base.errors import AtlasError
 from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID, CATEGORY_IDS
+from catalogue.model import BaseMap
 from catalogue.store import AreaInfo, list_areas
 from exports.gaps import CRS_CHOICES, MEDIA_TYPES, export_gaps_bytes
 from gaps.service import (
@@ -30,6 +33,9 @@ from gaps.service import (
 from storage.db import session_scope
 from webui import caches, ui
 from webui.gap_webmap import build_gap_map, format_number, nearest_name, place_name
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_types import ColumnConfig
 
 AREA_PICK_KEY = "gaps_area"
 GROUP_KEY = "gaps_group"
@@ -146,7 +152,7 @@ def anchor_table(report: GapReport, lang: str) -> list[dict[str, object]]:
                 "social_index": "–" if a.social_index is None else str(a.social_index),
                 "startchancen": ui.t("gaps.yes") if a.startchancen else "",
                 "nearest": nearest_name(report, a, lang) if reachable else ui.t("gaps.unreachable"),
-                "minutes": round(a.nearest_minutes, 1) if reachable else None,
+                "minutes": round(a.nearest_minutes, 1) if a.nearest_minutes is not None else None,
                 "metres": round(a.nearest_m) if a.nearest_m is not None else None,
                 "underserved": percent(a.underserved_share),
                 "unknown": percent(a.unknown_share),
@@ -155,7 +161,7 @@ def anchor_table(report: GapReport, lang: str) -> list[dict[str, object]]:
     return rows
 
 
-def anchor_columns() -> dict[str, object]:
+def anchor_columns() -> dict[str, ColumnConfig]:
     return {
         "rank": st.column_config.NumberColumn(ui.t("gaps.col_rank"), format="%d", width="small"),
         "name": st.column_config.TextColumn(ui.t("col.name")),
@@ -210,7 +216,7 @@ def show_unknown_places(report: GapReport, lang: str) -> None:
         )
 
 
-def downloads(report: GapReport, area: AreaInfo, basemap: object, lang: str) -> None:
+def downloads(report: GapReport, area: AreaInfo, basemap: BaseMap | None, lang: str) -> None:
     st.subheader(ui.t("gaps.downloads"))
     st.caption(ui.t("gaps.downloads_help"))
     crs = st.radio(
@@ -229,8 +235,9 @@ def downloads(report: GapReport, area: AreaInfo, basemap: object, lang: str) -> 
         column.download_button(
             ui.t(f"gaps.download_{fmt}"),
             # Built only when clicked (a PDF takes a second), from exactly the report on screen.
-            data=lambda fmt=fmt: export_gaps_bytes(
-                report, fmt=fmt, crs=crs, basemap=basemap, area_name=area.name, lang=lang, params=extra
+            data=functools.partial(
+                export_gaps_bytes,
+                report, fmt=fmt, crs=crs, basemap=basemap, area_name=area.name, lang=lang, params=extra,
             ),
             file_name=f"{stem}.{fmt}",
             mime=MEDIA_TYPES[fmt],
