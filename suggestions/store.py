@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -325,6 +326,31 @@ def _info(row: Suggestion, email: str | None = None) -> SuggestionInfo:
 # ---------------------------------------------------------------- public: similar, submit, status
 
 
+_Near = TypeVar("_Near", Place, Suggestion)
+
+
+def _rows_near(
+    session: Session,
+    model: type[_Near],
+    *,
+    area_id: int,
+    status: str,
+    lon: float,
+    lat: float,
+    radius_m: float,
+) -> Sequence[_Near]:
+    """Rows of ``model`` in the area with that status, in the box ``radius_m`` around the point."""
+    west, south, east, north = box_around(lon, lat, radius_m)
+    return session.scalars(
+        select(model).where(
+            model.area_id == area_id,
+            model.status == status,
+            model.lon.between(west, east),
+            model.lat.between(south, north),
+        )
+    ).all()
+
+
 def find_similar_places(
     session: Session,
     *,
@@ -339,15 +365,7 @@ def find_similar_places(
 
     With ``category``, unnamed places of that category nearby count as similar too.
     """
-    west, south, east, north = box_around(lon, lat, radius_m)
-    rows = session.scalars(
-        select(Place).where(
-            Place.area_id == area_id,
-            Place.status == "active",
-            Place.lon.between(west, east),
-            Place.lat.between(south, north),
-        )
-    )
+    rows = _rows_near(session, Place, area_id=area_id, status="active", lon=lon, lat=lat, radius_m=radius_m)
     found: list[tuple[float, int]] = []
     for p in rows:
         d = distance_m(lon, lat, p.lon, p.lat)
@@ -363,15 +381,7 @@ def find_similar_suggestions(
     session: Session, *, area_id: int, name: str, lon: float, lat: float, radius_m: float = SIMILAR_RADIUS_M
 ) -> list[SuggestionStatus]:
     """Pending suggestions within ``radius_m`` with a similar name (someone was quicker)."""
-    west, south, east, north = box_around(lon, lat, radius_m)
-    rows = session.scalars(
-        select(Suggestion).where(
-            Suggestion.area_id == area_id,
-            Suggestion.status == "pending",
-            Suggestion.lon.between(west, east),
-            Suggestion.lat.between(south, north),
-        )
-    )
+    rows = _rows_near(session, Suggestion, area_id=area_id, status="pending", lon=lon, lat=lat, radius_m=radius_m)
     hits = [(distance_m(lon, lat, s.lon, s.lat), s) for s in rows]
     return [
         _status(s)
