@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -112,7 +113,7 @@ def place_options(places: list[PlaceInfo], lang: str) -> dict[int | None, str]:
     for p in places:
         if counts[texts[p.id]] > 1:
             texts[p.id] += f" · {p.address or p.ref or '#' + str(p.id)}"
-    return {None: ui.t("– none –"), **texts}
+    return {None: ui.t("– none –")} | texts
 
 
 def onboarding(engine: Engine) -> None:
@@ -352,7 +353,7 @@ def downloads(places: list[PlaceInfo], area: AreaInfo) -> None:
         column.download_button(
             ui.t(DOWNLOAD_LABELS[fmt]),
             # Built only when clicked: exactly the places shown right now.
-            data=lambda fmt=fmt: export_places_bytes(places, fmt=fmt),
+            data=functools.partial(export_places_bytes, places, fmt=fmt),
             file_name=f"{stem}.{fmt}",
             mime=mime,
             disabled=not places,
@@ -394,7 +395,7 @@ shown = filter_places(all_places, categories=chosen, query=query)
 with session_scope(engine, read_only=True) as session:
     area_audits = load_area_audits(session, area_id=area.id)  # three queries, ~30 ms for 100 places
 g1, g2 = st.columns([3, 2])
-group_names = {None: ui.t("– none (colour by category) –"), **{g.id: g.label(lang) for g in GROUPS}}
+group_names: dict[str | None, str] = {None: ui.t("– none (colour by category) –"), **{g.id: g.label(lang) for g in GROUPS}}
 verdict_group = g1.selectbox(
     ui.t("For group"), options=list(group_names), format_func=group_names.__getitem__, key=GROUP_KEY
 )

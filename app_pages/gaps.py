@@ -6,8 +6,10 @@ The area's data is read once (``webui.caches``); a parameter change only reruns
 
 from __future__ import annotations
 
+import functools
 import re
 import time
+from typing import TYPE_CHECKING
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -15,12 +17,12 @@ from streamlit_folium import st_folium
 from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS
 from base.errors import AtlasError
 from base.i18n import N_
-from catalogue.categories import CATEGORY_BY_ID, CATEGORY_IDS
+from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID, CATEGORY_IDS
+from catalogue.model import BaseMap
 from catalogue.store import AreaInfo, list_areas
 from exports.gaps import CRS_CHOICES, MEDIA_TYPES, export_gaps_bytes
 from gaps.service import (
     ALL_GROUPS,
-    ANCHOR_CATEGORIES,
     DEFAULT_CATEGORIES,
     VERDICT_CHOICES,
     VERDICT_LABELS,
@@ -47,6 +49,8 @@ DOWNLOAD_LABELS: dict[str, str] = {
     "pdf": N_("PDF (A4)"),
     "png": N_("PNG (A4)"),
 }
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_types import ColumnConfig
 
 AREA_PICK_KEY = "gaps_area"
 GROUP_KEY = "gaps_group"
@@ -163,7 +167,7 @@ def anchor_table(report: GapReport, lang: str) -> list[dict[str, object]]:
                 "social_index": "–" if a.social_index is None else str(a.social_index),
                 "startchancen": ui.t("yes") if a.startchancen else "",
                 "nearest": nearest_name(report, a, lang) if reachable else ui.t("not reachable"),
-                "minutes": round(a.nearest_minutes, 1) if reachable else None,
+                "minutes": round(a.nearest_minutes, 1) if a.nearest_minutes is not None else None,
                 "metres": round(a.nearest_m) if a.nearest_m is not None else None,
                 "underserved": percent(a.underserved_share),
                 "unknown": percent(a.unknown_share),
@@ -172,7 +176,7 @@ def anchor_table(report: GapReport, lang: str) -> list[dict[str, object]]:
     return rows
 
 
-def anchor_columns() -> dict[str, object]:
+def anchor_columns() -> dict[str, ColumnConfig]:
     return {
         "rank": st.column_config.NumberColumn(ui.t("Rank"), format="%d", width="small"),
         "name": st.column_config.TextColumn(ui.t("Name")),
@@ -227,7 +231,7 @@ def show_unknown_places(report: GapReport, lang: str) -> None:
         )
 
 
-def downloads(report: GapReport, area: AreaInfo, basemap: object, lang: str) -> None:
+def downloads(report: GapReport, area: AreaInfo, basemap: BaseMap | None, lang: str) -> None:
     st.subheader(ui.t("Download"))
     st.caption(ui.t("Exactly this map with the parameters above; the file is made when you click."))
     crs = st.radio(
@@ -246,8 +250,9 @@ def downloads(report: GapReport, area: AreaInfo, basemap: object, lang: str) -> 
         column.download_button(
             ui.t(DOWNLOAD_LABELS[fmt]),
             # Built only when clicked (a PDF takes a second), from exactly the report on screen.
-            data=lambda fmt=fmt: export_gaps_bytes(
-                report, fmt=fmt, crs=crs, basemap=basemap, area_name=area.name, lang=lang, params=extra
+            data=functools.partial(
+                export_gaps_bytes,
+                report, fmt=fmt, crs=crs, basemap=basemap, area_name=area.name, lang=lang, params=extra,
             ),
             file_name=f"{stem}.{fmt}",
             mime=MEDIA_TYPES[fmt],
@@ -277,7 +282,7 @@ except AtlasError as err:
     ui.show_error(err)
     st.stop()
 
-anchor_count = sum(1 for p in inputs.places if p.category in ANCHOR_CATEGORIES and p.status == "active")
+anchor_count = sum(1 for p in inputs.places if p.category in ANCHOR_IDS and p.status == "active")
 if anchor_count == 0:
     st.info(ui.md(ui.t("“{area}” has no schools and no Kitas: without them there are no catchments and no gaps. Schools and Kitas come from OSM (amenity=school, kindergarten, childcare) or can be added in the catalogue.", area=area.name)))
     st.stop()

@@ -52,6 +52,10 @@ PHASE_FRACTION = {
 }
 
 
+def _nan_if_none(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
 def _safe_name(name: str) -> str:
     # Kept only so error messages name the user's file; never used as a path by itself.
     return re.sub(r"[^A-Za-z0-9._-]", "_", Path(name).name)[:100] or "upload.osm"
@@ -190,7 +194,7 @@ with tab_online:
             )
         else:
             # Missing numbers go through as NaN: the reader says which box is acceptable.
-            box = tuple(float("nan") if v is None else float(v) for v in (west, south, east, north))
+            box = _nan_if_none(west), _nan_if_none(south), _nan_if_none(east), _nan_if_none(north)
             _start(start_overpass_import(engine, actor=actor, area_name=area_name, bbox=box, settings=settings))
 
 with tab_sample:

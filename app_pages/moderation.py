@@ -91,7 +91,7 @@ ui.show_flash()
 with session_scope(ui.get_engine(), read_only=True) as session:
     areas = list_areas(session)
 area_names = {a.id: a.name for a in areas}
-area_options: dict[int | None, str] = {None: ui.t("All areas"), **area_names}
+area_options: dict[int | None, str] = {None: ui.t("All areas")} | area_names
 area_id = st.selectbox(
     ui.t("Area"),
     options=list(area_options),

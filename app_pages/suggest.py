@@ -16,12 +16,12 @@ from streamlit_folium import st_folium
 
 from audits.vocabulary import GROUP_BY_ID, GROUP_IDS
 from base.errors import AtlasError
+from base.geo import distance_m
 from catalogue.categories import CATEGORY_IDS
 from catalogue.store import AreaInfo, list_areas
 from storage.db import session_scope
 from suggestions.store import (
     CleanSuggestion,
-    distance_m,
     find_similar_places,
     find_similar_suggestions,
     submit_suggestion,

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from accounts.auth import Actor, require_role
@@ -42,9 +42,9 @@ from base.cells import unneutralise_csv_cell
 from base.errors import InvalidInput
 from base.i18n import N_, Message
 from catalogue.model import parse_osm_ref
-from catalogue.store import get_area_by_id
+from catalogue.store import find_place_ids_by_osm_ref, get_area_by_id
 from storage.db import session_scope
-from storage.models_catalogue import Area, Place, PlaceAlias
+from storage.models_catalogue import Area, Place
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("place", "date", "auditor", "method")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("notes", "participation")
@@ -224,24 +224,19 @@ def resolve_place(session: Session, *, ref: str, area_id: int | None) -> int:
             N_("{text!r} is neither an OSM reference (node/123, way/45, relation/6) nor a catalogue id."), text=text,
         )
     kind, osm_id = parsed
-    aliased = select(PlaceAlias.place_id).where(PlaceAlias.osm_type == kind, PlaceAlias.osm_id == osm_id)
-    direct = (Place.osm_type == kind) & (Place.osm_id == osm_id)
-    query = select(Place.id, Place.area_id, direct).where(or_(Place.id.in_(aliased), direct))
-    if area_id is not None:
-        query = query.where(Place.area_id == area_id)
-    hits = session.execute(query).all()
+    hits = find_place_ids_by_osm_ref(session, osm_type=kind, osm_id=osm_id, area_id=area_id)
     if not hits:
         if area_id is not None:
             raise InvalidInput(N_("No place for OSM object {text} in this area."), text=text)
         raise InvalidInput(N_("No place for OSM object {text}."), text=text)
-    areas = sorted({a for _, a, _ in hits})
+    areas = sorted({a for _, a in hits})
     if len(areas) > 1:
         names = list(session.scalars(select(Area.name).where(Area.id.in_(areas)).order_by(Area.name)))
         raise InvalidInput(
             N_("{text} is in several areas ({join}); choose one with --area."), text=text, join=', '.join(names),
         )
     # A direct hit beats an alias (two places of one area never share a ref; be safe anyway).
-    return sorted(hits, key=lambda h: (not h[2], h[0]))[0][0]
+    return hits[0][0]
 
 
 def _unchanged_export_row(session: Session, row: AuditRow, *, area_id: int | None) -> bool:

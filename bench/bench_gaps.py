@@ -26,13 +26,14 @@ from shapely import affinity
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from base.geo import local_projection  # noqa: E402
+from catalogue.categories import ANCHOR_IDS  # noqa: E402
 from catalogue.model import WalkNetwork  # noqa: E402
 from catalogue.osm_file import read_osm_file  # noqa: E402
 from gaps.engine import GapParams, GapPlace, attach_places, compute_gaps  # noqa: E402
 from gaps.graph import build_graph  # noqa: E402
 
 DEFAULT_EXTRACT = ROOT.parent / "shared" / "data" / "berlin-reinickendorf-borsigwalde.osm.pbf"
-ANCHOR_KINDS = ("school", "kita")
 
 
 def timed(fn: Callable[[], object], repeat: int = 5) -> tuple[float, object]:
@@ -49,9 +50,9 @@ def gap_places(places, rng: np.random.Generator) -> tuple[list[GapPlace], list[G
     anchors = [
         GapPlace(p.ref, p.name, p.ref, p.category, p.lon, p.lat, p.geometry_wkt)
         for p in places
-        if p.category in ANCHOR_KINDS
+        if p.category in ANCHOR_IDS
     ]
-    others = [p for p in places if p.category not in ANCHOR_KINDS]
+    others = [p for p in places if p.category not in ANCHOR_IDS]
     status = rng.choice(["serving", "unknown", "not"], size=len(others), p=[0.5, 0.25, 0.25])
     return anchors, [
         GapPlace(p.ref, p.name, p.ref, p.category, p.lon, p.lat, p.geometry_wkt, s)
@@ -175,9 +176,7 @@ def tile(net: WalkNetwork, places, tiles: int) -> tuple[WalkNetwork, list]:
     lon, lat = np.concatenate(lon_parts), np.concatenate(lat_parts)
     # Stitch: every node within 3 % of a tile's east or north edge links to the nearest node of
     # the neighbouring tile, with its straight-line length times 1.3 (streets are not straight).
-    m_lat = 111_250.0
-    m_lon = 111_320.0 * np.cos(np.radians(lat.mean()))
-    xy = np.column_stack([lon * m_lon, lat * m_lat])
+    xy = np.column_stack(local_projection(0.0, float(lat.mean()))(lon, lat))
     tree = cKDTree(xy)
     rel_lon = (net.lon - net.lon.min()) / width
     rel_lat = (net.lat - net.lat.min()) / height

@@ -15,11 +15,10 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from base.geo import bbox_of, haversine_m
 from base.text import neutralise_optional
 from catalogue.categories import CATEGORIES, KEY_PRECEDENCE, classify_tags
-from catalogue.model import BaseMap, Extract, PlaceRecord, ReadNotes, WalkNetwork, osm_ref
-
-EARTH_RADIUS_M = 6_371_009.0  # mean radius, as osmnx uses for great-circle lengths
+from catalogue.model import BaseMap, Extract, PlaceRecord, ReadNotes, WalkNetwork
 
 # Distinct OSM nodes can share one position (mapping glitches). Such an edge is real – dropping it
 # would cut the network in two – so it gets this nominal length instead of 0.
@@ -258,15 +257,6 @@ def _merge_nested_polygons(
     return merged
 
 
-def compute_haversine_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
-    """Great-circle distance in metres, vectorised."""
-    phi1, phi2 = np.radians(lat1), np.radians(lat2)
-    dphi = phi2 - phi1
-    dlam = np.radians(lon2 - lon1)
-    h = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlam / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-
-
 def build_walk_network(
     node_ids: np.ndarray,
     lon: np.ndarray,
@@ -298,7 +288,7 @@ def build_walk_network(
     inverse = inverse.reshape(-1, 2)
     nlon, nlat = ulon[used], ulat[used]
     u, v = inverse[:, 0], inverse[:, 1]
-    length = compute_haversine_m(nlon[u], nlat[u], nlon[v], nlat[v])
+    length = haversine_m(nlon[u], nlat[u], nlon[v], nlat[v])
     length = np.maximum(length, MIN_EDGE_LENGTH_M)
     return WalkNetwork(
         node_ids=uniq[used].astype(np.int64),
@@ -329,13 +319,12 @@ def build_way_segments(
     return refs[known], lon[known], lat[known], refs[:-1][seg], refs[1:][seg]
 
 
-def compute_bbox(places: list[PlaceRecord], network: WalkNetwork) -> tuple[float, float, float, float]:
-    """(west, south, east, north) around all places and network nodes; (0, 0, 0, 0) when empty."""
-    lons = np.concatenate([network.lon, np.array([p.lon for p in places], dtype=np.float64)])
-    lats = np.concatenate([network.lat, np.array([p.lat for p in places], dtype=np.float64)])
-    if lons.size == 0:
-        return (0.0, 0.0, 0.0, 0.0)
-    return (float(lons.min()), float(lats.min()), float(lons.max()), float(lats.max()))
+def compute_bbox(places: list[PlaceRecord], network: WalkNetwork) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) around the places and network nodes with finite coordinates;
+    ``None`` when there are none."""
+    lons = np.concatenate([np.asarray(network.lon, np.float64), np.array([p.lon for p in places], dtype=np.float64)])
+    lats = np.concatenate([np.asarray(network.lat, np.float64), np.array([p.lat for p in places], dtype=np.float64)])
+    return bbox_of(lons, lats)
 
 
 def build_extract(
@@ -368,7 +357,3 @@ def build_extract(
         notes=notes if notes is not None else ReadNotes(),
     )
 
-
-def place_refs(extract: Extract) -> dict[str, str]:
-    """``{ref: category}`` for every place – handy to compare two reads of the same data."""
-    return {osm_ref(p.osm_type, p.osm_id): p.category for p in extract.places}

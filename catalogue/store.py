@@ -13,15 +13,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-import numpy as np
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from accounts.auth import Actor, require_role
 from base.errors import AreaNotFound, ImportConflict, InvalidInput, OsmSourceError, PlaceNotFound
+from base.geo import bboxes_overlap, box_around, equirect_m, grow_bbox, in_bbox
 from base.i18n import N_, Message
 from base.text import clean_text, neutralise_optional
+from catalogue.build import compute_bbox
 from catalogue.categories import CATEGORY_IDS
 from catalogue.model import (
     OSM_TYPES,
@@ -43,7 +44,6 @@ AREA_MARGIN_M = 2000.0
 # A re-import may grow or shift an area a little; data that lies farther than this from the
 # area's stored extent is another place (or swapped coordinates) and would mark every place missing.
 AREA_REIMPORT_TOLERANCE_M = 5000.0
-METRES_PER_DEGREE_LAT = 111_320.0
 # A hand-entered place with the name of a place this close is the same place entered twice.
 DUPLICATE_RADIUS_M = 25.0
 # Who may import and curate places; planners read only (admins may always, see require_role).
@@ -181,14 +181,6 @@ def validate_category(category: object) -> str:
     return str(category)
 
 
-def _within(lon: float, lat: float, bbox: tuple[float, float, float, float], margin_m: float) -> bool:
-    west, south, east, north = bbox
-    dlat = margin_m / METRES_PER_DEGREE_LAT
-    mid = math.radians(max(-89.0, min(89.0, (south + north) / 2)))
-    dlon = margin_m / (METRES_PER_DEGREE_LAT * max(math.cos(mid), 0.01))
-    return west - dlon <= lon <= east + dlon and south - dlat <= lat <= north + dlat
-
-
 def validate_location(
     lon: object, lat: object, *, bbox: tuple[float, float, float, float], margin_m: float = AREA_MARGIN_M
 ) -> tuple[float, float]:
@@ -201,9 +193,10 @@ def validate_location(
         raise InvalidInput(N_("Longitude and latitude must be numbers in degrees (e.g. 6.78, 51.21)."))
     if not (-180 <= x <= 180 and -90 <= y <= 90):
         raise InvalidInput(N_("{x}, {y} are not WGS84 degrees; projected coordinates (metres, e.g. UTM) are not accepted – give longitude and latitude in degrees."), x=x, y=y)
-    if _within(x, y, bbox, margin_m):
+    near = grow_bbox(bbox, margin_m)
+    if in_bbox(x, y, near):
         return x, y
-    if _within(y, x, bbox, margin_m):
+    if in_bbox(y, x, near):
         raise InvalidInput(N_("{x}, {y} lies outside the area, but {y}, {x} lies inside: it looks like latitude and longitude are swapped (longitude comes first)."), x=x, y=y)
     raise InvalidInput(N_("{x}, {y} lies outside the area (more than {km} km from its edge). Check the coordinates or choose another area."), x=x, y=y, km=f"{margin_m / 1000:g}")
 
@@ -358,32 +351,12 @@ def _record_values(record: PlaceRecord) -> dict[str, Any]:
 def data_extent(extract: Extract) -> tuple[float, float, float, float] | None:
     """(west, south, east, north) around the places and network nodes actually read (not the
     header's declared bounds), or ``None`` when the extract holds no usable coordinates."""
-    lons = np.concatenate([np.asarray(extract.network.lon, np.float64), [p.lon for p in extract.places]])
-    lats = np.concatenate([np.asarray(extract.network.lat, np.float64), [p.lat for p in extract.places]])
-    ok = np.isfinite(lons) & np.isfinite(lats)
-    if not ok.any():
-        return None
-    lons, lats = lons[ok], lats[ok]
-    return float(lons.min()), float(lats.min()), float(lons.max()), float(lats.max())
-
-
-def _boxes_overlap(
-    a: tuple[float, float, float, float], b: tuple[float, float, float, float], *, margin_m: float
-) -> bool:
-    west, south, east, north = a
-    dlat = margin_m / METRES_PER_DEGREE_LAT
-    mid = math.radians(max(-89.0, min(89.0, (south + north) / 2)))
-    dlon = margin_m / (METRES_PER_DEGREE_LAT * max(math.cos(mid), 0.01))
-    return not (b[2] < west - dlon or b[0] > east + dlon or b[3] < south - dlat or b[1] > north + dlat)
+    return compute_bbox(extract.places, extract.network)
 
 
 def _distance_km(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
     """Rough distance between the centres of two boxes (equirectangular; for messages only)."""
-    ax, ay = (a[0] + a[2]) / 2, (a[1] + a[3]) / 2
-    bx, by = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
-    dx = (bx - ax) * math.cos(math.radians((ay + by) / 2)) * METRES_PER_DEGREE_LAT
-    dy = (by - ay) * METRES_PER_DEGREE_LAT
-    return math.hypot(dx, dy) / 1000
+    return equirect_m((a[0] + a[2]) / 2, (a[1] + a[3]) / 2, (b[0] + b[2]) / 2, (b[1] + b[3]) / 2) / 1000
 
 
 def check_extract_fits_area(
@@ -400,11 +373,12 @@ def check_extract_fits_area(
     would mark every place missing; an empty walking network would replace a working one.
     """
     extent = data_extent(extract)
-    if extent is not None and not _boxes_overlap(area_bbox, extent, margin_m=tolerance_m):
+    near = grow_bbox(area_bbox, tolerance_m)
+    if extent is not None and not bboxes_overlap(near, extent):
         km = _distance_km(area_bbox, extent)
         swapped = (extent[1], extent[0], extent[3], extent[2])
         hint: Message | str = ""
-        if _boxes_overlap(area_bbox, swapped, margin_m=tolerance_m):
+        if bboxes_overlap(near, swapped):
             hint = Message(N_(" Latitude and longitude in the file look swapped."))
         raise OsmSourceError(
             N_(
@@ -674,6 +648,20 @@ def get_place(session: Session, *, place_id: int) -> PlaceInfo:
     return _info(session, load_place_row(session, place_id))
 
 
+def find_place_ids_by_osm_ref(
+    session: Session, *, osm_type: str, osm_id: int, area_id: int | None
+) -> list[tuple[int, int]]:
+    """``(place id, area id)`` of the places that are OSM object ``osm_type/osm_id``, directly or
+    because it was merged into them (``PlaceAlias``): direct hits first, then by area and id."""
+    aliased = select(PlaceAlias.place_id).where(PlaceAlias.osm_type == osm_type, PlaceAlias.osm_id == osm_id)
+    direct = (Place.osm_type == osm_type) & (Place.osm_id == osm_id)
+    query = select(Place.id, Place.area_id).where(or_(Place.id.in_(aliased), direct))
+    if area_id is not None:
+        query = query.where(Place.area_id == area_id)
+    rows = session.execute(query.order_by(direct.desc(), Place.area_id, Place.id))
+    return [(place_id, place_area) for place_id, place_area in rows]
+
+
 def find_place_by_ref(session: Session, *, area_id: int | None, ref: str) -> PlaceInfo:
     """The place with OSM reference ``ref`` (``node/123``), also when it was merged into another."""
     parsed = parse_osm_ref(ref)
@@ -682,20 +670,13 @@ def find_place_by_ref(session: Session, *, area_id: int | None, ref: str) -> Pla
             N_("{ref!r} is not an OSM reference; write it like node/123, way/45 or relation/6."), ref=ref,
         )
     kind, osm_id = parsed
-    alias_place = select(PlaceAlias.place_id).where(PlaceAlias.osm_type == kind, PlaceAlias.osm_id == osm_id)
-    query = select(Place).where(
-        or_(Place.id.in_(alias_place), (Place.osm_type == kind) & (Place.osm_id == osm_id))
-    )
-    if area_id is not None:
-        query = query.where(Place.area_id == area_id)
     # A direct hit beats an alias; the oldest area wins when several areas hold the object.
-    direct = (Place.osm_type == kind) & (Place.osm_id == osm_id)
-    place = session.scalar(query.order_by(direct.desc(), Place.area_id, Place.id).limit(1))
-    if place is None:
+    hits = find_place_ids_by_osm_ref(session, osm_type=kind, osm_id=osm_id, area_id=area_id)
+    if not hits:
         raise PlaceNotFound(
             N_("No place for OSM object {kind}/{osm_id} in this area."), kind=kind, osm_id=osm_id,
         )
-    return _info(session, place)
+    return get_place(session, place_id=hits[0][0])
 
 
 def add_local_place_row(
@@ -737,19 +718,16 @@ def refuse_duplicate_place(session: Session, *, area_id: int, name: str, lon: fl
     """InvalidInput when the area already has a place of this name within ``DUPLICATE_RADIUS_M``
     (a form sent twice, or a place added again after it was closed)."""
     wanted = " ".join(name.casefold().split())
-    dlat = DUPLICATE_RADIUS_M / METRES_PER_DEGREE_LAT
-    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    west, south, east, north = box_around(lon, lat, DUPLICATE_RADIUS_M)
     nearby = session.scalars(
         select(Place).where(
-            Place.area_id == area_id, Place.lon.between(lon - dlon, lon + dlon), Place.lat.between(lat - dlat, lat + dlat)
+            Place.area_id == area_id, Place.lon.between(west, east), Place.lat.between(south, north)
         )
     )
     for place in nearby:
         if " ".join((place.name or "").casefold().split()) != wanted:
             continue
-        metres = round(
-            math.hypot((place.lat - lat) * METRES_PER_DEGREE_LAT, (place.lon - lon) * METRES_PER_DEGREE_LAT * math.cos(math.radians(lat)))
-        )
+        metres = round(equirect_m(lon, lat, place.lon, place.lat, at_lat=lat))
         closed = Message(N_(" It is closed: reopen it instead.")) if place.status == "closed" else ""
         raise InvalidInput(
             N_("{name!r} already exists {metres} m from here (place #{id}); nothing was added.{closed}"),

@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +40,7 @@ class Command:
     run: Callable[[argparse.Namespace, Any], int]
 
 
-def build_parser(prog: str, description: str, commands: Sequence[Command]) -> argparse.ArgumentParser:
+def build_parser(prog: str, description: str, commands: Iterable[Command]) -> argparse.ArgumentParser:
     parser = Parser(prog=prog, description=description)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for cmd in commands:

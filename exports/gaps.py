@@ -28,6 +28,7 @@ import shapely
 from shapely.geometry import Point, mapping
 
 from base.errors import AtlasError, InvalidInput
+from base.geo import local_coords_projection, local_projection, local_unproject_bbox
 from base.i18n import N_
 from catalogue.categories import CATEGORY_BY_ID
 from catalogue.model import BaseMap
@@ -233,22 +234,6 @@ _BUILDING, _WATER = "#595959", "#9ecae1"
 _UNDERSERVED_EDGE, _UNKNOWN_EDGE = "#b2182b", "#525252"
 
 
-def _local_projection(lon0: float, lat0: float):
-    kx = 111_320.0 * math.cos(math.radians(lat0))
-    ky = 110_574.0
-
-    def project(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return (np.asarray(lon) - lon0) * kx, (np.asarray(lat) - lat0) * ky
-
-    def project_coords(coords: np.ndarray) -> np.ndarray:
-        out = np.empty_like(coords)
-        out[:, 0] = (coords[:, 0] - lon0) * kx
-        out[:, 1] = (coords[:, 1] - lat0) * ky
-        return out
-
-    return project, project_coords
-
-
 def _polygon_path(geoms: Sequence[Any]) -> Any:
     """One compound matplotlib path for polygons and multipolygons, holes included (outer rings
     counter-clockwise, holes clockwise, so the non-zero fill rule leaves the holes open)."""
@@ -347,7 +332,7 @@ def render_gap_map(
     lats = np.concatenate([result.unit_lat, [a.lat for a in report.anchors]]).astype(float)
     lon0 = float(np.mean(lons)) if lons.size else 0.0
     lat0 = float(np.mean(lats)) if lats.size else 0.0
-    project, project_coords = _local_projection(lon0, lat0)
+    project, project_coords = local_projection(lon0, lat0), local_coords_projection(lon0, lat0)
 
     import h3
 
@@ -375,7 +360,7 @@ def render_gap_map(
         for spine in ax.spines.values():
             spine.set_linewidth(0.6)
         ax.set_facecolor("white")
-        box = shapely.box(*_to_lonlat_box(extent, lon0, lat0))
+        box = shapely.box(*local_unproject_bbox(extent, lon0, lat0))
 
         # Base map: water, buildings, streets.
         if basemap is not None:
@@ -540,13 +525,6 @@ def render_gap_map(
         else:
             fig.savefig(buf, format="pdf", metadata={"Creator": "Begegnungsatlas", "Title": title})
         return buf.getvalue()
-
-
-def _to_lonlat_box(extent: tuple[float, float, float, float], lon0: float, lat0: float) -> tuple[float, ...]:
-    kx = 111_320.0 * math.cos(math.radians(lat0))
-    ky = 110_574.0
-    x0, x1, y0, y1 = extent
-    return (lon0 + x0 / kx, lat0 + y0 / ky, lon0 + x1 / kx, lat0 + y1 / ky)
 
 
 def _wrap(text: str, width: int) -> str:

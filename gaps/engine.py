@@ -37,6 +37,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from base.errors import InvalidInput
+from base.geo import grow_bbox
 from base.i18n import N_
 from gaps.graph import SNAP_M, Attachment, PlaceLinks, WalkGraph, read_only
 
@@ -489,10 +490,9 @@ def _candidate_cells(graph: WalkGraph, inside: np.ndarray, resolution: int) -> l
     lon, lat = graph.network.lon[inside], graph.network.lat[inside]
     if lon.size == 0:
         return []
-    pad_lat = MAX_UNIT_SNAP_M / 111_000.0
-    pad_lon = pad_lat / max(float(np.cos(np.radians(lat.mean()))), 0.1)
-    west, east = lon.min() - pad_lon, lon.max() + pad_lon
-    south, north = lat.min() - pad_lat, lat.max() + pad_lat
+    west, south, east, north = grow_bbox(
+        (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())), MAX_UNIT_SNAP_M
+    )
     box = h3.LatLngPoly([(south, west), (south, east), (north, east), (north, west)])
     return sorted(h3.polygon_to_cells(box, resolution))
 

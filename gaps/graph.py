@@ -39,6 +39,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
+from base.geo import utm_crs
 from catalogue.model import WalkNetwork
 
 SNAP_M = 25.0
@@ -415,7 +416,7 @@ def build_graph(network: WalkNetwork) -> WalkGraph:
 
     lon = np.asarray(network.lon, float)
     lat = np.asarray(network.lat, float)
-    crs = _utm_crs(lon, lat)
+    crs = utm_crs(lon, lat)
     to_xy = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     x, y = to_xy.transform(lon, lat)
     xy = np.column_stack([x, y]) if n else np.zeros((0, 2))
@@ -519,10 +520,3 @@ def network_distances(graph: WalkGraph, nodes: Sequence[int], *, limit: float = 
     """Walking distance (m) from each of ``nodes`` to every node: one row per source; ``inf`` = unreachable."""
     return dijkstra(graph.matrix, directed=True, indices=np.asarray(nodes, np.int32), limit=limit)
 
-
-def _utm_crs(lon: np.ndarray, lat: np.ndarray) -> pyproj.CRS:
-    if lon.size == 0:
-        return pyproj.CRS.from_epsg(32632)
-    lon0, lat0 = float(np.median(lon)), float(np.median(lat))
-    zone = int((lon0 + 180) // 6) % 60 + 1
-    return pyproj.CRS.from_epsg((32600 if lat0 >= 0 else 32700) + zone)

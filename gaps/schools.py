@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from accounts.auth import Actor, require_role
 from base.errors import InvalidInput
+from base.geo import degrees_for_metres, local_coords_projection
 from base.i18n import N_
 from base.text import clean_text
 from catalogue.store import CURATORS, PlaceInfo
@@ -36,7 +37,6 @@ MAX_MATCH_M = 150.0
 # Without a name hint a pair is only taken when it is the one candidate this close on both sides.
 SOLE_CANDIDATE_M = 60.0
 MIN_NAME_SCORE = 0.5
-_METRES_PER_DEGREE = 111_320.0
 
 # The NRW list (IT.NRW, Schulsozialindex by MSB NRW): column → what it holds.
 COLUMNS = {
@@ -250,18 +250,6 @@ def compute_name_score(osm_name: str | None, official_name: str, *, city: str = 
     return len(a & b) / min(len(a), len(b))
 
 
-def _local_xy(lon0: float, lat0: float):
-    kx = _METRES_PER_DEGREE * math.cos(math.radians(lat0))
-
-    def project(coords):
-        out = coords.copy()
-        out[:, 0] = (coords[:, 0] - lon0) * kx
-        out[:, 1] = (coords[:, 1] - lat0) * _METRES_PER_DEGREE
-        return out
-
-    return project
-
-
 def _osm_geometry(place: PlaceInfo):
     if place.geometry_wkt:
         try:
@@ -293,15 +281,14 @@ def match_schools(
         return report
     lon0 = sum(p.lon for p in osm_schools) / len(osm_schools)
     lat0 = sum(p.lat for p in osm_schools) / len(osm_schools)
-    project = _local_xy(lon0, lat0)
+    project = local_coords_projection(lon0, lat0)
     geoms = [shapely.transform(_osm_geometry(p), project) for p in osm_schools]
     if area_bbox is None:
         xs = [p.lon for p in osm_schools]
         ys = [p.lat for p in osm_schools]
         area_bbox = (min(xs), min(ys), max(xs), max(ys))
-    pad = max_m / _METRES_PER_DEGREE
     west, south, east, north = area_bbox
-    pad_lon = pad / max(math.cos(math.radians(lat0)), 0.01)
+    pad_lon, pad = degrees_for_metres(lat0, max_m)
     near = [
         s for s in official
         if west - pad_lon <= s.lon <= east + pad_lon and south - pad <= s.lat <= north + pad

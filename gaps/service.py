@@ -19,7 +19,7 @@ from audits.rules import Verdict
 from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS, LIMITED, OPEN
 from base.errors import InvalidInput
 from base.i18n import N_, Message, t
-from catalogue.categories import CATEGORY_BY_ID, CATEGORY_IDS
+from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.model import WalkNetwork
 from catalogue.store import PlaceInfo, load_network, load_places
 from gaps.engine import GapParams, GapPlace, GapResult, Status, compute_gaps
@@ -27,8 +27,7 @@ from gaps.graph import WalkGraph
 from gaps.schools import SchoolIndicator, load_school_indicators
 
 ALL_GROUPS = "all"
-ANCHOR_CATEGORIES: tuple[str, ...] = ("school", "kita")
-DEFAULT_CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORY_IDS if c not in ANCHOR_CATEGORIES)
+DEFAULT_CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORY_IDS if c not in ANCHOR_IDS)
 VERDICT_CHOICES: dict[str, tuple[str, ...]] = {"open": (OPEN,), "open_limited": (OPEN, LIMITED)}
 VERDICT_LABELS: dict[str, str] = {  # id -> message
     "open": N_("open only"),
@@ -190,7 +189,7 @@ def classify_places_for_gaps(
 def select_anchors(places: Sequence[PlaceInfo]) -> list[GapPlace]:
     """Active schools and Kitas: the anchors whose catchments the gap map looks at."""
     return [
-        _gap_place(p, "serving") for p in places if p.category in ANCHOR_CATEGORIES and p.status == "active"
+        _gap_place(p, "serving") for p in places if p.category in ANCHOR_IDS and p.status == "active"
     ]
 
 

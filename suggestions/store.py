@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +33,7 @@ from sqlalchemy.orm import Session
 from accounts.auth import Actor, client_hash, require_role, validate_email
 from audits.vocabulary import GROUP_IDS, LIMITED, NOT_OPEN, OPEN
 from base.errors import AtlasError, InvalidInput, PlaceNotFound
+from base.geo import box_around, distance_m
 from base.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
 from base.settings import load_settings
 from base.text import clean_text
@@ -62,7 +64,6 @@ REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 REF_LENGTH = 8
 IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MODERATORS = ("manager", "admin")
-METRES_PER_DEGREE_LAT = 111_320.0
 # One lock row for all suggestions: their check-and-insert takes milliseconds and is rare.
 LOCK_SCOPE, LOCK_KEY = "suggestions", "all"
 
@@ -264,20 +265,6 @@ def names_similar(a: str | None, b: str | None) -> bool:
     return difflib.SequenceMatcher(None, x, y).ratio() >= SIMILAR_RATIO
 
 
-def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
-
-
-def _box(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
-    dlat = radius_m / METRES_PER_DEGREE_LAT
-    dlon = radius_m / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
-    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
-
-
 def split_by_verdict(
     places: Iterable[PlaceInfo], *, groups: Sequence[str], verdicts_by_place: Mapping[int, Mapping[str, str]]
 ) -> PublicPlaces:
@@ -342,6 +329,31 @@ def _info(row: Suggestion, email: str | None = None) -> SuggestionInfo:
 # ---------------------------------------------------------------- public: similar, submit, status
 
 
+_Near = TypeVar("_Near", Place, Suggestion)
+
+
+def _rows_near(
+    session: Session,
+    model: type[_Near],
+    *,
+    area_id: int,
+    status: str,
+    lon: float,
+    lat: float,
+    radius_m: float,
+) -> Sequence[_Near]:
+    """Rows of ``model`` in the area with that status, in the box ``radius_m`` around the point."""
+    west, south, east, north = box_around(lon, lat, radius_m)
+    return session.scalars(
+        select(model).where(
+            model.area_id == area_id,
+            model.status == status,
+            model.lon.between(west, east),
+            model.lat.between(south, north),
+        )
+    ).all()
+
+
 def find_similar_places(
     session: Session,
     *,
@@ -356,15 +368,7 @@ def find_similar_places(
 
     With ``category``, unnamed places of that category nearby count as similar too.
     """
-    west, south, east, north = _box(lon, lat, radius_m)
-    rows = session.scalars(
-        select(Place).where(
-            Place.area_id == area_id,
-            Place.status == "active",
-            Place.lon.between(west, east),
-            Place.lat.between(south, north),
-        )
-    )
+    rows = _rows_near(session, Place, area_id=area_id, status="active", lon=lon, lat=lat, radius_m=radius_m)
     found: list[tuple[float, int]] = []
     for p in rows:
         d = distance_m(lon, lat, p.lon, p.lat)
@@ -380,15 +384,7 @@ def find_similar_suggestions(
     session: Session, *, area_id: int, name: str, lon: float, lat: float, radius_m: float = SIMILAR_RADIUS_M
 ) -> list[SuggestionStatus]:
     """Pending suggestions within ``radius_m`` with a similar name (someone was quicker)."""
-    west, south, east, north = _box(lon, lat, radius_m)
-    rows = session.scalars(
-        select(Suggestion).where(
-            Suggestion.area_id == area_id,
-            Suggestion.status == "pending",
-            Suggestion.lon.between(west, east),
-            Suggestion.lat.between(south, north),
-        )
-    )
+    rows = _rows_near(session, Suggestion, area_id=area_id, status="pending", lon=lon, lat=lat, radius_m=radius_m)
     hits = [(distance_m(lon, lat, s.lon, s.lat), s) for s in rows]
     return [
         _status(s)
@@ -552,13 +548,6 @@ def pending_suggestions(
         query = query.where(Suggestion.area_id == area_id)
     rows = session.execute(query.order_by(Suggestion.created_at, Suggestion.id))
     return [_info(s, email) for s, email in rows]
-
-
-def get_suggestion(session: Session, *, actor: Actor, suggestion_id: int) -> SuggestionInfo:
-    require_role(actor, *MODERATORS)
-    row = _locked_rows(session, [suggestion_id])[0]
-    email = session.scalar(select(SuggestionContact.email).where(SuggestionContact.suggestion_id == row.id))
-    return _info(row, email)
 
 
 def _clean_ids(ids: Sequence[int]) -> list[int]:

@@ -20,7 +20,7 @@ from jinja2 import Template
 
 from base.i18n import N_, t
 from base.settings import OSM_ATTRIBUTION
-from catalogue.categories import CATEGORY_BY_ID
+from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID
 from exports.gaps import _BEYOND, _NEAR, _PLACE, _UNDERSERVED_EDGE, _UNKNOWN, _UNKNOWN_EDGE, _WITHIN
 from gaps.engine import GapPlace
 from gaps.service import AnchorRow, GapReport
@@ -289,7 +289,7 @@ def build_gap_legend_html(report: GapReport, *, lang: str) -> str:
             "unknown-place",
         )
     )
-    for kind in ("school", "kita"):
+    for kind in ANCHOR_IDS:
         rows.append(
             f'<div class="atlas-legend-row atlas-gap-{kind}" role="listitem">'
             f'<span class="atlas-anchor atlas-anchor-{kind}">{t(ANCHOR_LETTERS[kind], lang)}</span>'
@@ -355,7 +355,7 @@ def build_gap_map(
         )
 
     for rank, row in enumerate(report.anchors, start=1):
-        kind = row.kind if row.kind in ("school", "kita") else "other"
+        kind = row.kind if row.kind in ANCHOR_IDS else "other"
         letter = t(ANCHOR_LETTERS[kind], lang) if kind != "other" else "?"
         icon = {
             "icon": {

@@ -23,13 +23,14 @@ import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
 from audits.vocabulary import VERDICT_STATUSES
+from base.geo import equirect_m
 from base.i18n import t
 from base.settings import OSM_ATTRIBUTION
 from catalogue.categories import CATEGORIES, CATEGORY_BY_ID
@@ -56,15 +57,26 @@ _JINJA_START = re.compile(r"\{[{%#]")
 
 
 class MapPlace(Protocol):
-    """What the map needs of a place (``catalogue.store.PlaceInfo`` has it)."""
+    """What the map needs of a place (``catalogue.store.PlaceInfo`` has it); read-only, so frozen
+    dataclasses fit."""
 
-    id: int
-    name: str | None
-    category: str
-    lon: float
-    lat: float
-    status: str
-    missing_since: object | None
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def lat(self) -> float: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def missing_since(self) -> object | None: ...
+
+
+_P = TypeVar("_P", bound=MapPlace)
 
 
 def escape_for_map(text: object) -> str:
@@ -364,8 +376,8 @@ def build_tooltip_text(place: MapPlace, *, lang: str) -> str:
 
 
 def pick_clicked_place(
-    places: Sequence[MapPlace], *, lat: float, lon: float, tooltip: str | None, lang: str
-) -> MapPlace | None:
+    places: Sequence[_P], *, lat: float, lon: float, tooltip: str | None, lang: str
+) -> _P | None:
     """The place whose marker was clicked: Leaflet reports the click point, not the marker centre.
 
     Among the places whose tooltip equals the clicked one (all places when it is unknown), the
@@ -376,8 +388,7 @@ def pick_clicked_place(
         candidates = list(places)
     if not candidates:
         return None
-    scale = math.cos(math.radians(lat))
-    return min(candidates, key=lambda p: ((p.lon - lon) * scale) ** 2 + (p.lat - lat) ** 2)
+    return min(candidates, key=lambda p: equirect_m(lon, lat, p.lon, p.lat, at_lat=lat))
 
 
 def new_offline_map(*, tile_url: str | None, attribution: str = OSM_ATTRIBUTION) -> folium.Map:
