@@ -25,8 +25,8 @@ import re
 import string
 import tempfile
 import threading
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -166,7 +166,7 @@ class Joined:
 
     __slots__ = ("parts", "sep")
 
-    def __init__(self, parts: list[Message], sep: str = " ") -> None:
+    def __init__(self, parts: Sequence[Localized], sep: str = " ") -> None:
         self.parts, self.sep = parts, sep
 
     def localized(self, lang: str) -> str:
@@ -198,7 +198,7 @@ class Duration:
 
         locale = Locale.parse(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
         seconds = self.seconds if self.seconds < 90 else 60 * -(-self.seconds // 60)
-        return format_timedelta(seconds, threshold=1.5, locale=locale)
+        return format_timedelta(timedelta(seconds=seconds), threshold=1.5, locale=locale)
 
 _FIXED = re.compile(r"^(?P<group>,?)(?:\.(?P<digits>\d+))?(?P<kind>[fd]?)$")
 
@@ -277,11 +277,12 @@ def _own_messages(lang: str) -> dict[str, str]:
 
         with catalog_path(lang).open("rb") as fh:
             catalog = read_po(fh, locale=lang)
-        _OWN[lang] = {
-            m.id if isinstance(m.id, str) else m.id[0]: (m.string if isinstance(m.string, str) else m.string[0])
-            for m in catalog
-            if m.id and not m.fuzzy
-        }
+        own: dict[str, str] = {}
+        for m in catalog:
+            if m.id and not m.fuzzy:
+                strings = [m.string] if isinstance(m.string, str) else list(m.string or ())
+                own[m.id if isinstance(m.id, str) else m.id[0]] = strings[0] if strings and all(strings) else ""
+        _OWN[lang] = own
     return _OWN[lang]
 
 
