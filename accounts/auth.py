@@ -145,13 +145,6 @@ class SsoConfigError(AtlasError):
     """Single sign-on is configured in secrets.toml, but not safely."""
 
 
-def _wait_text(seconds: int, lang: str) -> str:
-    if seconds < 90:
-        return f"{seconds} Sekunden" if lang == "de" else f"{seconds} seconds"
-    minutes = math.ceil(seconds / 60)
-    return f"{minutes} Minuten" if lang == "de" else f"{minutes} minutes"
-
-
 # ---------------------------------------------------------------- roles (pure)
 
 

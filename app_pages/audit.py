@@ -51,7 +51,7 @@ from audits.vocabulary import (
     format_value,
 )
 from base.errors import AtlasError
-from base.i18n import N_
+from base.i18n import N_, language_name
 from catalogue.store import AreaInfo, PlaceInfo, list_areas, load_places
 from storage.db import session_scope
 from webui import ui, verdicts
@@ -220,7 +220,7 @@ def fact_widget(place_id: int, fact: Fact, fv: FactValue | None, lang: str) -> N
         c2.checkbox(verdicts.label_of(STATUS_LABELS, NOT_APPLICABLE, lang), key=na, on_change="ignore",
                     persist_state=PERSIST)  # fmt: skip
     elif fact.kind == LANGUAGES:
-        names = {code: (de if lang == "de" else en) for code, de, en in LANGUAGE_NAMES}
+        names = {code: language_name(code, lang, en) for code, _de, en in LANGUAGE_NAMES}
         for code in st.session_state[key]:
             names.setdefault(code, code)
         st.multiselect(
@@ -229,6 +229,7 @@ def fact_widget(place_id: int, fact: Fact, fv: FactValue | None, lang: str) -> N
             format_func=lambda code: names.get(code, code),
             accept_new_options=True,
             **common,
+            placeholder=ui.t("Choose options"),
         )
     elif fact.kind == OPENING_HOURS:
         value = st.text_input(label, placeholder="Mo-Fr 10:00-18:00", **common)
@@ -248,7 +249,7 @@ def current_caption(fact: Fact, fv: FactValue | None, lang: str) -> str:
     if fv is None or fv.value is None:
         return ui.t("So far: not recorded")
     parts = [ui.t(SOURCE_LABELS.get(fv.source, fv.source))]
-    parts.append(fv.checked_on.strftime("%d.%m.%Y") if fv.checked_on else ui.t("no date"))
+    parts.append(ui.date_text(fv.checked_on) if fv.checked_on else ui.t("no date"))
     if fv.auditor:
         parts.append(fv.auditor)
     text = ui.t("So far: {value} · {source}", value=format_value(fact.id, fv.value, lang), source=" · ".join(parts))
@@ -271,8 +272,8 @@ def conflict_lines(err: AuditConflict, lang: str) -> list[str]:
                 "Version {version} by {auditor}, saved {saved} UTC (visit {visit}): {facts}",
                 version=change.version,
                 auditor=change.auditor,
-                saved=change.created_at.strftime("%d.%m.%Y %H:%M"),
-                visit=change.visit_date.strftime("%d.%m.%Y"),
+                saved=ui.datetime_text(change.created_at),
+                visit=ui.date_text(change.visit_date),
                 facts=facts,
             )
         )
@@ -371,6 +372,7 @@ def metadata(place_id: int, lang: str) -> dict[str, Any]:
     participation = st.multiselect(
         ui.t("People from these groups took part"), options=list(groups), format_func=groups.__getitem__,
         key=f"audit_{place_id}_participation", on_change="ignore", persist_state=PERSIST,
+        placeholder=ui.t("Choose options"),
     )  # fmt: skip
     notes = st.text_area(
         ui.t("Notes"), key=f"audit_{place_id}_notes", on_change="ignore", persist_state=PERSIST
@@ -453,7 +455,7 @@ def review_section(engine: Engine, history: list[AuditVersion]) -> None:
                         "Version {version} · {auditor} · visit {visit} · state: {state}",
                         version=audit.version,
                         auditor=audit.auditor,
-                        visit=audit.visit_date.strftime("%d.%m.%Y"),
+                        visit=ui.date_text(audit.visit_date),
                         state=state,
                     )
                 )
@@ -513,7 +515,7 @@ with session_scope(engine, read_only=True) as session:
 
 group_names = {ALL: ui.t("all facts"), **{g.id: g.label(lang) for g in GROUPS}}
 group = st.selectbox(
-    ui.t("What matters for:"), options=[*GROUP_IDS, ALL], format_func=group_names.__getitem__, key=GROUP_KEY
+    ui.t("What matters for:"), options=[*GROUP_IDS, ALL], format_func=group_names.__getitem__, key=GROUP_KEY, placeholder=ui.t("Choose an option")
 )
 if group != ALL:
     st.caption(GROUP_BY_ID[group].description(lang))

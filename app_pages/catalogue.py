@@ -89,7 +89,7 @@ def status_text(place: PlaceInfo) -> str:
     if place.status == "closed":
         return ui.t("closed")
     if place.missing_since is not None:
-        return ui.t("missing from OSM since {date}", date=place.missing_since.isoformat())
+        return ui.t("missing from OSM since {date}", date=ui.date_text(place.missing_since))
     return ui.t("active")
 
 
@@ -142,7 +142,7 @@ def pick_area(areas: list[AreaInfo]) -> AreaInfo:
         key="area_pick",
         option_label=lambda a: ui.nt("{name} ({n} place)", "{name} ({n} places)", a.place_count, name=a.name),
     )
-    imported = area.imported_at.strftime("%Y-%m-%d %H:%M") if area.imported_at else "–"
+    imported = ui.datetime_text(area.imported_at) if area.imported_at else "–"
     st.caption(
         ui.md(
             ui.t(
@@ -247,7 +247,7 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
     if place.merged_refs:
         st.caption(ui.md(ui.t("Merged with (the same place in OSM): {refs}", refs=", ".join(place.merged_refs))))
     if place.last_seen_at is not None:
-        st.caption(ui.t("Last seen in OSM: {date}", date=place.last_seen_at.strftime("%Y-%m-%d")))
+        st.caption(ui.t("Last seen in OSM: {date}", date=ui.date_text(place.last_seen_at)))
     if place.tags:
         st.caption(ui.t("OSM tags"))
         st.dataframe(
@@ -287,6 +287,7 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
                 options=list(CATEGORY_IDS),
                 index=CATEGORY_IDS.index(place.category) if place.category in CATEGORY_IDS else 0,
                 format_func=category_labels().__getitem__,
+                placeholder=ui.t("Choose an option"),
             )
             c1, c2 = st.columns(2)
             new_lat = c1.number_input(ui.t("Latitude (lat)"), value=place.lat, format="%.6f")
@@ -324,6 +325,7 @@ def add_place_form(engine: Engine, area: AreaInfo) -> None:
             options=list(CATEGORY_IDS),
             format_func=category_labels().__getitem__,
             key=new_key("new_category"),
+            placeholder=ui.t("Choose an option"),
         )
         c1, c2 = st.columns(2)
         lat = c1.number_input(ui.t("Latitude (lat)"), value=None, format="%.6f", key=lat_key)
@@ -397,7 +399,7 @@ with session_scope(engine, read_only=True) as session:
 g1, g2 = st.columns([3, 2])
 group_names: dict[str | None, str] = {None: ui.t("– none (colour by category) –"), **{g.id: g.label(lang) for g in GROUPS}}
 verdict_group = g1.selectbox(
-    ui.t("For group"), options=list(group_names), format_func=group_names.__getitem__, key=GROUP_KEY
+    ui.t("For group"), options=list(group_names), format_func=group_names.__getitem__, key=GROUP_KEY, placeholder=ui.t("Choose an option")
 )
 verdict_of: dict[int, str] | None = None
 if verdict_group is not None:
@@ -408,7 +410,7 @@ if verdict_group is not None:
     }
     filter_names = {fid: ui.t(FILTER_LABELS[fid], count=counts[fid]) for fid in verdicts.VERDICT_FILTERS}
     verdict_filter = g2.selectbox(
-        ui.t("Verdict"), options=list(filter_names), format_func=filter_names.__getitem__, key="verdict_filter"
+        ui.t("Verdict"), options=list(filter_names), format_func=filter_names.__getitem__, key="verdict_filter", placeholder=ui.t("Choose an option")
     )
     wanted_verdicts = verdicts.VERDICT_FILTERS[verdict_filter]
     shown = [p for p in shown if verdict_of.get(p.id, "unknown") in wanted_verdicts]

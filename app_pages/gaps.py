@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS
 from base.errors import AtlasError
-from base.i18n import N_
+from base.i18n import N_, format_number
 from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.model import BaseMap
 from catalogue.store import AreaInfo, list_areas
@@ -33,7 +33,7 @@ from gaps.service import (
 )
 from storage.db import session_scope
 from webui import caches, ui
-from webui.gap_webmap import build_gap_map, format_number, nearest_name, place_name
+from webui.gap_webmap import build_gap_map, nearest_name, place_name
 
 RESOLUTION_LABELS: dict[int, str] = {
     9: N_("9 – large (~350 m)"),
@@ -95,6 +95,7 @@ def sidebar_request(lang: str) -> GapRequest | None:
         format_func={g: group_label(g, lang) for g in groups}.__getitem__,
         key=GROUP_KEY,
         on_change=_group_changed,
+        placeholder=ui.t("Choose an option"),
     )
     if SPEED_KEY not in st.session_state:
         st.session_state[SPEED_KEY] = st.session_state[SPEED_AUTO_KEY] = default_speed(group)
@@ -241,7 +242,7 @@ def downloads(report: GapReport, area: AreaInfo, basemap: BaseMap | None, lang: 
         horizontal=True,
         key=CRS_KEY,
     )
-    imported = area.imported_at.strftime("%Y-%m-%d") if area.imported_at else "–"
+    imported = ui.date_text(area.imported_at) if area.imported_at else "–"
     extra = {ui.t("Data as of"): imported}
     req = report.request
     stem = re.sub(r"[^A-Za-z0-9_-]+", "_", area.name).strip("_") or "gebiet"

@@ -51,7 +51,7 @@ def queue_rows(queue: list[SuggestionInfo], area_names: dict[int, str]) -> list[
                 GROUP_BY_ID[g].label(lang) for g in s.groups if g in GROUP_BY_ID
             ),
             ui.t("Description"): s.description,
-            ui.t("Received"): s.created_at.strftime("%Y-%m-%d %H:%M"),
+            ui.t("Received"): ui.datetime_text(s.created_at),
             ui.t("E-mail"): s.contact_email or "",
             ui.t("Area"): area_names.get(s.area_id, ""),
         }
@@ -97,6 +97,7 @@ area_id = st.selectbox(
     options=list(area_options),
     format_func=area_options.__getitem__,
     key="moderation_area",
+    placeholder=ui.t("Choose an option"),
 )
 try:
     with session_scope(ui.get_engine(), read_only=True) as session:
@@ -135,7 +136,7 @@ if st.button(ui.t("Select all"), key="moderation_all"):
     st.session_state[SELECT_KEY] = list(by_id)
 options = {s.id: f"{s.ref_code} – {s.name}" for s in queue}
 picked: list[int] = st.multiselect(
-    ui.t("Select suggestions"), options=list(options), format_func=options.__getitem__, key=SELECT_KEY
+    ui.t("Select suggestions"), options=list(options), format_func=options.__getitem__, key=SELECT_KEY, placeholder=ui.t("Choose options")
 )
 
 c1, c2 = st.columns(2)
@@ -188,6 +189,7 @@ else:
             options=list(labels),
             format_func=labels.__getitem__,
             key=f"moderation_merge_target_{chosen.id}",
+            placeholder=ui.t("Choose an option"),
         )
         if st.button(ui.t("Merge"), key="moderation_merge"):
             run_action(

@@ -165,6 +165,7 @@ def suggestion_form(area: AreaInfo, fid: str) -> None:
             options=list(CATEGORY_IDS),
             format_func=categories.__getitem__,
             key=ui.translated_key(f"suggest_category_{fid}"),
+            placeholder=ui.t("Choose an option"),
         )
         ui.remember(f"suggest_category_{fid}", category)
         c1, c2 = st.columns(2)

@@ -13,7 +13,7 @@ from webui import ui
 
 def show_status(status: SuggestionStatus, place_name: str | None) -> None:
     st.subheader(
-        ui.md(ui.t("Suggestion “{name}”, sent on {date}", name=status.name, date=status.created_at.strftime("%d.%m.%Y")))
+        ui.md(ui.t("Suggestion “{name}”, sent on {date}", name=status.name, date=ui.date_text(status.created_at)))
     )
     if status.status == "pending":
         st.info(ui.t("Still being checked. Please look again later."))
@@ -27,7 +27,7 @@ def show_status(status: SuggestionStatus, place_name: str | None) -> None:
             # The moderator's reason is text, never Markdown.
             st.write(ui.md(ui.t("Reason: {reason}", reason=status.reason)))
     if status.decided_at is not None:
-        st.caption(ui.t("Decided on {date}", date=status.decided_at.strftime("%d.%m.%Y")))
+        st.caption(ui.t("Decided on {date}", date=ui.date_text(status.decided_at)))
 
 
 ui.resident_language_picker()

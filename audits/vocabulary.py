@@ -503,7 +503,7 @@ LANGUAGE_NAMES: tuple[tuple[str, str, str], ...] = (  # code, de, en
     ("so", "Somali", "Somali"),
     ("vi", "Vietnamesisch", "Vietnamese"),
     ("zh", "Chinesisch", "Chinese"),
-    ("gsg", "Deutsche Gebärdensprache", "German Sign Language"),
+    ("gsg", "Deutsche Gebärdensprache", N_("German Sign Language")),  # not in CLDR: a message
 )
 _LANGUAGE_WORDS: dict[str, str] = {
     word.casefold(): code for code, de, en in LANGUAGE_NAMES for word in (code, de, en)

@@ -32,7 +32,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
-from babel.dates import format_datetime as _babel_datetime
+from babel.dates import format_time as _babel_time
 from babel.numbers import format_decimal, get_decimal_symbol
 
 LANGUAGES: dict[str, str] = {
@@ -300,8 +300,17 @@ def format_date(value: date | datetime, lang: str) -> str:
 
 
 def format_datetime(value: datetime, lang: str) -> str:
+    """Date and time as ``lang`` writes them (``01.12.2026 14:05``, ``Dec 1, 2026 2:05 PM``)."""
     locale = Locale.parse(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
-    return _babel_datetime(value, format="short", locale=locale)
+    return f"{format_date(value, lang)} {_babel_time(value, format='short', locale=locale)}"
+
+
+def language_name(code: str, lang: str, fallback: str = "") -> str:
+    """The name of the language ``code`` in ``lang`` ("Türkisch" in German), from Babel's CLDR data;
+    for a code CLDR does not name (e.g. ``gsg``), ``fallback`` (an English message id) translated."""
+    locale = Locale.parse(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    known = locale.languages.get(code)
+    return known or (t(fallback, lang) if fallback else code)
 
 
 def is_rtl(lang: str) -> bool:

@@ -29,7 +29,7 @@ from shapely.geometry import Point, mapping
 
 from base.errors import AtlasError, InvalidInput
 from base.geo import local_coords_projection, local_projection, local_unproject_bbox
-from base.i18n import N_
+from base.i18n import N_, Day, format_number, t
 from catalogue.categories import CATEGORY_BY_ID
 from catalogue.model import BaseMap
 from exports.places import COORD_DECIMALS
@@ -322,7 +322,6 @@ def render_gap_map(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, PathPatch
 
-    de = lang == "de"
     req = report.request
     result = report.result
     limit = req.minutes
@@ -439,57 +438,56 @@ def render_gap_map(
         _draw_north_arrow(ax)
 
         # Title.
-        title = ("Versorgungslücken" if de else "Gap map") + f" – {area_name}"
+        title = t(N_("Gap map – {area}"), lang, area=area_name)
         fig.text(0.05, 0.965, title, fontsize=15, fontweight="bold", va="top")
-        subtitle = (
-            f"{group_label(req.group, lang)}: "
-            + (
-                f"Gehzeit zum nächsten offenen Ort, Zeitlimit {limit:g} min"
-                if de
-                else f"walking time to the nearest open place, limit {limit:g} min"
-            )  # fmt: skip
+        subtitle = t(
+            N_("{group}: walking time to the nearest open place, limit {limit} min"),
+            lang,
+            group=group_label(req.group, lang),
+            limit=limit,
         )
         fig.text(0.05, 0.935, subtitle, fontsize=9.5, va="top")
 
         # Legend (left) and parameters (right) below the map.
         handles = [
-            Patch(facecolor=_NEAR, edgecolor="white", alpha=0.6, label=f"0–{half:g} min"),
-            Patch(facecolor=_WITHIN, edgecolor="white", alpha=0.65, label=f"{half:g}–{limit:g} min"),
+            Patch(facecolor=_NEAR, edgecolor="white", alpha=0.6, label=t(N_("0–{half} min"), lang, half=half)),
+            Patch(facecolor=_WITHIN, edgecolor="white", alpha=0.65, label=t(N_("{half}–{limit} min"), lang, half=half, limit=limit)),
             Patch(facecolor=_BEYOND, edgecolor=_UNDERSERVED_EDGE, hatch="////", alpha=0.7,
-                  label=(f"> {limit:g} min: unterversorgt" if de else f"> {limit:g} min: underserved")),
+                  label=t(N_("> {limit} min: underserved"), lang, limit=limit)),
             Patch(facecolor=_UNKNOWN, edgecolor=_UNKNOWN_EDGE, hatch="...", linestyle="--", alpha=0.6,
-                  label=("zu wenig Daten (nur ungeprüfte Orte)" if de else "not enough data (only unknown places)")),
+                  label=t(N_("not enough data (only unknown places)"), lang)),
             Line2D([], [], marker="^", color="black", markeredgecolor="white", linestyle="none", markersize=7,
-                   label=("Schule (Nr. = Rang nach Bedarf)" if de else "school (no. = rank by need)")),
+                   label=t(N_("school (no. = rank by need)"), lang)),
             Line2D([], [], marker="s", color="black", markeredgecolor="white", linestyle="none", markersize=6,
-                   label="Kita"),
+                   label=t(N_("Kita"), lang)),
             Line2D([], [], marker="o", color=_PLACE, markeredgecolor="white", linestyle="none", markersize=5,
-                   label=("offener Ort (zählt)" if de else "open place (counts)")),
+                   label=t(N_("open place (counts)"), lang)),
             Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor="#525252", linestyle="none",
-                   markersize=5, label=("Ort mit unbekannter Offenheit" if de else "place, openness unknown")),
-            Line2D([], [], color="#616161", lw=0.6, alpha=0.55, label=("Fußwege und Straßen" if de else "streets and paths")),
-            Patch(facecolor=_BUILDING, alpha=0.28, edgecolor="none", label=("Gebäude" if de else "buildings")),
-            Patch(facecolor=_WATER, edgecolor="none", label=("Wasser" if de else "water")),
+                   markersize=5, label=t(N_("place, openness unknown"), lang)),
+            Line2D([], [], color="#616161", lw=0.6, alpha=0.55, label=t(N_("streets and paths"), lang)),
+            Patch(facecolor=_BUILDING, alpha=0.28, edgecolor="none", label=t(N_("buildings"), lang)),
+            Patch(facecolor=_WATER, edgecolor="none", label=t(N_("water"), lang)),
         ]  # fmt: skip
         leg_ax = fig.add_axes((0.05, 0.035, 0.42, 0.265))
         leg_ax.set_axis_off()
         leg_ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=False, handlelength=2.2,
-                      handleheight=1.4, borderaxespad=0.0, title=("Legende" if de else "Legend"),
+                      handleheight=1.4, borderaxespad=0.0, title=t(N_("Legend"), lang),
                       title_fontsize=8, alignment="left")  # fmt: skip
 
         txt_ax = fig.add_axes((0.50, 0.035, 0.45, 0.265))
         txt_ax.set_axis_off()
-        lines = [("Gebiet" if de else "Area", area_name), *req.describe(lang).items()]
+        lines = [(t(N_("Area"), lang), area_name), *req.describe(lang).items()]
         lines += list((extra_lines or {}).items())
-        counts = (
-            f"{report.cells} Hexagone: {report.count('served')} versorgt, {report.count('underserved')} "
-            f"unterversorgt, {report.count('unknown')} zu wenig Daten"
-            if de
-            else f"{report.cells} hexagons: {report.count('served')} served, {report.count('underserved')} "
-            f"underserved, {report.count('unknown')} not enough data"
+        counts = t(
+            N_("{cells} hexagons: {served} served, {underserved} underserved, {unknown} not enough data"),
+            lang,
+            cells=report.cells,
+            served=report.count("served"),
+            underserved=report.count("underserved"),
+            unknown=report.count("unknown"),
         )
         y = 1.0
-        txt_ax.text(0, y, "Parameter" if de else "Parameters", fontsize=8, fontweight="bold", va="top")
+        txt_ax.text(0, y, t(N_("Parameters"), lang), fontsize=8, fontweight="bold", va="top")
         y -= 0.065
         for label, value in lines:
             txt_ax.text(0, y, f"{label}:", fontsize=6.8, va="top", fontweight="bold")
@@ -502,21 +500,32 @@ def render_gap_map(
         top = report.anchors[:5]
         if top:
             txt_ax.text(
-                0, y, "Größter Bedarf" if de else "Greatest need", fontsize=7.2, fontweight="bold", va="top"
+                0, y, t(N_("Greatest need"), lang), fontsize=7.2, fontweight="bold", va="top"
             )
             y -= 0.055
             for rank, a in enumerate(top, start=1):
-                share = "–" if a.underserved_share is None else f"{a.underserved_share * 100:.0f} %"
-                social = f", Sozialindex {a.social_index}" if a.social_index is not None else ""
-                line = f"{rank}. {_short(a.name or '?', 34)}{social}: {share}" + (
-                    " unterversorgt" if de else " underserved"
+                share = "–" if a.underserved_share is None else format_number(a.underserved_share * 100, lang, 0) + " %"
+                social = (
+                    t(N_(", social index {index}"), lang, index=a.social_index) if a.social_index is not None else ""
+                )
+                line = t(
+                    N_("{rank}. {name}{social}: {share} underserved"),
+                    lang,
+                    rank=rank,
+                    name=_short(a.name or "?", 34),
+                    social=social,
+                    share=share,
                 )
                 txt_ax.text(0, y, line, fontsize=6.5, va="top")
                 y -= 0.048
-        when = (today or datetime.now()).strftime("%d.%m.%Y" if de else "%Y-%m-%d")
-        footer = f"{'Stand' if de else 'Date'}: {when}   Daten: {ATTRIBUTION} (ODbL)"
+        footer = t(
+            N_("Date: {when}   Data: {attribution} (ODbL)"),
+            lang,
+            when=Day((today or datetime.now()).date()),
+            attribution=ATTRIBUTION,
+        )
         if any(a.social_index is not None for a in report.anchors):
-            footer += "\nSchulsozialindex: Ministerium für Schule und Bildung NRW, dl-de/by-2-0"
+            footer += "\n" + t(N_("School social index: Ministerium für Schule und Bildung NRW, dl-de/by-2-0"), lang)
         fig.text(0.05, 0.012, footer, fontsize=6.5, va="bottom")
 
         buf = io.BytesIO()

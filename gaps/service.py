@@ -119,19 +119,15 @@ class GapRequest:
 
     def describe(self, lang: str = "de") -> dict[str, str]:
         """The parameters as label → text, for the printed map and the page."""
-        de = lang == "de"
         cats = ", ".join(CATEGORY_BY_ID[c].label(lang) for c in self.categories)
-        speed = f"{self.effective_speed_kmh:g} km/h"
-        if de:
-            speed = speed.replace(".", ",")
         return {
-            ("Gruppe" if de else "Group"): group_label(self.group, lang),
-            ("Es zählen" if de else "Serving verdicts"): t(VERDICT_LABELS[self.verdicts], lang),
-            ("Kategorien" if de else "Categories"): cats,
-            ("Gehgeschwindigkeit" if de else "Walking speed"): speed,
-            ("Zeitlimit" if de else "Time limit"): f"{self.minutes:g} min",
-            ("Einzugsgebiet" if de else "Catchment"): f"{self.catchment_m:g} m",
-            ("Hexagone" if de else "Hexagons"): f"H3 {self.h3_resolution}",
+            t(N_("Group"), lang): group_label(self.group, lang),
+            t(N_("Serving verdicts"), lang): t(VERDICT_LABELS[self.verdicts], lang),
+            t(N_("Categories"), lang): cats,
+            t(N_("Walking speed"), lang): t(N_("{speed} km/h"), lang, speed=self.effective_speed_kmh),
+            t(N_("Time limit"), lang): t(N_("{minutes} min"), lang, minutes=self.minutes),
+            t(N_("Catchment"), lang): t(N_("{metres} m"), lang, metres=self.catchment_m),
+            t(N_("Hexagons"), lang): f"H3 {self.h3_resolution}",
         }
 
 

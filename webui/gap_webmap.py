@@ -18,7 +18,7 @@ import h3
 from branca.element import MacroElement
 from jinja2 import Template
 
-from base.i18n import N_, t
+from base.i18n import N_, format_number, t
 from base.settings import OSM_ATTRIBUTION
 from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID
 from exports.gaps import _BEYOND, _NEAR, _PLACE, _UNDERSERVED_EDGE, _UNKNOWN, _UNKNOWN_EDGE, _WITHIN
@@ -167,12 +167,6 @@ class _Hexagons(MacroElement):
         self.cells_js = inert_script(script_json(cells))
 
 
-def format_number(value: float, lang: str, digits: int = 1) -> str:
-    """``3.25`` → ``3,3`` in German, ``3.3`` in English."""
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "de" else text
-
-
 def hex_class(state: str, minutes: float, limit: float) -> str:
     """``near`` (up to half the limit), ``within`` (up to the limit), ``underserved`` or ``unknown``."""
     if state == "served":
@@ -220,7 +214,7 @@ def hex_tooltip(
         return t(
             "served: {minutes} min ({metres} m) to {place}",
             lang,
-            minutes=format_number(minutes, lang),
+            minutes=format_number(minutes, lang, 1),
             metres=f"{metres:.0f}",
             place=place_name(nearest, lang),
         )
@@ -230,7 +224,7 @@ def hex_tooltip(
         return t(
             "underserved: {minutes} min ({metres} m) to {place}",
             lang,
-            minutes=format_number(minutes, lang),
+            minutes=format_number(minutes, lang, 1),
             metres=f"{metres:.0f}",
             place=place_name(nearest, lang),
         )
@@ -309,7 +303,7 @@ def anchor_tooltip(rank: int, row: AnchorRow, lang: str, nearest: str = "") -> s
             "{minutes} min to {place}",
             lang,
             place=nearest or row.nearest_place or row.nearest_ref or t("(no name)", lang),
-            minutes=format_number(row.nearest_minutes, lang),
+            minutes=format_number(row.nearest_minutes, lang, 1),
         )
     return f"{rank}. {kind}: {name} – {nearest}"
 

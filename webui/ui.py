@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
+from datetime import date, datetime
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -36,6 +37,16 @@ def t(key: str, /, **params: object) -> str:
 def nt(singular: str, plural: str, n: int, /, **params: object) -> str:
     """``base.i18n.nt`` in the user's language: the plural form for ``n`` (``{n}`` is the number)."""
     return i18n.nt(singular, plural, n, get_lang(), **params)
+
+
+def date_text(value: date) -> str:
+    """A date in the user's language (``01.12.2026``)."""
+    return i18n.format_date(value, get_lang())
+
+
+def datetime_text(value: datetime) -> str:
+    """Date and time in the user's language (``01.12.2026 14:05``)."""
+    return i18n.format_datetime(value, get_lang())
 
 
 def language_switch() -> str:
@@ -139,8 +150,8 @@ def show_import_summary(summary: ImportSummary) -> None:
             "Schools: {schools} · Kitas: {kitas} · walking network: {nodes} nodes, {edges} edges",
             schools=summary.schools,
             kitas=summary.kitas,
-            nodes=f"{summary.network_nodes:,}".replace(",", "." if lang == "de" else ","),
-            edges=f"{summary.network_edges:,}".replace(",", "." if lang == "de" else ","),
+            nodes=i18n.format_number(summary.network_nodes, lang),
+            edges=i18n.format_number(summary.network_edges, lang),
         )
     )
     notes = summary.notes
@@ -199,6 +210,7 @@ def resident_language_picker() -> None:
         format_func=i18n.LANGUAGES.__getitem__,
         key="lang_top",
         on_change=_copy,
+        placeholder=t("Choose an option"),
     )
 
 
@@ -222,7 +234,7 @@ def area_select(
         # Only staff pages list unpublished areas: say which ones residents do not see.
         labels = {n: text if by_name[n].published else t("{area} – not published", area=text)
                   for n, text in labels.items()}  # fmt: skip
-        area = by_name[st.selectbox(label, options=list(by_name), format_func=labels.__getitem__, key=key)]
+        area = by_name[st.selectbox(label, options=list(by_name), format_func=labels.__getitem__, key=key, placeholder=t("Choose an option"))]
     st.session_state[AREA_KEY] = area.name
     return area
 

@@ -39,7 +39,7 @@ def verdict_text(status: str, lang: str) -> str:
 def status_line(status: AuditStatus, lang: str) -> str:
     if status.last_checked is None:
         return ui.t("Not audited yet.")
-    text = ui.t("Last checked on {date}", date=status.last_checked.strftime("%d.%m.%Y"))
+    text = ui.t("Last checked on {date}", date=ui.date_text(status.last_checked))
     if status.reaudit_due:
         text += " · " + ui.t("Re-audit due (older than 24 months)")
     return text
@@ -107,8 +107,8 @@ def history_rows(history: list[AuditVersion], lang: str) -> list[dict[str, objec
         {
             ui.t("Version"): v.audit.version,
             ui.t("Who"): v.audit.auditor,
-            ui.t("Visit"): v.audit.visit_date.strftime("%d.%m.%Y"),
-            ui.t("Saved (UTC)"): v.audit.created_at.strftime("%d.%m.%Y %H:%M"),
+            ui.t("Visit"): ui.date_text(v.audit.visit_date),
+            ui.t("Saved (UTC)"): ui.datetime_text(v.audit.created_at),
             ui.t("Method"): label_of(METHOD_LABELS, v.audit.method, lang),
             ui.t("Review"): label_of(REVIEW_LABELS, v.audit.review_state, lang),
             ui.t("Facts changed"): "; ".join(change_text(c, lang) for c in v.changed)
