@@ -16,13 +16,15 @@ from audits.csv_io import import_audit_csv, save_audit_rows
 from audits.store import save_audit, set_review_state
 from base.errors import PermissionDenied
 from base.settings import load_settings
-from catalogue.importer import import_file, import_overpass
+from catalogue.import_jobs import start_file_import, start_overpass_import
+from catalogue.importer import import_file, import_overpass, import_sample
 from catalogue.osm_file import read_osm_file
 from catalogue.store import (
     add_manual_place,
     find_place_by_ref,
     get_area,
     save_extract,
+    set_area_published,
     set_place_status,
     update_place,
 )
@@ -112,6 +114,16 @@ WRITES: dict[str, Callable[[World, Actor], object]] = {
         lambda s, w, a: save_extract(s, actor=a, area_name="Cut", extract=read_osm_file(FIXTURE))
     ),
     "import_file": lambda w, a: import_file(w.engine, actor=a, path=FIXTURE, area_name="Neu"),  # type: ignore[arg-type]
+    "start_file_import": lambda w, a: start_file_import(
+        w.engine, actor=a, path=FIXTURE, area_name="Im Hintergrund"  # type: ignore[arg-type]
+    ).wait(120),
+    "start_overpass_import": lambda w, a: start_overpass_import(
+        w.engine, actor=a, area_name="Live", place="Neuss"  # type: ignore[arg-type]
+    ),
+    "import_sample": lambda w, a: import_sample(w.engine, actor=a, area_name="Helsinki"),  # type: ignore[arg-type]
+    "set_area_published": _in_session(
+        lambda s, w, a: set_area_published(s, actor=a, area_id=w.area_id, published=False)
+    ),
     # Refused before anything is fetched: the endpoint does not exist.
     "import_overpass": lambda w, a: import_overpass(
         w.engine,  # type: ignore[arg-type]
@@ -176,8 +188,41 @@ def test_public_and_planners_may_not_write_and_nothing_is_written(world, what):
             WRITES[what](world, actor)
         assert err.value.en != err.value.de, role
         assert read_all_rows(world.engine) == before, role  # type: ignore[arg-type]
-    if what == "import_overpass":
+    if what in ("import_overpass", "start_overpass_import"):
         return  # a manager gets past the check and would go online; tested in test_import_live_cli
     # The same call by a manager goes through: the refusals above were about the role.
     WRITES[what](world, MANAGER)
     assert read_all_rows(world.engine) != before  # type: ignore[arg-type]
+
+
+# Functions that take an actor but only read (they still check that the actor may see the data),
+# and the account functions, which only admins may call (tests/accounts/test_auth.py refuses each
+# of them for managers, planners and the public).
+READS_WITH_ACTOR = {
+    "accounts.auth.require_role", "accounts.auth.list_users", "suggestions.store.pending_suggestions",
+    "suggestions.store.open_audit_tasks",
+}
+ADMIN_ONLY = {
+    "accounts.auth.create_user", "accounts.auth.set_role", "accounts.auth.set_active",
+    "accounts.auth.set_password", "accounts.auth.unlock_user",
+}
+
+
+def test_every_function_that_takes_an_actor_is_refused_above_or_listed_with_its_reason():
+    """A new write function cannot slip past this file: it must be in WRITES (or named above)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    found = set()
+    for package in ("accounts", "catalogue", "audits", "gaps", "suggestions", "exports"):
+        for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
+            if info.name.startswith("_"):  # __main__ runs the command line
+                continue
+            module = importlib.import_module(f"{package}.{info.name}")
+            for name, fn in vars(module).items():
+                if (inspect.isfunction(fn) and fn.__module__ == module.__name__ and not name.startswith("_")
+                        and "actor" in inspect.signature(fn).parameters):  # fmt: skip
+                    found.add(f"{module.__name__}.{name}")
+    covered = {name for name in found if name.rsplit(".", 1)[1] in WRITES}
+    assert found - covered - READS_WITH_ACTOR - ADMIN_ONLY == set()
