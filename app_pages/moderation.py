@@ -14,7 +14,6 @@ from streamlit_folium import st_folium
 
 from audits.vocabulary import GROUP_BY_ID
 from base.errors import AtlasError
-from catalogue.categories import CATEGORY_BY_ID
 from catalogue.store import PlaceInfo, list_areas, load_places
 from storage.db import session_scope
 from suggestions.notify import decide_and_notify
@@ -35,18 +34,13 @@ MERGE_RADIUS_M = 250
 PENDING_COLOR = "#7b3294"
 
 
-def category_label(category: str) -> str:
-    c = CATEGORY_BY_ID.get(category)
-    return c.label(ui.get_lang()) if c else category
-
-
 def queue_rows(queue: list[SuggestionInfo], area_names: dict[int, str]) -> list[dict[str, str]]:
     lang = ui.get_lang()
     return [
         {
             ui.t("Code"): s.ref_code,
             ui.t("Name"): s.name,
-            ui.t("Category"): category_label(s.category),
+            ui.t("Category"): ui.category_text(s.category),
             ui.t("Good for"): ", ".join(
                 GROUP_BY_ID[g].label(lang) for g in s.groups if g in GROUP_BY_ID
             ),
@@ -119,7 +113,7 @@ if area_id is not None:
     bbox = next(a.bbox for a in areas if a.id == area_id)
 fmap = build_points_map(
     [
-        MapPoint(s.lon, s.lat, s.name, f"{s.ref_code} · {category_label(s.category)}", PENDING_COLOR)
+        MapPoint(s.lon, s.lat, s.name, f"{s.ref_code} · {ui.category_text(s.category)}", PENDING_COLOR)
         for s in queue
     ],
     legend_title=ui.t("Pending suggestions on the map"),
@@ -178,7 +172,7 @@ else:
             p.id: ui.t(
                 "{name} – {category}, {distance} m",
                 name=p.name or ui.t("(no name)"),
-                category=category_label(p.category),
+                category=ui.category_text(p.category),
                 distance=d,
             )
             for d, p in near

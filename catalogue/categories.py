@@ -129,6 +129,12 @@ CATEGORIES: tuple[Category, ...] = (
 )
 
 CATEGORY_BY_ID: dict[str, Category] = {c.id: c for c in CATEGORIES}
+
+
+def category_label(category_id: str, lang: str) -> str:
+    """The category's label in ``lang``; an id the table does not know is shown as it is."""
+    category = CATEGORY_BY_ID.get(category_id)
+    return category.label(lang) if category else category_id
 CATEGORY_IDS: tuple[str, ...] = tuple(c.id for c in CATEGORIES)
 ANCHOR_IDS: tuple[str, ...] = tuple(c.id for c in CATEGORIES if c.anchor)
 

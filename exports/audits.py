@@ -16,7 +16,7 @@ from audits.store import (
 from audits.vocabulary import FACT_BY_ID, FACT_IDS, GROUP_IDS, NUMBER, FactValue
 from base.errors import InvalidInput
 from base.i18n import N_
-from catalogue.categories import CATEGORY_BY_ID
+from catalogue.categories import category_label
 from catalogue.store import get_area_by_id, load_places
 from exports.tabular import csv_bytes, xlsx_bytes
 
@@ -66,15 +66,14 @@ def export_audits(session: Session, *, area_id: int, fmt: ExportFormat, today: d
         for p in places:
             pa = audits[p.id]
             last = pa.last_audit
-            category = CATEGORY_BY_ID.get(p.category)
             out.append(
                 {
                     "place": p.ref or str(p.id),
                     "id": p.id,
                     "name": p.name,
                     "category": p.category,
-                    "category_de": category.label("de") if category else p.category,
-                    "category_en": category.name if category else p.category,
+                    "category_de": category_label(p.category, "de"),
+                    "category_en": category_label(p.category, "en"),
                     "status": p.status,
                     "audit_version": pa.status.version,
                     "last_checked": pa.status.last_checked.isoformat() if pa.status.last_checked else None,

@@ -30,7 +30,7 @@ from shapely.geometry import Point, mapping
 from base.errors import AtlasError, InvalidInput
 from base.geo import local_coords_projection, local_projection, local_unproject_bbox
 from base.i18n import N_, Day, format_number, t
-from catalogue.categories import CATEGORY_BY_ID
+from catalogue.categories import category_label
 from catalogue.model import BaseMap
 from exports.places import COORD_DECIMALS
 from exports.tabular import XLSX_MEDIA_TYPE, csv_bytes, write_atomic, xlsx_bytes
@@ -171,7 +171,7 @@ def _frames(report: GapReport) -> dict[str, Any]:
             "place_id": pd.array([int(p.id) for p in report.places], dtype="int64"),
             "name": [p.name for p in report.places],
             "category": [p.category for p in report.places],
-            "category_de": [CATEGORY_BY_ID[p.category].label("de") for p in report.places],
+            "category_de": [category_label(p.category, "de") for p in report.places],
             "osm_ref": [p.ref for p in report.places],
             "status": [p.status for p in report.places],
             "lon": np.array([p.lon for p in report.places], float),

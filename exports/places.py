@@ -21,7 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from base.errors import InvalidInput
 from base.i18n import N_
-from catalogue.categories import CATEGORY_BY_ID
+from catalogue.categories import category_label
 from catalogue.store import PlaceInfo
 from exports.tabular import XLSX_MEDIA_TYPE, csv_bytes, write_atomic, xlsx_bytes
 
@@ -57,14 +57,13 @@ COORD_DECIMALS = 7
 
 
 def _attributes(place: PlaceInfo) -> dict[str, Any]:
-    category = CATEGORY_BY_ID.get(place.category)
     return {
         "id": place.id,
         "osm_ref": place.ref,
         "name": place.name,
         "category": place.category,
-        "category_de": category.label("de") if category else place.category,
-        "category_en": category.name if category else place.category,
+        "category_de": category_label(place.category, "de"),
+        "category_en": category_label(place.category, "en"),
         "address": place.address,
         "opening_hours": place.opening_hours,
         "origin": place.origin,

@@ -20,7 +20,7 @@ from jinja2 import Template
 
 from base.i18n import N_, format_number, t
 from base.settings import OSM_ATTRIBUTION
-from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID
+from catalogue.categories import ANCHOR_IDS, category_label
 from exports.gaps import _BEYOND, _NEAR, _PLACE, _UNDERSERVED_EDGE, _UNKNOWN, _UNKNOWN_EDGE, _WITHIN
 from gaps.engine import GapPlace
 from gaps.service import AnchorRow, GapReport
@@ -192,8 +192,7 @@ def place_name(place: GapPlace | None, lang: str) -> str:
         return ""
     if place.name:
         return place.name
-    category = CATEGORY_BY_ID.get(place.category)
-    return (category.label(lang) if category else place.category) + " " + t("(no name)", lang)
+    return category_label(place.category, lang) + " " + t("(no name)", lang)
 
 
 def nearest_name(report: GapReport, row: AnchorRow, lang: str) -> str:
@@ -294,7 +293,7 @@ def build_gap_legend_html(report: GapReport, *, lang: str) -> str:
 
 def anchor_tooltip(rank: int, row: AnchorRow, lang: str, nearest: str = "") -> str:
     """Plain text: rank, kind, name, and the nearest place that counts (or that none is reachable)."""
-    kind = CATEGORY_BY_ID[row.kind].label(lang) if row.kind in CATEGORY_BY_ID else row.kind
+    kind = category_label(row.kind, lang)
     name = row.name or t("(no name)", lang)
     if row.nearest_minutes is None:
         nearest = t("not reachable", lang)
@@ -309,8 +308,7 @@ def anchor_tooltip(rank: int, row: AnchorRow, lang: str, nearest: str = "") -> s
 
 
 def _place_tooltip(place: GapPlace, lang: str) -> str:
-    category = CATEGORY_BY_ID.get(place.category)
-    label = category.label(lang) if category else place.category
+    label = category_label(place.category, lang)
     state = t("counts", lang) if place.status == "serving" else t("verdict unknown, not counted", lang)
     return f"{place_name(place, lang)} – {label} ({state})"
 

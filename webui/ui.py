@@ -14,7 +14,7 @@ from accounts.auth import PUBLIC, Actor
 from base import i18n
 from base.errors import AtlasError
 from base.settings import Settings, load_settings
-from catalogue.categories import CATEGORIES, CATEGORY_BY_ID
+from catalogue.categories import CATEGORIES, category_label
 from catalogue.store import AreaInfo, ImportSummary, preferred_area
 from storage.db import open_database
 
@@ -241,8 +241,7 @@ def area_select(
 
 def category_text(category: str) -> str:
     """A category in the user's language (the same words on the staff and the resident pages)."""
-    known = CATEGORY_BY_ID.get(category)
-    return known.label(get_lang()) if known else category
+    return category_label(category, get_lang())
 
 
 def translated_key(base: str) -> str:

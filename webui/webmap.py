@@ -33,7 +33,7 @@ from audits.vocabulary import VERDICT_STATUSES
 from base.geo import equirect_m
 from base.i18n import t
 from base.settings import OSM_ATTRIBUTION
-from catalogue.categories import CATEGORIES, CATEGORY_BY_ID
+from catalogue.categories import CATEGORIES, CATEGORY_BY_ID, category_label
 
 # Where Streamlit serves ``static/`` beside app.py when ``server.enableStaticServing`` is on.
 STATIC_URL = "/app/static"
@@ -362,8 +362,7 @@ def build_legend_html(
 
 def place_label(place: MapPlace, *, lang: str) -> tuple[str, str]:
     """``(name, category label)`` as plain text; unnamed places get a visible stand-in."""
-    category = CATEGORY_BY_ID.get(place.category)
-    return place.name or t("(no name)", lang), category.label(lang) if category else place.category
+    return place.name or t("(no name)", lang), category_label(place.category, lang)
 
 
 def build_tooltip_text(place: MapPlace, *, lang: str) -> str:
