@@ -40,12 +40,6 @@ from webui.webmap import (
 )
 
 ORIGIN_LABELS: dict[str, str] = {"osm": N_("OpenStreetMap"), "manual": N_("added manually"), "suggestion": N_("suggestion")}
-DOWNLOAD_LABELS: dict[str, str] = {
-    "geojson": N_("GeoJSON"),
-    "gpkg": N_("GeoPackage (QGIS)"),
-    "csv": N_("CSV (Excel)"),
-    "xlsx": N_("Excel workbook (XLSX)"),
-}
 FILTER_LABELS: dict[str, str] = {
     "all": N_("all ({count})"),
     "open": N_("open ({count})"),
@@ -353,7 +347,7 @@ def downloads(places: list[PlaceInfo], area: AreaInfo) -> None:
     columns = st.columns(len(DOWNLOADS))
     for column, (fmt, mime) in zip(columns, DOWNLOADS, strict=True):
         column.download_button(
-            ui.t(DOWNLOAD_LABELS[fmt]),
+            ui.t(ui.DOWNLOAD_LABELS[fmt]),
             # Built only when clicked: exactly the places shown right now.
             data=functools.partial(export_places_bytes, places, fmt=fmt),
             file_name=f"{stem}.{fmt}",

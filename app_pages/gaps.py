@@ -41,14 +41,7 @@ RESOLUTION_LABELS: dict[int, str] = {
     11: N_("11 – fine (~50 m)"),
 }
 CRS_LABELS: dict[str, str] = {"EPSG:4326": N_("WGS84 (EPSG:4326)"), "EPSG:25832": N_("ETRS89 / UTM 32N (EPSG:25832)")}
-DOWNLOAD_LABELS: dict[str, str] = {
-    "gpkg": N_("GeoPackage (QGIS)"),
-    "geojson": N_("GeoJSON"),
-    "csv": N_("CSV (Excel)"),
-    "xlsx": N_("Excel workbook (XLSX)"),
-    "pdf": N_("PDF (A4)"),
-    "png": N_("PNG (A4)"),
-}
+
 if TYPE_CHECKING:
     from streamlit.elements.lib.column_types import ColumnConfig
 
@@ -249,7 +242,7 @@ def downloads(report: GapReport, area: AreaInfo, basemap: BaseMap | None, lang: 
     stem = f"{stem}_{req.group}_{req.minutes:g}min"
     for column, fmt in zip(st.columns(len(EXPORTS)), EXPORTS, strict=True):
         column.download_button(
-            ui.t(DOWNLOAD_LABELS[fmt]),
+            ui.t(ui.DOWNLOAD_LABELS[fmt]),
             # Built only when clicked (a PDF takes a second), from exactly the report on screen.
             data=functools.partial(
                 export_gaps_bytes,

@@ -13,12 +13,22 @@ from sqlalchemy import Engine
 from accounts.auth import PUBLIC, Actor
 from base import i18n
 from base.errors import AtlasError
+from base.i18n import N_
 from base.settings import Settings, load_settings
 from catalogue.categories import CATEGORIES, category_label
 from catalogue.store import AreaInfo, ImportSummary, preferred_area
 from storage.db import open_database
 
 LANG_KEY = "lang"
+# The download buttons' labels, one per export format.
+DOWNLOAD_LABELS: dict[str, str] = {
+    "gpkg": N_("GeoPackage (QGIS)"),
+    "geojson": N_("GeoJSON"),
+    "csv": N_("CSV (Excel)"),
+    "xlsx": N_("Excel workbook (XLSX)"),
+    "pdf": N_("PDF (A4)"),
+    "png": N_("PNG (A4)"),
+}
 # Name of the area the catalogue shows (set by the area picker and after an import).
 AREA_KEY = "area_name"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
