@@ -19,6 +19,7 @@ complete for the resident pages and fall back to German elsewhere.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import os
 import re
@@ -211,7 +212,7 @@ class LocaleFormatter(string.Formatter):
         self.locale = Locale.parse(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
 
     def convert_field(self, value: Any, conversion: str | None) -> Any:
-        if isinstance(value, Localized) and conversion is not None:
+        if conversion is not None and hasattr(value, "localized"):
             value = value.localized(self.lang)
         return super().convert_field(value, conversion)
 
@@ -221,7 +222,7 @@ class LocaleFormatter(string.Formatter):
         return kwargs[field_name], field_name
 
     def format_field(self, value: Any, format_spec: str) -> str:
-        if isinstance(value, Localized):
+        if hasattr(value, "localized"):
             return super().format_field(value.localized(self.lang), format_spec)
         if isinstance(value, bool) or not isinstance(value, int | float):
             return super().format_field(value, format_spec)
@@ -235,12 +236,18 @@ class LocaleFormatter(string.Formatter):
             pattern = f"{group}0" + ("." + "0" * digits if digits else "")
             return format_decimal(value, format=pattern, locale=self.locale)
         if isinstance(value, int):  # ids, years, counts: no grouping unless asked for with ","
-            return format_decimal(value, format=f"{group}0", locale=self.locale)
+            return format_decimal(value, format="#,##0", locale=self.locale) if group else str(value)
         return format_decimal(value, format=f"{group}0.##########", locale=self.locale)
 
 
+@functools.cache
+def _formatter(lang: str) -> LocaleFormatter:
+    # Stateless apart from its locale, so one per language is shared by every thread.
+    return LocaleFormatter(lang)
+
+
 def _fill(text: str, lang: str, params: Mapping[str, object]) -> str:
-    return LocaleFormatter(lang).vformat(text, (), dict(params)) if params else text
+    return _formatter(lang).vformat(text, (), dict(params)) if params else text
 
 
 def t(message: str, lang: str, /, **params: object) -> str:
@@ -289,7 +296,7 @@ def _own_messages(lang: str) -> dict[str, str]:
 def format_number(value: float, lang: str, digits: int | None = None) -> str:
     """A number as ``lang`` writes it (``1.234,5`` in German); ``digits`` fixes the decimals."""
     spec = ",." + str(digits) + "f" if digits is not None else ","
-    return LocaleFormatter(lang).format_field(value, spec)
+    return _formatter(lang).format_field(value, spec)
 
 
 def format_date(value: date | datetime, lang: str) -> str:
