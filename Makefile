@@ -57,7 +57,7 @@ bench: install-test
 
 # After changing a user-facing text: extract the messages into locale/messages.pot and merge them
 # into every catalog; then translate the new entries (German always, tr/ar/uk for resident pages).
-BABEL_KEYWORDS := -k t -k nt:1,2 -k pt:1c,2
+BABEL_KEYWORDS := -k t -k nt:1,2
 messages: install-test
 	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --add-comments=TRANSLATORS: \
 	  --project=Begegnungsatlas --copyright-holder="Begegnungsatlas contributors" -o locale/messages.pot .

@@ -43,8 +43,6 @@ LANGUAGES: dict[str, str] = {
     "ar": "العربية",
     "uk": "Українська",
 }
-STAFF_LANGUAGES: tuple[str, ...] = ("de", "en")
-RESIDENT_LANGUAGES: tuple[str, ...] = tuple(LANGUAGES)
 RTL_LANGUAGES: tuple[str, ...] = ("ar",)
 DEFAULT_LANGUAGE = "de"
 # Where a catalog has no translation, this language is asked next (then the English id).
@@ -112,12 +110,6 @@ def translation(lang: str) -> gettext.NullTranslations:
     return found
 
 
-def reload_catalogs() -> None:
-    """Forget the loaded catalogs (after editing a ``.po`` file in a running process, or in tests)."""
-    with _LOCK:
-        _TRANSLATIONS.clear()
-
-
 # ---------------------------------------------------------------- formatting
 
 
@@ -151,12 +143,6 @@ class Message:
 
     def localized(self, lang: str) -> str:
         return t(self.msgid, lang, **self.params)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Message) and (self.msgid, self.params) == (other.msgid, other.params)
-
-    def __hash__(self) -> int:
-        return hash(self.msgid)
 
     def __repr__(self) -> str:
         return f"Message({self.msgid!r}, **{self.params!r})"
@@ -260,39 +246,6 @@ def nt(singular: str, plural: str, n: int, lang: str, /, **params: object) -> st
     return _fill(translation(lang).ngettext(singular, plural, n), lang, {"n": n, **params})
 
 
-def pt(context: str, message: str, lang: str, /, **params: object) -> str:
-    """``message`` in ``lang`` where the same English word needs another translation (``context``)."""
-    return _fill(translation(lang).pgettext(context, message), lang, params)
-
-
-def is_translated(message: str, lang: str) -> bool:
-    """True when ``lang``'s own catalog (not its fallback) translates ``message``."""
-    if lang == "en":
-        return True
-    po = catalog_path(lang)
-    if not po.exists():
-        return False
-    return _own_messages(lang).get(message, "") != ""
-
-
-_OWN: dict[str, dict[str, str]] = {}
-
-
-def _own_messages(lang: str) -> dict[str, str]:
-    if lang not in _OWN:
-        from babel.messages.pofile import read_po
-
-        with catalog_path(lang).open("rb") as fh:
-            catalog = read_po(fh, locale=lang)
-        own: dict[str, str] = {}
-        for m in catalog:
-            if m.id and not m.fuzzy:
-                strings = [m.string] if isinstance(m.string, str) else list(m.string or ())
-                own[m.id if isinstance(m.id, str) else m.id[0]] = strings[0] if strings and all(strings) else ""
-        _OWN[lang] = own
-    return _OWN[lang]
-
-
 def format_number(value: float, lang: str, digits: int | None = None) -> str:
     """A number as ``lang`` writes it (``1.234,5`` in German); ``digits`` fixes the decimals."""
     spec = ",." + str(digits) + "f" if digits is not None else ","
@@ -318,7 +271,3 @@ def language_name(code: str, lang: str, fallback: str = "") -> str:
     locale = Locale.parse(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
     known = locale.languages.get(code)
     return known or (t(fallback, lang) if fallback else code)
-
-
-def is_rtl(lang: str) -> bool:
-    return lang in RTL_LANGUAGES

@@ -27,7 +27,7 @@ from base.i18n import N_, Day, Duration, Joined, Message, nt, t
 from catalogue.categories import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"t": (1,), "nt": (1, 2), "pt": ((1, "c"), 2), "N_": None}
+KEYWORDS = {"t": (1,), "nt": (1, 2), "N_": None}
 # The pages residents use without an account: every text there must exist in all five languages.
 RESIDENT_SOURCES = (
     "app_pages/public_map.py",
@@ -52,9 +52,8 @@ def extracted() -> dict[str | tuple[str, ...], set[str]]:
     with (ROOT / "babel.cfg").open() as fh:
         method_map, options_map = parse_mapping_cfg(fh)
     found: dict[str | tuple[str, ...], set[str]] = {}
-    keywords = {"t": (1,), "nt": (1, 2), "pt": ((1, "c"), 2), "N_": None}
     for filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=keywords
+        str(ROOT), method_map, options_map, keywords=KEYWORDS
     ):
         found.setdefault(message, set()).add(filename)
     return found
