@@ -5,8 +5,9 @@ language is known, ``N_("…")`` where the text is only declared (vocabulary tab
 translated where it is shown. ``pybabel extract`` (see ``babel.cfg`` and ``make messages``)
 collects them into ``locale/messages.pot``; ``locale/<lang>/LC_MESSAGES/messages.po`` holds the
 translations (German is the app's first language; English is the message id itself). The ``.mo``
-files are compiled from the ``.po`` files at install (``make install``) and, when missing or
-older than their ``.po``, at the first lookup, so a checkout always shows its own catalogs.
+files are compiled from the ``.po`` files at install (``make install``); where one is missing or
+older than its ``.po``, the first lookup compiles the ``.po`` in memory, so a checkout always shows
+its own catalogs.
 
 Placeholders are ``str.format`` names, ``{places}``; :class:`LocaleFormatter` fills them in with
 numbers formatted by Babel for the locale ("1,6 s" in German) and refuses anything but plain
@@ -21,15 +22,14 @@ from __future__ import annotations
 
 import functools
 import gettext
-import os
+import io
 import re
 import string
-import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
@@ -61,26 +61,21 @@ def catalog_path(lang: str, suffix: str = ".po") -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
 
 
-def compile_catalog(lang: str) -> Path:
-    """Compile ``lang``'s ``.po`` into its ``.mo`` (atomically) and return the ``.mo`` path."""
+def _compiled(lang: str) -> bytes:
+    """``lang``'s ``.po`` compiled in memory (when no fresh ``.mo`` is there: a checkout before
+    ``make install``, or a ``.po`` edited since); nothing is written at run time."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    po, mo = catalog_path(lang), catalog_path(lang, ".mo")
-    with po.open("rb") as fh:
+    with catalog_path(lang).open("rb") as fh:
         catalog = read_po(fh, locale=lang)
-    fd, tmp = tempfile.mkstemp(dir=mo.parent, prefix=".messages-", suffix=".mo")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            write_mo(out, catalog, use_fuzzy=False)
-        os.replace(tmp, mo)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return mo
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
 
 
-_LOCK = threading.Lock()
+# Re-entrant: loading Turkish loads its German fallback under the same lock.
+_LOCK = threading.RLock()
 _TRANSLATIONS: dict[str, gettext.NullTranslations] = {}
 
 
@@ -88,10 +83,9 @@ def _load(lang: str) -> gettext.NullTranslations:
     po, mo = catalog_path(lang), catalog_path(lang, ".mo")
     if not po.exists():
         return gettext.NullTranslations()
-    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        compile_catalog(lang)
-    with mo.open("rb") as fh:
-        translations: gettext.NullTranslations = gettext.GNUTranslations(fh)
+    fresh = mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime
+    data = mo.read_bytes() if fresh else _compiled(lang)
+    translations: gettext.NullTranslations = gettext.GNUTranslations(io.BytesIO(data))
     if lang in FALLBACK:
         translations.add_fallback(translation(FALLBACK[lang]))
     return translations
@@ -125,7 +119,6 @@ class Day:
         return format_date(self.value, lang)
 
 
-@runtime_checkable
 class Localized(Protocol):
     """A value that is written differently per language (a nested message, a date, a duration)."""
 

@@ -10,6 +10,7 @@ import io
 import shutil
 import string
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -155,6 +156,21 @@ def test_numbers_dates_and_durations_follow_the_locale() -> None:
     assert Day(date(2026, 12, 1)).localized("de") == "01.12.2026"
     assert Duration(180).localized("de") == "3 Minuten"
     assert Duration(180).localized("en") == "3 minutes"
+
+
+def test_a_fresh_process_can_start_in_a_fallback_language() -> None:
+    """Turkish first: its German fallback is loaded while Turkish loads, under the same lock."""
+    code = "from base import i18n; print(i18n.t('Import data', 'tr'), '|', i18n.t('Community centre', 'tr'))"
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "Daten importieren | Mahalle merkezi"
+
+
+def test_a_catalog_without_a_fresh_mo_is_compiled_in_memory() -> None:
+    import gettext
+
+    translations = gettext.GNUTranslations(io.BytesIO(i18n._compiled("de")))
+    assert translations.gettext("Import data") == "Daten importieren"
 
 
 def test_fallback_chain_turkish_staff_text_is_german_not_english() -> None:
