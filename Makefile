@@ -61,5 +61,5 @@ BABEL_KEYWORDS := -k t -k nt:1,2
 messages: install-test
 	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --add-comments=TRANSLATORS: \
 	  --project=Begegnungsatlas --copyright-holder="Begegnungsatlas contributors" -o locale/messages.pot .
-	$(BIN)/pybabel update -i locale/messages.pot -d locale -D messages --no-fuzzy-matching --width=100
+	$(BIN)/pybabel update -i locale/messages.pot -d locale -D messages --no-fuzzy-matching --ignore-obsolete --width=100
 	$(BIN)/pybabel compile -d locale -D messages

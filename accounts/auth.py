@@ -166,7 +166,7 @@ def require_role(actor: Actor, *roles: str) -> None:
 def validate_role(role: object) -> str:
     if role not in ACCOUNT_ROLES:
         raise InvalidInput(
-            N_("Unknown role {role!r}; choose one of: {join}."), role=role, join=', '.join(ACCOUNT_ROLES),
+            N_("Unknown role {role!r}; choose one of: {choices}."), role=role, choices=', '.join(ACCOUNT_ROLES),
         )
     return str(role)
 

@@ -233,7 +233,7 @@ def resolve_place(session: Session, *, ref: str, area_id: int | None) -> int:
     if len(areas) > 1:
         names = list(session.scalars(select(Area.name).where(Area.id.in_(areas)).order_by(Area.name)))
         raise InvalidInput(
-            N_("{text} is in several areas ({join}); choose one with --area."), text=text, join=', '.join(names),
+            N_("{text} is in several areas ({areas}); choose one with --area."), text=text, areas=', '.join(names),
         )
     # A direct hit beats an alias (two places of one area never share a ref; be safe anyway).
     return hits[0][0]

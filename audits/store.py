@@ -189,7 +189,7 @@ def validate_participation(groups: Iterable[object]) -> tuple[str, ...]:
     unknown = [g for g in given if g not in GROUP_BY_ID]
     if unknown:
         raise InvalidInput(
-            N_("Unknown group(s) {join}; use group ids such as {join2}."), join=', '.join(map(repr, unknown)), join2=', '.join(GROUP_IDS[:3]),
+            N_("Unknown group(s) {unknown}; use group ids such as {examples}."), unknown=', '.join(map(repr, unknown)), examples=', '.join(GROUP_IDS[:3]),
         )
     return tuple(g for g in GROUP_IDS if g in given)
 
@@ -198,7 +198,7 @@ def validate_notes(notes: object, *, limit: int = NOTES_MAX) -> str:
     text = "" if notes is None else str(notes).strip()
     if len(text) > limit:
         raise InvalidInput(
-            N_("The notes are {n_text} characters long; use at most {limit}."), n_text=len(text), limit=limit,
+            N_("The notes are {n} characters long; use at most {limit}."), n=len(text), limit=limit,
         )
     return clean_text(text, keep_newlines=True)
 
@@ -576,7 +576,7 @@ def set_review_state(
     require_role(actor, *AUDITORS)
     if state not in REVIEW_STATES:
         raise InvalidInput(
-            N_("Unknown review state {state!r}; use one of {join}."), state=state, join=', '.join(REVIEW_STATES),
+            N_("Unknown review state {state!r}; use one of {choices}."), state=state, choices=', '.join(REVIEW_STATES),
         )
     reviewer = validate_person(reviewer, what=N_("reviewer's name"))
     note = validate_notes(note)

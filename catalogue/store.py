@@ -157,7 +157,7 @@ def validate_area_name(name: object) -> str:
     name = name.strip()
     if len(name) > AREA_NAME_MAX:
         raise _invalid(
-            N_("The area name is {n_name} characters long; use at most {AREA_NAME_MAX}."), n_name=len(name), AREA_NAME_MAX=AREA_NAME_MAX,
+            N_("The area name is {n} characters long; use at most {max}."), n=len(name), max=AREA_NAME_MAX,
         )
     return clean_text(name)
 
@@ -176,7 +176,7 @@ def validate_place_name(name: object) -> str:
 def validate_category(category: object) -> str:
     if category not in CATEGORY_IDS:
         raise _invalid(
-            N_("Unknown category {category!r}; choose one of: {join}."), category=category, join=', '.join(CATEGORY_IDS),
+            N_("Unknown category {category!r}; choose one of: {choices}."), category=category, choices=', '.join(CATEGORY_IDS),
         )
     return str(category)
 

@@ -88,7 +88,7 @@ def format_for_path(path: str | Path) -> str:
 def _check(fmt: str, crs: str) -> None:
     if fmt not in GAP_FORMATS:
         raise InvalidInput(
-            N_("Unknown export format {fmt!r}; choose one of: {join}."), fmt=fmt, join=', '.join(GAP_FORMATS),
+            N_("Unknown export format {fmt!r}; choose one of: {choices}."), fmt=fmt, choices=', '.join(GAP_FORMATS),
         )
     if crs not in CRS_CHOICES:
         raise InvalidInput(

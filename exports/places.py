@@ -146,7 +146,7 @@ def _write_gpkg(places: list[PlaceInfo], out: Path) -> None:
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise InvalidInput(
-            N_("Unknown export format {fmt!r}; choose one of: {join}."), fmt=fmt, join=', '.join(FORMATS),
+            N_("Unknown export format {fmt!r}; choose one of: {choices}."), fmt=fmt, choices=', '.join(FORMATS),
         )
 
 

@@ -310,7 +310,7 @@ def compute_gaps(
     for p in places:
         if p.status not in STATUSES:
             raise InvalidInput(
-                N_("Place {ref} has status {status!r}; use one of {join}."), ref=p.ref or p.id, status=p.status, join=', '.join(STATUSES),
+                N_("Place {ref} has status {status!r}; use one of {choices}."), ref=p.ref or p.id, status=p.status, choices=', '.join(STATUSES),
             )
     catchments, cached = _cached_catchments(graph, anchors, params)
     place_list = tuple(places)

@@ -81,7 +81,7 @@ class GapRequest:
     def __post_init__(self) -> None:
         if self.group != ALL_GROUPS and self.group not in GROUP_IDS:
             raise InvalidInput(
-                N_("Unknown group {group!r}; choose 'all' or one of: {join}."), group=self.group, join=', '.join(GROUP_IDS),
+                N_("Unknown group {group!r}; choose 'all' or one of: {choices}."), group=self.group, choices=', '.join(GROUP_IDS),
             )
         if self.verdicts not in VERDICT_CHOICES:
             raise InvalidInput(

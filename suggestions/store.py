@@ -189,7 +189,7 @@ def validate_groups(groups: Iterable[object] | None) -> tuple[str, ...]:
     for g in groups or ():
         if g not in GROUP_IDS:
             raise InvalidInput(
-                N_("Unknown group {g!r}; choose from: {join}."), g=g, join=', '.join(GROUP_IDS),
+                N_("Unknown group {g!r}; choose from: {choices}."), g=g, choices=', '.join(GROUP_IDS),
             )
         chosen.add(g)
     return tuple(g for g in GROUP_IDS if g in chosen)
@@ -576,7 +576,7 @@ def _locked_rows(session: Session, ids: Sequence[int]) -> list[Suggestion]:
     missing = [i for i in ids if i not in rows]
     if missing:
         raise SuggestionNotFound(
-            N_("No suggestion with id {join}; reload the queue."), join=', '.join(map(str, missing)),
+            N_("No suggestion with id {ids}; reload the queue."), ids=', '.join(map(str, missing)),
         )
     return [rows[i] for i in ids]
 
@@ -694,7 +694,7 @@ def validate_reason(reason: object) -> str:
         )
     if len(text) > REASON_MAX:
         raise InvalidInput(
-            N_("The reason has {n_text} characters; use at most {REASON_MAX}."), n_text=len(text), REASON_MAX=REASON_MAX,
+            N_("The reason has {n} characters; use at most {max}."), n=len(text), max=REASON_MAX,
         )
     return clean_text(text, keep_newlines=True)
 
