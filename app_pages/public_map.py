@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from audits.store import verdicts_for_area
 from audits.vocabulary import GROUP_BY_ID, GROUP_IDS
-from catalogue.store import PlaceInfo, list_areas
+from catalogue.store import PlaceInfo
 from storage.db import session_scope
 from suggestions.store import PublicPlaces, public_places
 from webui import ui
@@ -51,13 +51,7 @@ def load_split(area_id: int, groups: list[str]) -> PublicPlaces:
 
 ui.resident_language_picker()
 st.title(ui.t("Places open to me"))
-with session_scope(ui.get_engine(), read_only=True) as session:
-    areas = list_areas(session, published_only=True)
-if not areas:
-    st.info(ui.t("There are no places in the atlas yet. Please come back later."))
-    st.stop()
-
-area = ui.area_select(areas, label=ui.t("Area"), key="public_area")
+area = ui.published_area_select(key="public_area")
 st.write(ui.t("Choose one or more groups. You then see which places are open to all of them."))
 groups = st.multiselect(
     ui.t("Who should the place be open to?"),

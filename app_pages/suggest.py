@@ -18,7 +18,7 @@ from audits.vocabulary import GROUP_BY_ID, GROUP_IDS
 from base.errors import AtlasError
 from base.geo import distance_m
 from catalogue.categories import CATEGORY_IDS
-from catalogue.store import AreaInfo, list_areas
+from catalogue.store import AreaInfo
 from storage.db import session_scope
 from suggestions.store import (
     CleanSuggestion,
@@ -224,12 +224,7 @@ if st.session_state.pop("suggest_cancelled", False):
     st.success(ui.t("Thank you! The place is already in the atlas; nothing was sent."))
 st.write(ui.t("Do you know a place where people meet that is missing here? Suggest it. You do not need an account."))
 
-with session_scope(ui.get_engine(), read_only=True) as session:
-    areas = list_areas(session, published_only=True)
-if not areas:
-    st.info(ui.t("There are no places in the atlas yet. Please come back later."))
-    st.stop()
-area = ui.area_select(areas, label=ui.t("Area"), key="suggest_area")
+area = ui.published_area_select(key="suggest_area")
 fid = form_id()
 location_map(area, fid)
 suggestion_form(area, fid)

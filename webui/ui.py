@@ -16,8 +16,8 @@ from base.errors import AtlasError
 from base.i18n import N_
 from base.settings import Settings, load_settings
 from catalogue.categories import CATEGORIES, category_label
-from catalogue.store import AreaInfo, ImportSummary, preferred_area
-from storage.db import open_database
+from catalogue.store import AreaInfo, ImportSummary, list_areas, preferred_area
+from storage.db import open_database, session_scope
 
 LANG_KEY = "lang"
 # The download buttons' labels, one per export format.
@@ -247,6 +247,16 @@ def area_select(
         area = by_name[st.selectbox(label, options=list(by_name), format_func=labels.__getitem__, key=key, placeholder=t("Choose an option"))]
     st.session_state[AREA_KEY] = area.name
     return area
+
+
+def published_area_select(*, key: str) -> AreaInfo:
+    """The resident pages' area choice among the published areas; stops the page when there is none."""
+    with session_scope(get_engine(), read_only=True) as session:
+        areas = list_areas(session, published_only=True)
+    if not areas:
+        st.info(t("There are no places in the atlas yet. Please come back later."))
+        st.stop()
+    return area_select(areas, label=t("Area"), key=key)
 
 
 def category_text(category: str) -> str:
