@@ -169,7 +169,7 @@ def test_uploading_an_extract_imports_it_and_shows_the_summary(offline_page, ext
     page.get_by_text("Import abgeschlossen").wait_for(timeout=MAP_TIMEOUT_MS)
     summary = page.locator('[data-testid="stAlertContentSuccess"]').inner_text()
     assert summary.startswith("„Neuss Innenstadt-Süd“:") and "Orte" in summary
-    assert page.get_by_text("Orte je Kategorie").is_visible()
+    page.get_by_text("Orte je Kategorie").wait_for(timeout=MAP_TIMEOUT_MS)  # drawn just after the summary
     page.get_by_role("link", name="Zum Katalog").click()
     # The catalogue opens on the area just imported.
     page.get_by_text(re.compile(r"^Neuss Innenstadt-Süd: \d+ Orte")).wait_for(timeout=MAP_TIMEOUT_MS)
