@@ -104,13 +104,23 @@ class Reason:
     value: Any
     note: str = ""  # message id of the check's note, or ""
     effect: str = ""  # open, limited or not_open: what this fact alone means for the group
+    source: str = ""  # where the value comes from: audit, osm, suggestion or presumption
+    presumption: str | None = None  # the presumption's id when the value is presumed
+
+    @property
+    def presumed(self) -> bool:
+        return self.source == "presumption"
 
     def text(self, lang: str) -> str:
         fact = FACT_BY_ID[self.fact_id]
         shown = format_value(fact.id, self.value, lang)
         if self.note:
-            return t(N_("{fact}: {value} ({note})."), lang, fact=fact.label(lang), value=shown, note=Message(self.note))
-        return t(N_("{fact}: {value}."), lang, fact=fact.label(lang), value=shown)
+            text = t(N_("{fact}: {value} ({note})."), lang, fact=fact.label(lang), value=shown, note=Message(self.note))
+        else:
+            text = t(N_("{fact}: {value}."), lang, fact=fact.label(lang), value=shown)
+        if self.presumed:
+            return t(N_("{text} (presumed: {presumption})"), lang, text=text, presumption=presumed_label(self.presumption, lang))
+        return text
 
     @property
     def text_de(self) -> str:
@@ -127,6 +137,31 @@ class Verdict:
     status: str
     reasons: list[Reason]
     missing: list[str]
+
+    @property
+    def presumed(self) -> bool:
+        """An open or partly open verdict that rests on at least one presumed fact."""
+        return self.status in (OPEN, LIMITED) and any(r.presumed for r in self.reasons)
+
+    @property
+    def basis(self) -> str | None:
+        """The weakest source among the deciding facts of a definite verdict (``None`` when unknown):
+        ``presumption`` < ``osm`` < ``suggestion`` < ``audit``."""
+        if self.status == UNKNOWN or not self.reasons:
+            return None
+        return min((r.source or "audit" for r in self.reasons), key=BASIS_ORDER.index)
+
+
+# From the weakest to the strongest source of a fact.
+BASIS_ORDER: tuple[str, ...] = ("presumption", "osm", "suggestion", "audit")
+
+
+def presumed_label(presumption_id: str | None, lang: str) -> str:
+    """What a presumption is about ("Spielplatz"), for "angenommen: Spielplatz"."""
+    from audits.presumptions import presumption_by_id
+
+    row = presumption_by_id(presumption_id)
+    return row.label(lang) if row is not None else (presumption_id or "?")
 
 
 # --- building blocks for the tables -----------------------------------------------------------
@@ -265,9 +300,16 @@ def complete_facts(facts: Mapping[str, FactValue]) -> dict[str, FactValue]:
     return done
 
 
-def _reason(check: Check, value: Any, effect: str) -> Reason:
+def _reason(check: Check, value: Any, effect: str, fv: FactValue | None) -> Reason:
     # The note explains a limit; an open value needs none.
-    return Reason(check.fact_id, value, check.note if effect != OPEN else "", effect)
+    return Reason(
+        check.fact_id,
+        value,
+        check.note if effect != OPEN else "",
+        effect,
+        fv.source if fv is not None else "",
+        fv.presumption if fv is not None else None,
+    )
 
 
 @dataclass
@@ -288,6 +330,8 @@ def _judge(criterion: Criterion, facts: Mapping[str, FactValue]) -> _Judged | No
         fv = facts.get(check.fact_id)
         value = fv.value if fv is not None else None
         outcome = check.outcome(value)
+        if outcome == NOT_OPEN and fv is not None and fv.source == "presumption":
+            outcome = None  # only a recorded fact may close a place to a group
         if outcome is None:
             if criterion.optional:
                 continue
@@ -331,7 +375,7 @@ def evaluate(group_id: str, facts: Mapping[str, FactValue]) -> Verdict:
 
     def add_reason(check: Check, value: Any, outcome: str) -> None:
         if all(r.fact_id != check.fact_id for r in reasons):
-            reasons.append(_reason(check, value, outcome))
+            reasons.append(_reason(check, value, outcome, facts.get(check.fact_id)))
 
     if low == high:
         # The deciding facts: those that pull the verdict down to what it is (all, when open).

@@ -16,7 +16,7 @@ Plain keyword-only functions that take a ``Session``; the caller owns the transa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, cast
@@ -28,6 +28,7 @@ from accounts.auth import Actor, require_role
 from audits.errors import AuditConflict, ChangeSummary, FactChange
 from audits.hours import HoursInfo, analyse_opening_hours
 from audits.osm_facts import facts_from_osm_tags, merge_facts
+from audits.presumptions import Presumption, active_presumptions, fill_presumed, presumed_facts
 from audits.rules import Verdict, complete_facts, evaluate_all
 from audits.vocabulary import FACT_BY_ID, GROUP_BY_ID, GROUP_IDS, FactValue, format_value, validate_fact_value
 from base.errors import InvalidInput
@@ -249,10 +250,28 @@ def is_reaudit_due(last_checked: date | None, *, today: date | None = None) -> b
 
 
 def compute_effective_facts(
-    tags: Mapping[str, str], audited: Mapping[str, FactValue]
+    tags: Mapping[str, str],
+    audited: Mapping[str, FactValue],
+    category: str | None = None,
+    presumptions: Sequence[Presumption] | None = None,
 ) -> dict[str, FactValue]:
-    """OSM facts from ``tags`` overlaid with the audited ones, plus what follows from them."""
-    return complete_facts(merge_facts(facts_from_osm_tags(tags), audited))
+    """OSM facts from ``tags`` overlaid with the audited ones, plus what follows from them, and
+    where a fact is still unknown, what the place's category and tags let us presume
+    (``presumptions``: the table in force, default :func:`active_presumptions`)."""
+    known = complete_facts(merge_facts(facts_from_osm_tags(tags), audited))
+    table = active_presumptions() if presumptions is None else presumptions
+    return fill_presumed(known, presumed_facts(category, tags, table))
+
+
+def current_opening_hours(facts: Mapping[str, FactValue]) -> FactValue | None:
+    """The opening hours in force (an audit's over OSM's), or ``None`` when none are recorded."""
+    fv = facts.get("opening_hours")
+    return fv if fv is not None and fv.is_known else None
+
+
+def presumed_only(facts: Mapping[str, FactValue]) -> dict[str, FactValue]:
+    """The facts that rest on a presumption alone (nobody recorded them)."""
+    return {fid: fv for fid, fv in facts.items() if fv.source == "presumption"}
 
 
 def opening_hours_flag(facts: Mapping[str, FactValue]) -> HoursInfo | None:
@@ -366,7 +385,7 @@ def current_facts(session: Session, *, place_id: int) -> dict[str, FactValue]:
     """The facts as they stand: OSM pre-fill overlaid with the newest non-rejected audit values."""
     place = load_place_row(session, place_id)
     audits = _load_audits(session, place_id=place_id).get(place_id, [])
-    return compute_effective_facts(place.tags or {}, audited_layer(audits))
+    return compute_effective_facts(place.tags or {}, audited_layer(audits), place.category)
 
 
 def place_verdicts(session: Session, *, place_id: int) -> dict[str, Verdict]:
@@ -384,13 +403,16 @@ def audit_status(session: Session, *, place_id: int, today: date | None = None) 
 def load_area_audits(session: Session, *, area_id: int, today: date | None = None) -> dict[int, PlaceAudits]:
     """Facts, verdicts and audit status of every place of an area (three queries in all)."""
     rows = session.execute(
-        select(Place.id, Place.tags, Place.audit_version).where(Place.area_id == area_id).order_by(Place.id)
+        select(Place.id, Place.tags, Place.category, Place.audit_version)
+        .where(Place.area_id == area_id)
+        .order_by(Place.id)
     ).all()
     audits = _load_audits(session, area_id=area_id)
+    table = active_presumptions()
     result: dict[int, PlaceAudits] = {}
-    for place_id, tags, version in rows:
+    for place_id, tags, category, version in rows:
         place_audits = audits.get(place_id, [])
-        facts = compute_effective_facts(tags or {}, audited_layer(place_audits))
+        facts = compute_effective_facts(tags or {}, audited_layer(place_audits), category, table)
         result[place_id] = PlaceAudits(
             place_id=place_id,
             facts=facts,
@@ -406,11 +428,12 @@ def verdicts_for_area(session: Session, *, area_id: int) -> dict[int, dict[str, 
     return {pid: pa.verdicts for pid, pa in load_area_audits(session, area_id=area_id).items()}
 
 
-def _history(tags: Mapping[str, str], audits: list[AuditInfo]) -> list[AuditVersion]:
+def _history(tags: Mapping[str, str], audits: list[AuditInfo], category: str | None = None) -> list[AuditVersion]:
     layer: dict[str, FactValue] = {}
     history: list[AuditVersion] = []
+    table = active_presumptions()
     for audit in sorted(audits, key=lambda a: a.version):
-        before = compute_effective_facts(tags, layer)
+        before = compute_effective_facts(tags, layer, category, table)
         changed = []
         for fact_id, fv in audit.facts.items():
             old = before.get(fact_id)
@@ -431,7 +454,7 @@ def audit_history(session: Session, *, place_id: int) -> list[AuditVersion]:
     """
     place = load_place_row(session, place_id)
     audits = _load_audits(session, place_id=place_id).get(place_id, [])
-    return list(reversed(_history(place.tags or {}, audits)))
+    return list(reversed(_history(place.tags or {}, audits, place.category)))
 
 
 # ---------------------------------------------------------------- saving
@@ -455,7 +478,7 @@ def _conflict(session: Session, place: Place, expected: int) -> AuditConflict:
             created_at=v.audit.created_at,
             changed=v.changed,
         )
-        for v in _history(place.tags or {}, audits)
+        for v in _history(place.tags or {}, audits, place.category)
         if v.audit.version > expected
     ]
     what = place.name or (

@@ -79,7 +79,7 @@ VERDICT_STATUSES: tuple[VerdictStatus, ...] = (
 )
 VERDICT_BY_ID: dict[str, VerdictStatus] = {v.id: v for v in VERDICT_STATUSES}
 
-SOURCES: tuple[str, ...] = ("osm", "audit", "suggestion")
+SOURCES: tuple[str, ...] = ("osm", "audit", "suggestion", "presumption")
 
 # --- groups -----------------------------------------------------------------------------------
 
@@ -521,7 +521,8 @@ class FactValue:
 
     ``value`` is a status id, a number, a tuple of language codes or an opening_hours string;
     ``None`` and ``"unknown"`` both mean unknown. ``raw`` keeps the OSM string it was read from;
-    ``note`` keeps free text that belongs to it (OSM ``wheelchair:description``).
+    ``note`` keeps free text that belongs to it (OSM ``wheelchair:description``);
+    ``presumption`` names the row of :mod:`audits.presumptions` a presumed value comes from.
     """
 
     value: Any
@@ -530,6 +531,7 @@ class FactValue:
     auditor: str | None = None
     raw: str | None = None
     note: str | None = None
+    presumption: str | None = None
 
     def __post_init__(self) -> None:
         if self.source not in SOURCES:

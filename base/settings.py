@@ -33,7 +33,7 @@ class Setting:
     name: str
     env: str
     type: SettingType
-    default: int | str | bool | Path
+    default: int | str | bool | Path | None
     meaning_en: str
     default_doc: str = ""  # how the README shows the default, when the value alone would not say it
 
@@ -84,6 +84,9 @@ SETTINGS: tuple[Setting, ...] = (
             "reply addresses of suggestions still undecided after this many days are deleted"),
     Setting("suggestions_per_area_hour", "ATLAS_SUGGESTIONS_PER_AREA_HOUR", "int", 100,
             "residents' suggestions one area accepts per hour from all browsers together"),
+    Setting("presumptions_file", "ATLAS_PRESUMPTIONS", "path", None,
+            "TOML file that changes or extends the table of presumed facts (see `docs/vocabulary.md`)",
+            default_doc="unset: the built-in table"),
 )
 
 STARTTLS_PORT = 587
@@ -118,6 +121,7 @@ class Settings:
     max_decompressed_mb: int = 4096
     max_import_seconds: int = 900
     max_import_memory_mb: int = 3072
+    presumptions_file: Path | None = None
 
     @property
     def tile_url(self) -> str | None:
@@ -137,7 +141,7 @@ def load_settings() -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
-def _read(setting: Setting) -> int | str | bool | Path:
+def _read(setting: Setting) -> int | str | bool | Path | None:
     raw = os.environ.get(setting.env, "")
     if setting.type == "int":
         return _positive_int(setting.env, cast(int, setting.default))

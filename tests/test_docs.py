@@ -10,7 +10,8 @@ import os
 import re
 from pathlib import Path
 
-from audits.vocabulary import FACTS, GROUPS, SECTIONS
+from audits.presumptions import PRESUMPTIONS
+from audits.vocabulary import FACTS, GROUPS, SECTIONS, format_value
 from catalogue.categories import CATEGORIES
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "vocabulary.md"
@@ -47,7 +48,23 @@ def render_facts() -> str:
     return "\n".join(rows) + "\n"
 
 
-RENDER = {"categories": render_categories, "groups": render_groups, "facts": render_facts}
+def render_presumptions() -> str:
+    rows = ["| id | applies to | presumed facts | Deutsch | why |", "|---|---|---|---|---|"]
+    for p in PRESUMPTIONS:
+        where = [f"category `{p.category}`"] if p.category else []
+        where += [f"`{k}={v or '*'}`" for k, v in p.tags]
+        where += [f"not `{k}={'/'.join(v)}`" for k, v in p.unless]
+        facts = ", ".join(f"`{f}` = {format_value(f, v, 'en')}" for f, v in p.facts.items())
+        rows.append(f"| `{p.id}` | {', '.join(where)} | {facts} | angenommen: {p.label('de')} | {p.reason} |")
+    return "\n".join(rows) + "\n"
+
+
+RENDER = {
+    "categories": render_categories,
+    "groups": render_groups,
+    "facts": render_facts,
+    "presumptions": render_presumptions,
+}
 
 
 def test_vocabulary_doc_matches_the_tables():
