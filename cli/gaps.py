@@ -85,6 +85,7 @@ def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
     print(
         f"Gap map for {area.name!r}, group {request.group}, {request.minutes:g} min at "
         f"{request.effective_speed_kmh:g} km/h: {report.cells} hexagons, {report.count('served')} served, "
+        f"({report.count('presumed')} only on presumptions), "
         f"{report.count('underserved')} underserved, {report.count('unknown')} not enough data "
         f"({report.seconds:.2f} s)."
     )
@@ -92,7 +93,7 @@ def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
         nearest = (
             f"{a.nearest_place or a.nearest_ref} {a.nearest_m:.0f} m / {a.nearest_minutes:.1f} min"
             if a.nearest_m is not None and a.nearest_minutes is not None
-            else "no serving place reachable"
+            else a.nearest_text(request.catchment_m, "en")
         )
         share = "-" if a.underserved_share is None else f"{a.underserved_share * 100:.0f} %"
         social = f" SI {a.social_index}" if a.social_index is not None else ""

@@ -109,6 +109,7 @@ class GapPlace:
     lat: float
     geometry_wkt: str | None = None
     status: Status = "serving"
+    presumed: bool = False  # serving only through presumed facts (audits.presumptions)
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ class AnchorResult:
     unit_count: int
     underserved_share: float | None  # of the catchment's units; None for an empty catchment
     unknown_share: float | None
+    presumed_share: float | None = None  # served, but only by places that serve on presumptions
 
 
 @dataclass
@@ -186,6 +188,7 @@ class GapResult:
     unit_distance_m: np.ndarray  # to the nearest serving place; inf = none reachable
     unit_minutes: np.ndarray
     unit_state: np.ndarray  # str: served | underserved | unknown (not enough data)
+    unit_presumed: np.ndarray  # bool: served, but only by places that serve on presumed facts
     unit_nearest_index: np.ndarray  # int32 index into ``places``; -1 = none reachable
     unit_snap_m: np.ndarray
     unit_node: np.ndarray
@@ -216,6 +219,7 @@ class GapResult:
                 "distance_m": np.where(reach, self.unit_distance_m, np.nan),
                 "minutes": np.where(reach, self.unit_minutes, np.nan),
                 "state": self.unit_state.astype(object),
+                "presumed": self.unit_presumed,
                 "nearest_id": [p.id if p else None for p in nearest],
                 "nearest_name": [p.name if p else None for p in nearest],
                 "nearest_ref": [p.ref if p else None for p in nearest],
@@ -351,9 +355,20 @@ def compute_gaps(
 
     code = np.where(unit_d <= limit_m, 0, np.where(unit_d_maybe <= limit_m, 2, 1))  # UNIT_STATES
     state = _STATE_NAMES[code]
+    is_firm = is_serving & ~np.array([p.presumed for p in place_list], bool)
+    if is_firm.sum() == is_serving.sum():
+        presumed = np.zeros(node.size, bool)
+    else:
+        # Served units that no place serving on recorded facts reaches within the limit.
+        firm_d = np.full(graph.node_count, np.inf)
+        if is_firm.any():
+            firm_c = dijkstra(matrix, directed=True, indices=m + np.flatnonzero(is_firm), min_only=True, limit=limit_m)
+            firm_d = contraction.expand(firm_c, links, is_firm)
+        presumed = (code == 0) & ~(firm_d[node] + catchments.unit_snap_m <= limit_m)
 
-    anchor_results = _anchor_table(catchments, place_list, dist, link_nearest, code, params)
+    anchor_results = _anchor_table(catchments, place_list, dist, link_nearest, code, presumed, params)
     counts = dict(zip(UNIT_STATES, np.bincount(code, minlength=3).tolist(), strict=True))
+    counts["presumed"] = int(presumed.sum())
     return GapResult(
         params=params,
         cells=list(catchments.cells),  # the result's own list: the catchments' are shared
@@ -362,6 +377,7 @@ def compute_gaps(
         unit_distance_m=unit_d,
         unit_minutes=unit_d / params.metres_per_minute,
         unit_state=state,
+        unit_presumed=presumed,
         unit_nearest_index=unit_nearest,
         unit_snap_m=catchments.unit_snap_m,
         unit_node=node,
@@ -392,6 +408,7 @@ def _anchor_table(
     dist: np.ndarray,
     link_nearest: np.ndarray,
     code: np.ndarray,
+    presumed: np.ndarray,
     params: GapParams,
 ) -> list[AnchorResult]:
     att = catchments.attachment
@@ -399,18 +416,20 @@ def _anchor_table(
     k = len(catchments.anchors)
     # Units per (anchor, state) in one count: column 1 = underserved, 2 = unknown (UNIT_STATES).
     by_state = np.bincount(catchments.pair_key + code[catchments.pair_unit], minlength=3 * k).reshape(k, 3)
+    by_presumed = np.bincount(catchments.pair_anchor, weights=presumed[catchments.pair_unit], minlength=k)
     # Every anchor has at least one link: its best one is the first that reaches the minimum.
     best_d = np.minimum.reduceat(reach, att.ptr[:-1])
     hits = np.flatnonzero(reach == np.repeat(best_d, np.diff(att.ptr)))
     best_links = hits[np.searchsorted(hits, att.ptr[:-1])]
     per_minute = params.metres_per_minute
     rows = []
-    for anchor, d, src, n_units, (_, n_under, n_unknown) in zip(
+    for anchor, d, src, n_units, (_, n_under, n_unknown), n_presumed in zip(
         catchments.anchors,
         best_d.tolist(),
         link_nearest[best_links].tolist(),
         catchments.anchor_unit_count.tolist(),
         by_state.tolist(),
+        by_presumed.tolist(),
         strict=True,
     ):
         place = places[src] if d != math.inf and src >= 0 else None
@@ -428,6 +447,7 @@ def _anchor_table(
                 n_units,
                 n_under / n_units if n_units else None,
                 n_unknown / n_units if n_units else None,
+                n_presumed / n_units if n_units else None,
             )
         )
     return rows

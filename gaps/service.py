@@ -134,7 +134,7 @@ class GapRequest:
 # ---------------------------------------------------------------- classification (pure)
 
 
-def _gap_place(place: PlaceInfo, status: Status) -> GapPlace:
+def _gap_place(place: PlaceInfo, status: Status, presumed: bool = False) -> GapPlace:
     return GapPlace(
         id=place.id,
         name=place.name,
@@ -144,6 +144,7 @@ def _gap_place(place: PlaceInfo, status: Status) -> GapPlace:
         lat=place.lat,
         geometry_wkt=place.geometry_wkt,
         status=status,
+        presumed=presumed,
     )
 
 
@@ -154,7 +155,8 @@ def classify_places_for_gaps(
 ) -> list[GapPlace]:
     """The places of the chosen categories with their status for the gap map.
 
-    ``serving``: the verdict for the group is one the request counts (or group ``all``);
+    ``serving``: the verdict for the group is one the request counts (or group ``all``), marked
+    ``presumed`` when that verdict rests on presumed facts;
     ``unknown``: no verdict or verdict unknown – shown apart, never counted as serving;
     ``not``: any other verdict, and every closed place.
     """
@@ -165,6 +167,7 @@ def classify_places_for_gaps(
         if place.category not in wanted:
             continue
         status: Status
+        presumed = False
         if place.status != "active":
             status = "not"
         elif request.group == ALL_GROUPS:
@@ -174,11 +177,12 @@ def classify_places_for_gaps(
             value = verdict.status if verdict is not None else "unknown"
             if value in serving_verdicts:
                 status = "serving"
+                presumed = verdict is not None and verdict.presumed
             elif value == "unknown":
                 status = "unknown"
             else:
                 status = "not"
-        out.append(_gap_place(place, status))
+        out.append(_gap_place(place, status, presumed))
     return out
 
 
@@ -224,6 +228,13 @@ class AnchorRow:
     unit_count: int
     underserved_share: float | None
     unknown_share: float | None
+    presumed_share: float | None = None
+
+    def nearest_text(self, catchment_m: float, lang: str) -> str:
+        """The nearest serving place in words, also when there is none."""
+        if self.nearest_m is None:
+            return t(N_("not reachable within {metres:,} m"), lang, metres=catchment_m)
+        return self.nearest_place or self.nearest_ref or "?"
 
 
 @dataclass
@@ -244,7 +255,7 @@ class GapReport:
         return len(self.result.cells)
 
     def count(self, state: str) -> int:
-        """Units in ``state`` (served, underserved, unknown)."""
+        """Units in ``state`` (served, underserved, unknown; ``presumed``: served only on presumptions)."""
         return int(self.result.counts.get(state, 0))
 
 
@@ -308,6 +319,7 @@ def run_gap_analysis(
                 unit_count=res.unit_count,
                 underserved_share=res.underserved_share,
                 unknown_share=res.unknown_share,
+                presumed_share=res.presumed_share,
             )
         )
     return GapReport(
@@ -329,7 +341,9 @@ def report_to_json(report: GapReport, area_name: str) -> dict[str, Any]:
     """The CLI's ``--json`` object: exactly these keys, anchors ranked by need.
 
     ``osm_ref`` is ``node/123``; ``nearest_m`` (metres, 1 decimal) and ``nearest_minutes`` are
-    ``null`` when no serving place is reachable; ``underserved_share`` is 0 … 1 (3 decimals).
+    ``null`` when no serving place is reachable; the shares are 0 … 1 (3 decimals).
+    ``unknown_cells``: not enough data; ``presumed_cells``: served, but only by places whose
+    verdict rests on presumed facts (the same per anchor as ``unknown_share``/``presumed_share``).
     """
     return {
         "area": area_name,
@@ -337,6 +351,8 @@ def report_to_json(report: GapReport, area_name: str) -> dict[str, Any]:
         "minutes": report.request.minutes,
         "cells": report.cells,
         "underserved_cells": report.count("underserved"),
+        "unknown_cells": report.count("unknown"),
+        "presumed_cells": report.count("presumed"),
         "seconds": round(report.seconds, 3),
         "anchors": [
             {
@@ -348,6 +364,8 @@ def report_to_json(report: GapReport, area_name: str) -> dict[str, Any]:
                 "nearest_m": _round(a.nearest_m, 1),
                 "nearest_minutes": _round(a.nearest_minutes, 1),
                 "underserved_share": _round(a.underserved_share, 3),
+                "unknown_share": _round(a.unknown_share, 3),
+                "presumed_share": _round(a.presumed_share, 3),
             }
             for a in report.anchors
         ],

@@ -33,7 +33,9 @@ from gaps.service import (
 from storage.db import open_database, session_scope
 
 ROOT = Path(__file__).resolve().parents[2]
-JSON_KEYS = {"area", "group", "minutes", "cells", "underserved_cells", "seconds", "anchors"}
+JSON_KEYS = {
+    "area", "group", "minutes", "cells", "underserved_cells", "unknown_cells", "presumed_cells", "seconds", "anchors",
+}  # fmt: skip
 ANCHOR_KEYS = {
     "name",
     "kind",
@@ -42,6 +44,8 @@ ANCHOR_KEYS = {
     "nearest_m",
     "nearest_minutes",
     "underserved_share",
+    "unknown_share",
+    "presumed_share",
 }
 OSM_REF = re.compile(r"^(node|way|relation)/\d+$")
 

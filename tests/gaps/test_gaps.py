@@ -309,3 +309,21 @@ def test_distance_field_equals_networkx(extract_path, name):
     keys = np.fromiter(reached, int)
     np.testing.assert_allclose(ours[keys], np.fromiter(reached.values(), float), rtol=1e-6, atol=1e-6)
     assert result.counts["served"] > 0
+
+
+def test_units_served_only_by_presumed_places_are_counted_apart(line_graph):
+    """A unit is "presumed" when it is served, but no place serving on recorded facts is within
+    the limit; the count per anchor follows the catchments like the other shares."""
+    presumed_treff = [GapPlace(**{**line_places("serving")[0].__dict__, "presumed": True}), *line_places("serving")[1:]]
+    result = compute_gaps(line_graph, anchors=line_anchors(), places=presumed_treff, params=GapParams())
+    firm = compute_gaps(line_graph, anchors=line_anchors(), places=line_places("serving"), params=GapParams())
+    np.testing.assert_array_equal(result.unit_state, firm.unit_state)  # presumed places still serve
+    # The café alone (the only firm place) at node 6: within 750 m of it the unit is firmly served.
+    from_cafe = np.array([900, 800, 700, 500, 400, 300, 0, 100, 1300], float)
+    firmly = from_cafe[result.unit_node] + result.unit_snap_m <= 750
+    np.testing.assert_array_equal(result.unit_presumed, (result.unit_state == "served") & ~firmly)
+    assert result.counts["presumed"] == int(result.unit_presumed.sum()) > 0
+    assert firm.counts["presumed"] == 0 and not firm.unit_presumed.any()
+    for anchor, members in zip(result.anchors, (IN_SCHOOL_CATCHMENT, IN_KITA_CATCHMENT), strict=True):
+        mine = members[result.unit_node]
+        assert anchor.presumed_share == pytest.approx(np.mean(result.unit_presumed[mine]))

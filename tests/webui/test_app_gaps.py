@@ -118,7 +118,7 @@ def test_wheelchair_without_audits_turns_served_into_not_enough_data(berlin_db: 
     assert after["zu wenig Daten"] > 0
     # The group's walking speed follows the group, as long as the planner has not typed one.
     assert at.number_input(key="gaps_speed").value == 3.6
-    assert set(at.dataframe[0].value["nearest"]) == {"nicht erreichbar"}
+    assert set(at.dataframe[0].value["nearest"]) == {"nicht erreichbar innerhalb 1.000 m"}
 
 
 def test_a_typed_speed_survives_a_group_change(berlin_db: tuple[str, int]) -> None:
