@@ -18,6 +18,7 @@ from streamlit_folium import st_folium
 
 from audits.errors import AuditConflict
 from audits.hours import analyse_opening_hours
+from audits.rules import presumed_label
 from audits.store import (
     METHOD_LABELS,
     REVIEW_LABELS,
@@ -68,6 +69,7 @@ SOURCE_LABELS: dict[str, str] = {
     "osm": N_("OSM"),
     "audit": N_("audit"),
     "suggestion": N_("suggestion"),
+    "presumption": N_("presumed"),
 }
 REVIEW_ACTIONS: dict[str, str] = {
     "approved": N_("Approve"),
@@ -118,8 +120,12 @@ def actor_name() -> str | None:
 
 
 def widget_value(fact: Fact, fv: FactValue | None) -> Any:
-    """What the widget of ``fact`` starts with for a stored value."""
-    value = fv.value if fv is not None else None
+    """What the widget of ``fact`` starts with for a stored value.
+
+    A presumed value is no record: the widget starts empty, so saving never turns a presumption
+    into an audited fact nobody checked (the caption shows the presumption).
+    """
+    value = fv.value if fv is not None and fv.source != "presumption" else None
     if fact.kind == NUMBER:
         return value if isinstance(value, int | float) else None
     if fact.kind == OPENING_HOURS:
@@ -248,6 +254,12 @@ def current_caption(fact: Fact, fv: FactValue | None, lang: str) -> str:
     """The value the form was opened with, its source and date ("bisher: ja · OSM · ohne Datum")."""
     if fv is None or fv.value is None:
         return ui.t("So far: not recorded")
+    if fv.source == "presumption":
+        return ui.t(
+            "Not recorded; presumed: {value} ({presumption}). Please check on site.",
+            value=format_value(fact.id, fv.value, lang),
+            presumption=presumed_label(fv.presumption, lang),
+        )
     parts = [ui.t(SOURCE_LABELS.get(fv.source, fv.source))]
     parts.append(ui.date_text(fv.checked_on) if fv.checked_on else ui.t("no date"))
     if fv.auditor:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Mapping
 
 import streamlit as st
 from sqlalchemy import Engine
 from streamlit_folium import st_folium
 
-from audits.store import PlaceAudits, audit_history, load_area_audits
-from audits.vocabulary import GROUP_BY_ID, GROUPS
+from audits.rules import presumed_label
+from audits.store import PlaceAudits, audit_history, current_opening_hours, load_area_audits, presumed_only
+from audits.vocabulary import GROUP_BY_ID, GROUPS, format_value
 from base.errors import AtlasError
 from base.i18n import N_
 from base.text import clean_text
@@ -200,7 +202,17 @@ def handle_map_click(result: dict | None, places: list[PlaceInfo]) -> None:
         st.session_state[new_key("new_lon")] = round(float(click["lng"]), 6)
 
 
-def places_table(places: list[PlaceInfo], verdict_of: dict[int, str] | None = None) -> list[dict[str, str]]:
+def hours_text(place: PlaceInfo, audits: PlaceAudits | None) -> str:
+    """The opening hours in force: an audit's over OSM's."""
+    fv = current_opening_hours(audits.facts) if audits is not None else None
+    return str(fv.value) if fv is not None else place.opening_hours
+
+
+def places_table(
+    places: list[PlaceInfo],
+    verdict_of: dict[int, str] | None = None,
+    audits_of: Mapping[int, PlaceAudits] | None = None,
+) -> list[dict[str, str]]:
     """The table rows; with ``verdict_of`` (place id → verdict for the chosen group) a verdict column."""
     lang = ui.get_lang()
     group = GROUP_BY_ID.get(st.session_state.get(GROUP_KEY) or "")
@@ -215,7 +227,7 @@ def places_table(places: list[PlaceInfo], verdict_of: dict[int, str] | None = No
             ui.t("Status"): status_text(p),
             ui.t("Origin"): ui.t(ORIGIN_LABELS.get(p.origin, p.origin)),
             ui.t("Address"): p.address,
-            ui.t("Opening hours"): p.opening_hours,
+            ui.t("Opening hours"): hours_text(p, (audits_of or {}).get(p.id)),
             ui.t("OSM object"): p.ref or "",
         }
         rows.append(row)
@@ -234,8 +246,28 @@ def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = 
     st.write(f"**{category_word}:** {ui.md(label)} · **{status_word}:** {ui.md(status_text(place))}")
     address_word, address = ui.t("Address"), place.address or ui.t("not given")
     st.write(f"**{address_word}:** {ui.md(address)}")
-    st.write("**" + ui.t("Opening hours (as in OSM)") + ":**")
-    st.code(place.opening_hours or ui.t("not given"), language=None)
+    hours = current_opening_hours(audits.facts) if audits is not None else None
+    if hours is not None and hours.source == "audit" and hours.checked_on is not None:
+        st.write("**" + ui.t("Opening hours (audited on {date})", date=ui.date_text(hours.checked_on)) + ":**")
+        st.code(str(hours.value), language=None)
+        if place.opening_hours and place.opening_hours != hours.value:
+            st.caption(ui.md(ui.t("OSM says: {hours}", hours=place.opening_hours)))
+    else:
+        st.write("**" + ui.t("Opening hours (as in OSM)") + ":**")
+        st.code(place.opening_hours or ui.t("not given"), language=None)
+    presumed = presumed_only(audits.facts) if audits is not None else {}
+    if presumed:
+        st.write("**" + ui.t("Presumed, not checked") + ":**")
+        lang = ui.get_lang()
+        for fact_id, fv in presumed.items():
+            line = ui.t(
+                "{fact}: {value} (presumed: {presumption})",
+                fact=verdicts.fact_label(fact_id, lang),
+                value=format_value(fact_id, fv.value, lang),
+                presumption=presumed_label(fv.presumption, lang),
+            )
+            st.markdown("- " + ui.md(line))
+        st.caption(ui.t("An on-site audit replaces every presumption; a presumption never closes a place to a group."))
     if place.osm_url:
         st.link_button(ui.t("View in OpenStreetMap"), place.osm_url, icon=":material/open_in_new:")
     if place.merged_refs:
@@ -454,7 +486,7 @@ with detail_col:
 
 st.subheader(ui.t("Places (table)"))
 if shown:
-    st.dataframe(places_table(shown, verdict_of), hide_index=True, width="stretch")
+    st.dataframe(places_table(shown, verdict_of, area_audits), hide_index=True, width="stretch")
 else:
     st.info(ui.t("No place matches the filter and search."))
 downloads(shown, area)

@@ -151,6 +151,7 @@ def anchor_table(report: GapReport, lang: str) -> list[dict[str, object]]:
     rows = []
     for rank, a in enumerate(report.anchors, start=1):
         reachable = a.nearest_minutes is not None
+        catchment = report.request.catchment_m
         rows.append(
             {
                 "rank": rank,
@@ -160,11 +161,13 @@ def anchor_table(report: GapReport, lang: str) -> list[dict[str, object]]:
                 # text, so a school without an index shows "–" rather than "None"
                 "social_index": "–" if a.social_index is None else str(a.social_index),
                 "startchancen": ui.t("yes") if a.startchancen else "",
-                "nearest": nearest_name(report, a, lang) if reachable else ui.t("not reachable"),
-                "minutes": round(a.nearest_minutes, 1) if a.nearest_minutes is not None else None,
-                "metres": round(a.nearest_m) if a.nearest_m is not None else None,
+                "nearest": nearest_name(report, a, lang) if reachable else a.nearest_text(catchment, lang),
+                # Text, so an unreachable place reads "–" instead of "None".
+                "minutes": format_number(a.nearest_minutes, lang, 1) if a.nearest_minutes is not None else "–",
+                "metres": format_number(a.nearest_m, lang, 0) if a.nearest_m is not None else "–",
                 "underserved": percent(a.underserved_share),
                 "unknown": percent(a.unknown_share),
+                "presumed": percent(a.presumed_share),
             }
         )
     return rows
@@ -179,19 +182,25 @@ def anchor_columns() -> dict[str, ColumnConfig]:
         "social_index": st.column_config.TextColumn(ui.t("Social index")),
         "startchancen": st.column_config.TextColumn(ui.t("Startchancen")),
         "nearest": st.column_config.TextColumn(ui.t("Nearest place that counts")),
-        "minutes": st.column_config.NumberColumn(ui.t("Minutes"), format="%.1f"),
-        "metres": st.column_config.NumberColumn(ui.t("Metres"), format="%d"),
+        "minutes": st.column_config.TextColumn(ui.t("Minutes")),
+        "metres": st.column_config.TextColumn(ui.t("Metres")),
         "underserved": st.column_config.NumberColumn(ui.t("Share underserved"), format="%.0f %%"),
         "unknown": st.column_config.NumberColumn(ui.t("Share not enough data"), format="%.0f %%"),
+        "presumed": st.column_config.NumberColumn(ui.t("Share served only on presumptions"), format="%.0f %%"),
     }
 
 
 def show_counts(report: GapReport, lang: str, seconds: float) -> None:
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     c1.metric(ui.t("Hexagons"), report.cells)
     c2.metric(ui.t("served"), report.count("served"))
-    c3.metric(ui.t("underserved"), report.count("underserved"))
-    c4.metric(ui.t("not enough data"), report.count("unknown"))
+    c3.metric(
+        ui.t("of them only on presumptions"),
+        report.count("presumed"),
+        help=ui.t("Served hexagons that only places with presumed facts (e.g. a playground's) reach in time; an audit confirms them."),
+    )
+    c4.metric(ui.t("underserved"), report.count("underserved"))
+    c5.metric(ui.t("not enough data"), report.count("unknown"))
     by_status = {s: sum(1 for p in report.places if p.status == s) for s in ("serving", "unknown", "not")}
     st.caption(
         ui.t(

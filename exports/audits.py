@@ -10,12 +10,11 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from audits.store import (
-    load_area_audits,
-)
-from audits.vocabulary import FACT_BY_ID, FACT_IDS, GROUP_IDS, NUMBER, FactValue
+from audits.rules import presumed_label
+from audits.store import load_area_audits, presumed_only
+from audits.vocabulary import FACT_BY_ID, FACT_IDS, GROUP_IDS, NUMBER, FactValue, format_value
 from base.errors import InvalidInput
-from base.i18n import N_
+from base.i18n import N_, t
 from catalogue.categories import category_label
 from catalogue.store import get_area_by_id, load_places
 from exports.tabular import csv_bytes, xlsx_bytes
@@ -44,7 +43,23 @@ def _json_fact(fv: FactValue) -> dict[str, Any]:
         "auditor": fv.auditor,
         **({"raw": fv.raw} if fv.raw is not None else {}),
         **({"note": fv.note} if fv.note else {}),
+        **({"presumption": fv.presumption} if fv.presumption else {}),
     }
+
+
+def presumed_cell(facts: dict[str, FactValue], lang: str = "de") -> str:
+    """``Freier Eintritt = ja (angenommen: öffentlicher Spielplatz); …`` – presumed facts stay out of
+    the fact columns, so filling in and importing the file again never records them as audited."""
+    return "; ".join(
+        t(
+            N_("{fact} = {value} (presumed: {presumption})"),
+            lang,
+            fact=FACT_BY_ID[fid].label(lang),
+            value=format_value(fid, fv.value, lang),
+            presumption=presumed_label(fv.presumption, lang),
+        )
+        for fid, fv in presumed_only(facts).items()
+    )
 
 
 def export_audits(session: Session, *, area_id: int, fmt: ExportFormat, today: date | None = None) -> bytes:
@@ -84,8 +99,15 @@ def export_audits(session: Session, *, area_id: int, fmt: ExportFormat, today: d
                     "verdicts": {
                         gid: {
                             "status": v.status,
+                            "presumed": v.presumed,
                             "reasons": [
-                                {"fact": r.fact_id, "effect": r.effect, "de": r.text_de, "en": r.text_en}
+                                {
+                                    "fact": r.fact_id,
+                                    "effect": r.effect,
+                                    "source": r.source,
+                                    "de": r.text_de,
+                                    "en": r.text_en,
+                                }
                                 for r in v.reasons
                             ],
                             "missing": list(v.missing),
@@ -102,7 +124,7 @@ def export_audits(session: Session, *, area_id: int, fmt: ExportFormat, today: d
         return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
     header = [
         "place", "name", "category", "last_checked", "date", "auditor", "method",
-        *FACT_IDS, *(f"verdict_{g}" for g in GROUP_IDS),
+        *FACT_IDS, "presumed", *(f"verdict_{g}" for g in GROUP_IDS),
     ]  # fmt: skip
     rows = []
     for p in places:
@@ -116,8 +138,15 @@ def export_audits(session: Session, *, area_id: int, fmt: ExportFormat, today: d
             "",
             "",
             "",
-            *(format_csv_value(fid, pa.facts[fid].value) if fid in pa.facts else "" for fid in FACT_IDS),
-            *(pa.verdicts[g].status for g in GROUP_IDS),
+            *(
+                format_csv_value(fid, pa.facts[fid].value)
+                if fid in pa.facts and pa.facts[fid].source != "presumption"
+                else ""
+                for fid in FACT_IDS
+            ),
+            presumed_cell(pa.facts),
+            # "open (presumed)" where the verdict rests on presumed facts: never read as audited.
+            *(pa.verdicts[g].status + (" (presumed)" if pa.verdicts[g].presumed else "") for g in GROUP_IDS),
         ]
         rows.append(cells)
     if fmt == "xlsx":

@@ -69,6 +69,7 @@ ANCHOR_COLUMNS: tuple[str, ...] = (
     "nearest_minutes",
     "underserved_share",
     "unknown_share",
+    "presumed_share",
     "units",
     "lon",
     "lat",
@@ -111,7 +112,7 @@ def minutes_class(minutes: float, limit: float) -> str:
     return f"0–{half:g}" if minutes <= half else f"{half:g}–{limit:g}"
 
 
-def _anchor_record(rank: int, a: AnchorRow) -> dict[str, Any]:
+def _anchor_record(rank: int, a: AnchorRow, catchment_m: float) -> dict[str, Any]:
     return {
         "rank": rank,
         "name": a.name,
@@ -121,12 +122,14 @@ def _anchor_record(rank: int, a: AnchorRow) -> dict[str, Any]:
         "official_name": a.official_name,
         "social_index": a.social_index,
         "startchancen": a.startchancen,
-        "nearest_place": a.nearest_place if a.nearest_m is not None else None,
+        # In words when none is reachable: an empty cell would read as "not computed".
+        "nearest_place": a.nearest_text(catchment_m, "de"),
         "nearest_ref": a.nearest_ref if a.nearest_m is not None else None,
         "nearest_m": None if a.nearest_m is None else round(a.nearest_m, 1),
         "nearest_minutes": None if a.nearest_minutes is None else round(a.nearest_minutes, 1),
         "underserved_share": None if a.underserved_share is None else round(a.underserved_share, 3),
         "unknown_share": None if a.unknown_share is None else round(a.unknown_share, 3),
+        "presumed_share": None if a.presumed_share is None else round(a.presumed_share, 3),
         "units": a.unit_count,
         "lon": round(a.lon, COORD_DECIMALS),
         "lat": round(a.lat, COORD_DECIMALS),
@@ -135,7 +138,8 @@ def _anchor_record(rank: int, a: AnchorRow) -> dict[str, Any]:
 
 def anchor_records(report: GapReport) -> list[dict[str, Any]]:
     """The anchor table as rows (ranked by need, rank 1 = most need)."""
-    return [_anchor_record(i, a) for i, a in enumerate(report.anchors, start=1)]
+    catchment = report.request.catchment_m
+    return [_anchor_record(i, a, catchment) for i, a in enumerate(report.anchors, start=1)]
 
 
 def _frames(report: GapReport) -> dict[str, Any]:
@@ -151,7 +155,7 @@ def _frames(report: GapReport) -> dict[str, Any]:
         minutes_class=[minutes_class(m, limit) for m in units["minutes"].to_numpy(float)],
         nearest_id=pd.array(units["nearest_id"].tolist(), dtype="Int64"),
         catchments=units["catchments"].astype("int64"),
-    )[["h3", "minutes", "minutes_class", "distance_m", "state", "nearest_id", "nearest_name",
+    )[["h3", "minutes", "minutes_class", "distance_m", "state", "presumed", "nearest_id", "nearest_name",
        "nearest_ref", "catchments", "lon", "lat", "geometry"]]  # fmt: skip
     anchors = gpd.GeoDataFrame(
         anchor_records(report),
@@ -163,7 +167,7 @@ def _frames(report: GapReport) -> dict[str, Any]:
     anchors["startchancen"] = anchors["startchancen"].astype(bool)
     for column in ("rank", "units"):
         anchors[column] = anchors[column].astype("int64")
-    for column in ("nearest_m", "nearest_minutes", "underserved_share", "unknown_share", "lon", "lat"):
+    for column in ("nearest_m", "nearest_minutes", "underserved_share", "unknown_share", "presumed_share", "lon", "lat"):
         anchors[column] = anchors[column].astype("float64")
     places = gpd.GeoDataFrame(
         {
@@ -174,6 +178,7 @@ def _frames(report: GapReport) -> dict[str, Any]:
             "category_de": [category_label(p.category, "de") for p in report.places],
             "osm_ref": [p.ref for p in report.places],
             "status": [p.status for p in report.places],
+            "presumed": [p.presumed for p in report.places],  # serving only on presumed facts
             "lon": np.array([p.lon for p in report.places], float),
             "lat": np.array([p.lat for p in report.places], float),
         },
@@ -231,7 +236,7 @@ def _table_rows(report: GapReport) -> list[list[Any]]:
 _NEAR, _WITHIN, _BEYOND, _UNKNOWN = "#1a9850", "#a6d96a", "#fdae61", "#d9d9d9"
 _PLACE = "#762a83"
 _BUILDING, _WATER = "#595959", "#9ecae1"
-_UNDERSERVED_EDGE, _UNKNOWN_EDGE = "#b2182b", "#525252"
+_UNDERSERVED_EDGE, _UNKNOWN_EDGE, _PRESUMED_EDGE = "#b2182b", "#525252", "#1b5e20"
 
 
 def _polygon_path(geoms: Sequence[Any]) -> Any:
@@ -409,13 +414,20 @@ def render_gap_map(
                        hatch="////", zorder=5)  # fmt: skip
         hex_collection(unknown, facecolors=_UNKNOWN, edgecolors=_UNKNOWN_EDGE, linewidths=0.5, alpha=0.6,
                        hatch="...", linestyles="--", zorder=5)  # fmt: skip
+        # Served only by places whose verdict rests on presumptions: cross-hatched over the colour.
+        hex_collection(result.unit_presumed & served, facecolors="none", edgecolors=_PRESUMED_EDGE,
+                       linewidths=0.3, hatch="xxx", zorder=5)  # fmt: skip
 
         # Places on top: serving filled, unknown hollow; anchors ▲ (school) and ■ (Kita), numbered by need.
-        serving = [p for p in report.places if p.status == "serving"]
+        serving = [p for p in report.places if p.status == "serving" and not p.presumed]
+        presumed_places = [p for p in report.places if p.status == "serving" and p.presumed]
         unknown_places = [p for p in report.places if p.status == "unknown"]
         if serving:
             px, py = project(np.array([p.lon for p in serving]), np.array([p.lat for p in serving]))
             ax.scatter(px, py, s=16, marker="o", c=_PLACE, edgecolors="white", linewidths=0.5, zorder=7)
+        if presumed_places:
+            px, py = project(np.array([p.lon for p in presumed_places]), np.array([p.lat for p in presumed_places]))
+            ax.scatter(px, py, s=18, marker="D", facecolors="white", edgecolors=_PLACE, linewidths=1.1, zorder=7)
         if unknown_places:
             px, py = project(
                 np.array([p.lon for p in unknown_places]), np.array([p.lat for p in unknown_places])
@@ -456,12 +468,16 @@ def render_gap_map(
                   label=t(N_("> {limit} min: underserved"), lang, limit=limit)),
             Patch(facecolor=_UNKNOWN, edgecolor=_UNKNOWN_EDGE, hatch="...", linestyle="--", alpha=0.6,
                   label=t(N_("not enough data (only unknown places)"), lang)),
+            Patch(facecolor=_WITHIN, edgecolor=_PRESUMED_EDGE, hatch="xxx", alpha=0.65,
+                  label=t(N_("served only by presumed places"), lang)),
             Line2D([], [], marker="^", color="black", markeredgecolor="white", linestyle="none", markersize=7,
                    label=t(N_("school (no. = rank by need)"), lang)),
             Line2D([], [], marker="s", color="black", markeredgecolor="white", linestyle="none", markersize=6,
                    label=t(N_("Kita"), lang)),
             Line2D([], [], marker="o", color=_PLACE, markeredgecolor="white", linestyle="none", markersize=5,
                    label=t(N_("open place (counts)"), lang)),
+            Line2D([], [], marker="D", markerfacecolor="white", markeredgecolor=_PLACE, linestyle="none",
+                   markersize=5, label=t(N_("open place, presumed (not audited)"), lang)),
             Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor="#525252", linestyle="none",
                    markersize=5, label=t(N_("place, openness unknown"), lang)),
             Line2D([], [], color="#616161", lw=0.6, alpha=0.55, label=t(N_("streets and paths"), lang)),
@@ -479,10 +495,11 @@ def render_gap_map(
         lines = [(t(N_("Area"), lang), area_name), *req.describe(lang).items()]
         lines += list((extra_lines or {}).items())
         counts = t(
-            N_("{cells} hexagons: {served} served, {underserved} underserved, {unknown} not enough data"),
+            N_("{cells} hexagons: {served} served ({presumed} of them only on presumptions), {underserved} underserved, {unknown} not enough data"),
             lang,
             cells=report.cells,
             served=report.count("served"),
+            presumed=report.count("presumed"),
             underserved=report.count("underserved"),
             unknown=report.count("unknown"),
         )

@@ -205,28 +205,30 @@ def nearest_name(report: GapReport, row: AnchorRow, lang: str) -> str:
 
 
 def hex_tooltip(
-    state: str, minutes: float, metres: float, nearest: GapPlace | None, limit: float, lang: str
+    state: str,
+    minutes: float,
+    metres: float,
+    nearest: GapPlace | None,
+    limit: float,
+    lang: str,
+    presumed: bool = False,
 ) -> str:
     """Plain text (escape it for the map): the state in words first, then time and nearest place."""
     full = format_number(limit, lang, 0 if float(limit).is_integer() else 1)
-    if state == "served":
+    walk = {"minutes": format_number(minutes, lang, 1), "metres": f"{metres:.0f}", "place": place_name(nearest, lang)}
+    if state == "served" and presumed:
         return t(
-            "served: {minutes} min ({metres} m) to {place}",
+            "served only on presumptions: {minutes} min ({metres} m) to {place}; no audited place within {limit} min",
             lang,
-            minutes=format_number(minutes, lang, 1),
-            metres=f"{metres:.0f}",
-            place=place_name(nearest, lang),
+            limit=full,
+            **walk,
         )
+    if state == "served":
+        return t("served: {minutes} min ({metres} m) to {place}", lang, **walk)
     if state == "unknown":
         return t("not enough data: within {limit} min only places with an unknown verdict", lang, limit=full)
     if math.isfinite(minutes):
-        return t(
-            "underserved: {minutes} min ({metres} m) to {place}",
-            lang,
-            minutes=format_number(minutes, lang, 1),
-            metres=f"{metres:.0f}",
-            place=place_name(nearest, lang),
-        )
+        return t("underserved: {minutes} min ({metres} m) to {place}", lang, **walk)
     return t("underserved: no place that counts can be reached", lang)
 
 
@@ -249,7 +251,9 @@ def build_hexagon_geojson(report: GapReport, *, lang: str) -> dict[str, Any]:
                 "geometry": {"type": "Polygon", "coordinates": [ring]},
                 "properties": {
                     "cls": hex_class(state, minutes, limit),
-                    "tip": hex_tooltip(state, minutes, metres, nearest[i], limit, lang),
+                    "tip": hex_tooltip(
+                        state, minutes, metres, nearest[i], limit, lang, bool(result.unit_presumed[i])
+                    ),
                 },
             }
         )
@@ -273,6 +277,13 @@ def build_gap_legend_html(report: GapReport, *, lang: str) -> str:
     rows.append(
         _swatch_row(
             f"{circle};background:{_PLACE};border:1.5px solid #fff", t("place that counts", lang), "serving"
+        )
+    )
+    rows.append(
+        _swatch_row(
+            f"{circle};background:#fff;border:3px solid {_PLACE}",
+            t("place that counts on presumed facts (not audited)", lang),
+            "presumed-place",
         )
     )
     rows.append(
@@ -309,7 +320,10 @@ def anchor_tooltip(rank: int, row: AnchorRow, lang: str, nearest: str = "") -> s
 
 def _place_tooltip(place: GapPlace, lang: str) -> str:
     label = category_label(place.category, lang)
-    state = t("counts", lang) if place.status == "serving" else t("verdict unknown, not counted", lang)
+    if place.status == "serving":
+        state = t("counts, presumed", lang) if place.presumed else t("counts", lang)
+    else:
+        state = t("verdict unknown, not counted", lang)
     return f"{place_name(place, lang)} – {label} ({state})"
 
 
@@ -334,14 +348,17 @@ def build_gap_map(
         if place.status == "not":
             continue  # neither serves nor is unknown: left off so the map stays readable
         serving = place.status == "serving"
-        look = circle_style(
-            radius=4,
-            color="#ffffff" if serving else "#262626",
-            weight=1.5,
-            fill_color=_PLACE if serving else "#ffffff",
-            fill_opacity=0.95,
-            dash_array=None if serving else "2 2",
-        )
+        if serving and place.presumed:  # hollow with a thick ring: counts, but not audited
+            look = circle_style(radius=4, color=_PLACE, weight=3, fill_color="#ffffff", fill_opacity=0.95)
+        else:
+            look = circle_style(
+                radius=4,
+                color="#ffffff" if serving else "#262626",
+                weight=1.5,
+                fill_color=_PLACE if serving else "#ffffff",
+                fill_opacity=0.95,
+                dash_array=None if serving else "2 2",
+            )
         markers.append(
             {"lat": place.lat, "lon": place.lon, "style": table.index(look), "tip": _place_tooltip(place, lang)}
         )
