@@ -112,7 +112,7 @@ def _add(args: argparse.Namespace, engine: Engine) -> int:
             session, actor=CONSOLE, place_id=_place_id(session, area, args.place), reason=args.reason,
             due_on=due, assignee_id=_user_id(session, args.assign), note=args.note,
         )  # fmt: skip
-    print(f"Added audit task {task.id}:\t" + _line(task))
+    print("Added audit task:\t" + _line(task))
     return EXIT_OK
 
 

@@ -143,6 +143,27 @@ def test_the_database_holds_one_open_task_per_place(world):
         session.add(AuditTask(place_id=w.cafe_id, reason="manual", status="open", created_at=datetime.now(UTC)))
 
 
+def test_a_task_added_meanwhile_by_someone_else_is_refused_like_any_second_task(world, monkeypatch):
+    # The check before the insert saw no open task (another transaction added one just after):
+    # the unique index refuses the insert, the user gets the same message, nothing is written.
+    import audits.tasks
+
+    w = world
+    first = _do(w, create_task, place_id=w.cafe_id)
+    real, calls = audits.tasks._open_task_id, []
+
+    def blind_once(session, place_id):
+        calls.append(place_id)
+        return None if len(calls) == 1 else real(session, place_id)
+
+    monkeypatch.setattr(audits.tasks, "_open_task_id", blind_once)
+    before = read_all_rows(w.engine)
+    with pytest.raises(InvalidInput) as err:
+        _do(w, create_task, place_id=w.cafe_id)
+    assert f"(number {first.id})" in err.value.en
+    assert read_all_rows(w.engine) == before
+
+
 def test_a_batch_skips_places_with_an_open_task_and_says_how_many(world):
     w = world
     _do(w, create_task, place_id=w.cafe_id)
