@@ -53,6 +53,7 @@ IMPORT_PAGE = "app_pages/import_data.py"
 PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("app_pages/catalogue.py", N_("Catalogue"), STAFF),
     ("app_pages/audit.py", N_("Audit a place"), (MANAGER, ADMIN)),
+    ("app_pages/tasks.py", N_("Audit tasks"), (MANAGER, ADMIN)),
     (IMPORT_PAGE, N_("Import data"), (MANAGER, ADMIN)),
     ("app_pages/moderation.py", N_("Moderate suggestions"), (MANAGER, ADMIN)),
     ("app_pages/gaps.py", N_("Gap map"), (PLANNER, MANAGER, ADMIN)),

@@ -520,6 +520,9 @@ if not areas:
     st.page_link("app_pages/import_data.py", label=ui.t("Import data"))
     st.stop()
 
+if (handover := ui.take_audit_handover()) is not None:
+    # Opened from the task list for one place: its area and the place are chosen.
+    st.session_state[AREA_PICK_KEY], st.session_state[PLACE_KEY] = handover
 area = ui.area_select(areas, label=ui.t("Area"), key=AREA_PICK_KEY)
 with session_scope(engine, read_only=True) as session:
     places = load_places(session, area_id=area.id)

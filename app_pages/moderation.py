@@ -30,6 +30,9 @@ from webui import ui
 from webui.webmap import MapPoint, build_points_map
 
 SELECT_KEY = "moderation_pick"
+# Set after an approval: the next run links to the audit tasks it created.
+TASKS_LINK_KEY = "moderation_tasks_link"
+TASKS_PAGE = "app_pages/tasks.py"
 MERGE_RADIUS_M = 250
 PENDING_COLOR = "#7b3294"
 
@@ -59,8 +62,11 @@ def nearby_places(places: list[PlaceInfo], s: SuggestionInfo) -> list[tuple[int,
     return sorted(((d, p) for d, p in found if d <= MERGE_RADIUS_M), key=lambda dp: (dp[0], dp[1].id))
 
 
-def run_action(action: Callable[[Session, list[DecisionNotice]], object], done: str) -> None:
-    """One decision in one transaction; once it is committed, the residents' replies are sent."""
+def run_action(
+    action: Callable[[Session, list[DecisionNotice]], object], done: str, *, link_tasks: bool = False
+) -> None:
+    """One decision in one transaction; once it is committed, the residents' replies are sent.
+    With ``link_tasks`` the message after the rerun links to the audit tasks."""
     try:
         _, report = decide_and_notify(ui.get_engine(), action, settings=ui.get_settings())
     except AtlasError as err:
@@ -74,6 +80,7 @@ def run_action(action: Callable[[Session, list[DecisionNotice]], object], done: 
     if report.not_configured:
         problems.append(ui.t("{n} replies not sent: no mail server is set (ATLAS_SMTP_HOST).", n=report.not_configured))
     ui.flash(done, warning=" ".join(problems) or None)
+    st.session_state[TASKS_LINK_KEY] = link_tasks
     st.session_state.pop(SELECT_KEY, None)
     st.rerun()
 
@@ -81,6 +88,8 @@ def run_action(action: Callable[[Session, list[DecisionNotice]], object], done: 
 actor = ui.current_actor()
 st.title(ui.t("Moderate suggestions"))
 ui.show_flash()
+if st.session_state.pop(TASKS_LINK_KEY, False):
+    st.page_link(TASKS_PAGE, label=ui.t("Open the audit tasks"))
 
 with session_scope(ui.get_engine(), read_only=True) as session:
     areas = list_areas(session)
@@ -144,10 +153,11 @@ with c1:
         run_action(
             lambda s, outbox: approve_suggestions(s, actor=actor, ids=picked, outbox=outbox),
             ui.nt(
-                "{n} suggestion added; an on-site audit is scheduled for it.",
-                "{n} suggestions added; an on-site audit is scheduled for each.",
+                "{n} suggestion added; an audit task was created for it (see Audit tasks).",
+                "{n} suggestions added; an audit task was created for each (see Audit tasks).",
                 len(picked),
             ),
+            link_tasks=True,
         )
 with c2:
     reason = st.text_area(ui.t("Reason for rejecting (shown on the status page)"), key="moderation_reason", height=80)

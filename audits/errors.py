@@ -85,3 +85,7 @@ class AuditCsvError(InvalidInput):
             lines=", ".join(map(str, lines)),
             problems=Joined(list(problems), sep="\n"),
         )
+
+
+class TaskNotFound(AtlasError):
+    """No audit task with that number (deleted with its place, or mistyped)."""

@@ -1,8 +1,9 @@
-"""Command line: ``python -m audits import-csv|export|maintenance|…``.
+"""Command line: ``python -m audits import-csv|export|maintenance|tasks|…``.
 
 Exit codes as in ``python -m catalogue``: 0 done, 1 the data could not be used (a conflicting
-audit, a failed write), 2 bad input (invalid rows, unknown area, missing file) – and then the
-database is unchanged. Errors are messages on stderr, never a traceback (``ATLAS_DEBUG=1``
+audit, a failed write), 2 bad input (invalid rows, unknown area, place, task or account, missing
+file, a second open task for a place, a closed task closed again) – and then the database is
+unchanged. Errors are messages on stderr, never a traceback (``ATLAS_DEBUG=1``
 shows one). Subcommands are listed in one table, ``COMMANDS``.
 """
 
@@ -16,10 +17,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from audits.errors import AuditConflict, AuditCsvError
+from audits.errors import AuditConflict, AuditCsvError, TaskNotFound
 from base.errors import AreaNotFound, AtlasError, InvalidInput, PlaceNotFound
 from base.i18n import N_
-from cli import gaps, users
+from cli import gaps, tasks, users
 from cli.common import EXIT_DATA, EXIT_INPUT, EXIT_OK, Command, area_id, run_cli
 from cli.common import build_parser as common_parser
 
@@ -119,7 +120,7 @@ MAINTENANCE = Command("maintenance", "delete old reply e-mails and login attempt
 # a ``Command`` in the module of its concept and one line here.
 COMMANDS: dict[str, Command] = {
     cmd.name: cmd
-    for cmd in (IMPORT_CSV, EXPORT, MAINTENANCE, gaps.GAPS, gaps.IMPORT_SCHOOLS, users.USERS)
+    for cmd in (IMPORT_CSV, EXPORT, MAINTENANCE, tasks.TASKS, gaps.GAPS, gaps.IMPORT_SCHOOLS, users.USERS)
 }
 
 
@@ -129,7 +130,7 @@ COMMANDS: dict[str, Command] = {
 def _exit_code(err: AtlasError) -> int:
     if isinstance(err, AuditConflict):
         return EXIT_DATA
-    if isinstance(err, (InvalidInput, AreaNotFound, PlaceNotFound, AuditCsvError)):
+    if isinstance(err, (InvalidInput, AreaNotFound, PlaceNotFound, AuditCsvError, TaskNotFound)):
         return EXIT_INPUT
     return EXIT_DATA
 

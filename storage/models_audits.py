@@ -1,4 +1,4 @@
-"""Audits of places: versions with their facts, reviews, and the tasks a moderator hands out."""
+"""Audits of places: versions with their facts, reviews, and the audit tasks managers hand out."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -82,17 +84,32 @@ class AuditReview(Base):
 
 
 class AuditTask(Base):
-    """A place that needs an on-site audit: newly accepted from a suggestion, or due again."""
+    """A place that needs an on-site audit: accepted from a suggestion, due again, put on the list
+    from the worklist or by hand. At most one open task per place (a partial unique index)."""
 
     __tablename__ = "audit_tasks"
     __table_args__ = (
-        CheckConstraint("reason IN ('suggestion', 'reaudit')", name="reason"),
+        CheckConstraint("reason IN ('suggestion', 'reaudit', 'worklist', 'manual')", name="reason"),
         CheckConstraint("status IN ('open', 'done')", name="status"),
+        Index(
+            "uq_audit_tasks_open_place",
+            "place_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
     reason: Mapped[str] = mapped_column(String(12))
     status: Mapped[str] = mapped_column(String(6), default="open")
+    # An active manager or admin account; the task stays (unassigned) when the account is deleted.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Names of who created and who closed the task (``Actor.name``; the console is "console").
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    closed_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None]

@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from accounts.auth import Actor, client_hash, require_role, validate_email
+from audits.tasks import create_task, list_tasks
 from audits.vocabulary import GROUP_IDS, LIMITED, NOT_OPEN, OPEN
 from base.errors import AtlasError, InvalidInput, PlaceNotFound
 from base.geo import box_around, distance_m
@@ -49,7 +50,6 @@ from catalogue.store import (
     validate_place_name,
 )
 from storage.locks import hold_lock
-from storage.models_audits import AuditTask
 from storage.models_catalogue import Place
 from storage.models_suggestions import Suggestion, SuggestionContact
 
@@ -655,7 +655,7 @@ def approve_suggestions(
         )
         places.append(place)
         s.place_id = place.id
-        session.add(AuditTask(place_id=place.id, reason="suggestion", status="open", created_at=now))
+        create_task(session, actor=actor, place_id=place.id, reason="suggestion", now=now)
     _decide(session, rows, actor=actor, status="approved", now=now, outbox=outbox)
     session.flush()
     return [get_place(session, place_id=p.id) for p in places]
@@ -724,12 +724,8 @@ def reject_suggestions(
 def open_audit_tasks(
     session: Session, *, actor: Actor, area_id: int | None = None
 ) -> list[tuple[int, int, str]]:
-    """``(task id, place id, reason)`` of open audit tasks, oldest first."""
-    require_role(actor, *MODERATORS)
-    query = select(AuditTask.id, AuditTask.place_id, AuditTask.reason).where(AuditTask.status == "open")
-    if area_id is not None:
-        query = query.join(Place, Place.id == AuditTask.place_id).where(Place.area_id == area_id)
-    return [(t, p, r) for t, p, r in session.execute(query.order_by(AuditTask.created_at, AuditTask.id))]
+    """``(task id, place id, reason)`` of open audit tasks (``audits.tasks.list_tasks`` has the rest)."""
+    return [(t.id, t.place_id, t.reason) for t in list_tasks(session, actor=actor, area_id=area_id)]
 
 
 def purge_contacts(

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from accounts.auth import CONSOLE, PUBLIC, Actor
+from accounts.auth import CONSOLE, PUBLIC, Actor, create_user
 from audits.csv_io import import_audit_csv, save_audit_rows
 from audits.store import save_audit, set_review_state
+from audits.tasks import assign_task, close_task, create_task, create_tasks, reopen_task, set_due_date
 from base.errors import PermissionDenied
 from base.settings import load_settings
 from catalogue.import_jobs import start_file_import, start_overpass_import
@@ -52,6 +53,9 @@ class World:
     audit_id: int
     suggestion_id: int
     csv_path: Path
+    open_task_id: int  # of the school
+    closed_task_id: int  # of the manual place
+    manager_account_id: int
 
 
 @pytest.fixture
@@ -85,13 +89,20 @@ def world(db_url, tmp_path) -> World:
             lat=51.2015,
             email="a@example.org",
         )
+        open_task = create_task(session, actor=CONSOLE, place_id=school_id)
+        closed_task = create_task(session, actor=CONSOLE, place_id=manual.id, reason="worklist")
+        close_task(session, actor=CONSOLE, task_id=closed_task.id)
+        account = create_user(session, actor=CONSOLE, name="mia", role="manager", password="ein langes passwort")
     from storage.models_suggestions import Suggestion
 
     with session_scope(engine, read_only=True) as session:
         suggestion_id = session.query(Suggestion.id).filter_by(ref_code=receipt.ref_code).scalar()
     csv_path = tmp_path / "audits.csv"
     csv_path.write_text(f"place,date,auditor,method,door_width_cm\n{manual.id},2025-04-01,Bernd,desk,80\n")
-    yield World(engine, area_id, school_id, manual.id, audit.id, suggestion_id, csv_path)
+    yield World(
+        engine, area_id, school_id, manual.id, audit.id, suggestion_id, csv_path, open_task.id, closed_task.id,
+        account.id,
+    )  # fmt: skip
     engine.dispose()
 
 
@@ -177,6 +188,18 @@ WRITES: dict[str, Callable[[World, Actor], object]] = {
         lambda s, w, a: reject_suggestions(s, actor=a, ids=[w.suggestion_id], reason="doppelt")
     ),
     "purge_contacts": _in_session(lambda s, w, a: purge_contacts(s, actor=a, older_than_days=0)),
+    "create_task": _in_session(lambda s, w, a: create_task(s, actor=a, place_id=w.manual_id)),
+    "create_tasks": _in_session(
+        lambda s, w, a: create_tasks(s, actor=a, place_ids=[w.manual_id, w.school_id], reason="worklist")
+    ),
+    "assign_task": _in_session(
+        lambda s, w, a: assign_task(s, actor=a, task_id=w.open_task_id, assignee_id=w.manager_account_id)
+    ),
+    "set_due_date": _in_session(
+        lambda s, w, a: set_due_date(s, actor=a, task_id=w.open_task_id, due_on=date(2030, 1, 31))
+    ),
+    "close_task": _in_session(lambda s, w, a: close_task(s, actor=a, task_id=w.open_task_id, note="erledigt")),
+    "reopen_task": _in_session(lambda s, w, a: reopen_task(s, actor=a, task_id=w.closed_task_id)),
 }
 
 
@@ -200,7 +223,8 @@ def test_public_and_planners_may_not_write_and_nothing_is_written(world, what):
 # of them for managers, planners and the public).
 READS_WITH_ACTOR = {
     "accounts.auth.require_role", "accounts.auth.list_users", "suggestions.store.pending_suggestions",
-    "suggestions.store.open_audit_tasks",
+    "suggestions.store.open_audit_tasks", "audits.tasks.list_tasks", "audits.tasks.get_task",
+    "audits.tasks.list_assignees",
 }
 ADMIN_ONLY = {
     "accounts.auth.create_user", "accounts.auth.set_role", "accounts.auth.set_active",

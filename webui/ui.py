@@ -249,6 +249,22 @@ def area_select(
     return area
 
 
+# A place the audit page opens on its next run: ``(area name, place id)``, set by the task list.
+AUDIT_HANDOVER_KEY = "audit_handover"
+
+
+def open_audit_page(area_name: str, place_id: int) -> None:
+    """Switch to the audit page with this place chosen (the page reads ``take_audit_handover``)."""
+    st.session_state[AUDIT_HANDOVER_KEY] = (area_name, place_id)
+    st.switch_page("app_pages/audit.py")
+
+
+def take_audit_handover() -> tuple[str, int] | None:
+    """The place another page asked the audit page to open, once."""
+    handover = st.session_state.pop(AUDIT_HANDOVER_KEY, None)
+    return handover if isinstance(handover, tuple) else None
+
+
 def published_area_select(*, key: str) -> AreaInfo:
     """The resident pages' area choice among the published areas; stops the page when there is none."""
     with session_scope(get_engine(), read_only=True) as session:

@@ -23,7 +23,9 @@ PUBLIC_PAGES = [
     "app_pages/suggestion_status.py",
     "app_pages/login.py",
 ]
-STAFF_PAGES = ["app_pages/catalogue.py", "app_pages/import_data.py", "app_pages/moderation.py"]
+STAFF_PAGES = [
+    "app_pages/catalogue.py", "app_pages/import_data.py", "app_pages/moderation.py", "app_pages/tasks.py",
+]
 GOOD_SECRET = "k3Jv9-Qz_7hTq2LmXo0pWc8RnYsAeB4u"
 SIGNED_OUT = (
     "Sie wurden abgemeldet: zu lange nicht benutzt, anderswo abgemeldet, oder Ihr Konto wurde "

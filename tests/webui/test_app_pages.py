@@ -15,7 +15,7 @@ from tests.staff_support import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-PAGES = ["app_pages/catalogue.py", "app_pages/import_data.py"]
+PAGES = ["app_pages/catalogue.py", "app_pages/import_data.py", "app_pages/tasks.py"]
 TIMEOUT = 60
 
 

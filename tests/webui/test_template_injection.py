@@ -24,6 +24,7 @@ from streamlit_folium import _get_header, _get_html, _get_map_string
 
 from accounts.auth import CONSOLE, create_user
 from audits.store import current_audit_version, save_audit
+from audits.tasks import create_task
 from catalogue.importer import import_file
 from catalogue.store import list_areas, load_places
 from exports.gaps import export_gaps
@@ -265,6 +266,19 @@ def test_audit_page_renders_hostile_place_and_notes_as_text(hostile_db, monkeypa
     no_errors(at)
     at.selectbox(key="audit_place").set_value(place_id).run()
     no_errors(at)
+
+
+def test_tasks_page_renders_hostile_place_names_and_notes_as_text(hostile_db, monkeypatch) -> None:
+    url, manager, _, place_id = hostile_db
+    engine = open_database(url)
+    with session_scope(engine) as session:
+        task = create_task(session, actor=CONSOLE, place_id=place_id, note="Notiz {{ 1/0 }} {% raw %} ${window.top.__pwned=4}")
+    engine.dispose()
+    at = open_as(url, manager, "app_pages/tasks.py", monkeypatch)
+    no_errors(at)
+    at.selectbox(key="tasks_pick").set_value(task.id).run()
+    no_errors(at)
+    assert task.note in [t.value for t in at.text]
 
 
 def test_gap_page_renders_hostile_school_and_place_names_as_text(hostile_db, monkeypatch) -> None:
