@@ -27,7 +27,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Point, mapping
 
-from base.errors import AtlasError, InvalidInput
+from base.errors import InvalidInput
 from base.geo import local_coords_projection, local_projection, local_unproject_bbox
 from base.i18n import N_, Day, format_number, t
 from catalogue.categories import category_label
@@ -48,7 +48,7 @@ from exports.printed_map import (
     set_map_axes,
     wrap,
 )
-from exports.tabular import XLSX_MEDIA_TYPE, csv_bytes, write_atomic, xlsx_bytes
+from exports.tabular import XLSX_MEDIA_TYPE, csv_bytes, save_export, xlsx_bytes
 from gaps.engine import units_geoframe
 from gaps.service import AnchorRow, GapReport, group_label
 
@@ -473,19 +473,12 @@ def export_gaps(
     out = Path(out)
     fmt = fmt or format_for_path(out)
     _check(fmt, crs)
-    try:
-        if fmt == "gpkg":
-            write_atomic(out, lambda path: _write_gpkg(report, path, crs))
-        else:
-            data = export_gaps_bytes(
-                report, fmt=fmt, crs=crs, basemap=basemap, area_name=area_name, lang=lang, params=params
-            )
-            write_atomic(out, data)
-    except OSError as exc:
-        raise AtlasError(
-            N_("Cannot write {out!r}: {strerror}. Choose another path."), out=str(out), strerror=exc.strerror or exc,
-        ) from exc
-    return out
+    if fmt == "gpkg":
+        return save_export(out, lambda path: _write_gpkg(report, path, crs))
+    data = export_gaps_bytes(
+        report, fmt=fmt, crs=crs, basemap=basemap, area_name=area_name, lang=lang, params=params
+    )
+    return save_export(out, data)
 
 
 def export_gaps_bytes(
