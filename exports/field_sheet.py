@@ -85,6 +85,7 @@ _PT = 25.4 / 72  # millimetres per point
 _GREY, _LIGHT = "#444444", "#8a8a8a"
 _MARK = "#c51b7d"
 _MONO = "DejaVu Sans Mono"
+_SOURCE_LABELS = {"osm": N_("OSM"), "audit": N_("audit"), "suggestion": N_("suggestion")}
 
 
 # ---------------------------------------------------------------- what goes on the sheet (pure)
@@ -285,7 +286,7 @@ def _hint(fact: Fact, fv: FactValue | None, lang: str) -> str:
     """"So far: yes · OSM" when a value is known, else ""."""
     if fv is None or not fv.is_known:
         return ""
-    source = t({"osm": N_("OSM"), "audit": N_("audit"), "suggestion": N_("suggestion")}[fv.source], lang)
+    source = t(_SOURCE_LABELS[fv.source], lang)
     if fv.checked_on is not None:
         source += " · " + format_date(fv.checked_on, lang)
     return t(N_("So far: {value} · {source}"), lang, value=format_value(fact.id, fv.value, lang), source=source)

@@ -162,7 +162,8 @@ def test_printed_columns_round_trip_through_import_csv(neuss, tmp_path):
     rows = []
     for place, sheet in ((named, pages[:PAGES_PER_PLACE]), (unnamed, pages[PAGES_PER_PLACE:])):
         header = _printed_header(sheet)
-        starts = re.search(r"(?:row starts with|Zeile beginnt mit): (\S+)", "\n".join(sheet))
+        prefix = t("This place's row starts with: {place}", "de", place="")
+        starts = re.search(re.escape(prefix) + r"(\S+)", "\n".join(sheet))
         assert starts is not None and starts.group(1) == place.ref
         cells = {"place": starts.group(1), "date": date.today().isoformat(), "auditor": "Anna Prüferin",
                  "method": "vor Ort", "notes": "vom Feldbogen"}  # fmt: skip
