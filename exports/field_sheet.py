@@ -70,6 +70,7 @@ from storage.db import session_scope
 SHEET_LANGUAGES: tuple[str, ...] = ("de", "en")
 SHEET_METHODS: tuple[str, ...] = ("on_site", "phone", "desk")
 NOTES_COLUMN = "notes"
+_DATE, _AUDITOR, _METHOD = REQUIRED_COLUMNS[1:]
 MAX_SHEETS = 500
 MEDIA_TYPE = "application/pdf"
 
@@ -80,6 +81,7 @@ _ANSWER_X = 110.0  # where tick boxes and fields start
 _TOP, _BOTTOM = 12.0, 282.0
 _MAP_X, _MAP_Y, _MAP_SIZE = 125.0, 17.0, 70.0
 _CHECKLIST_Y = 118.0
+_NOTES_H = 32.0  # the notes block: label and a box to write in
 _MAP_MIN_M = 330.0  # the map shows at least this much around the place (about 1:5000)
 _PT = 25.4 / 72  # millimetres per point
 _GREY, _LIGHT = "#444444", "#8a8a8a"
@@ -231,6 +233,13 @@ class _Page:
 
     def rule(self, x0: float, x1: float, y: float, *, lw: float = 0.5, color: str = "black") -> None:
         self.ax.plot([x0, x1], [y, y], color=color, lw=lw, solid_capstyle="butt")
+
+    def field(self, x: float, y: float, label: str, column: str) -> float:
+        """A field label with its column id in monospace; returns where the writing space starts."""
+        self.text(x, y, label, 8.5, bold=True)
+        x += _width_mm(label, 8.5, bold=True) + 1.5
+        self.text(x, y + 0.4, column, 7.0, mono=True)
+        return x + _width_mm(column, 7.0, mono=True) + 2
 
     def tick_options(self, x: float, y: float, words: Sequence[str], right: float, size: float = 7.0) -> float:
         """Tick boxes with their words, flowing into a new line at ``right``; returns the height."""
@@ -386,30 +395,18 @@ def _draw_head(page: _Page, place: PlaceInfo, groups: Sequence[str], lang: str, 
     # The visit: date, auditor, method, each with its column id.
     y = 96.0
     page.text(_LEFT, y - 5, t(N_("About this audit"), lang), 10, bold=True)
-    x = page_field(page, _LEFT, y, t(N_("Visit date"), lang), "date")
+    x = page.field(_LEFT, y, t(N_("Visit date"), lang), _DATE)
     page.rule(x, 84, y + 4.2)
     page.text(x + 1, y + 4.6, t(N_("DD.MM.YYYY"), lang), 6.0, color=_LIGHT)
-    x = page_field(page, 92, y, t(N_("Auditor"), lang), "auditor")
+    x = page.field(92, y, t(N_("Auditor"), lang), _AUDITOR)
     page.rule(x, _RIGHT, y + 4.2)
     y += 10
-    x = page_field(page, _LEFT, y, t(N_("Method"), lang), "method")
+    x = page.field(_LEFT, y, t(N_("Method"), lang), _METHOD)
     page.tick_options(x + 2, y, [t(METHOD_LABELS[m], lang) for m in SHEET_METHODS], _RIGHT, size=8)
 
 
-def page_field(page: _Page, x: float, y: float, label: str, column: str) -> float:
-    """A field label with its column id in monospace; returns where the writing space starts."""
-    page.text(x, y, label, 8.5, bold=True)
-    x += _width_mm(label, 8.5, bold=True) + 1.5
-    page.text(x, y + 0.4, column, 7.0, mono=True)
-    return x + _width_mm(column, 7.0, mono=True) + 2
-
-
-def _notes_height() -> float:
-    return 32.0
-
-
 def _draw_notes(page: _Page, y: float, lang: str) -> None:
-    page_field(page, _LEFT, y, t(N_("Notes"), lang), NOTES_COLUMN)
+    page.field(_LEFT, y, t(N_("Notes"), lang), NOTES_COLUMN)
     page.box(_LEFT, y + 5, _RIGHT - _LEFT, 24, lw=0.5)
 
 
@@ -472,7 +469,7 @@ def _place_pages(place: PlaceInfo, groups: Sequence[str], facts: Sequence[Fact],
     # Notes and the transfer block go below the last row, or onto a page of their own.
     last_y = layout[-1][-1][2] + layout[-1][-1][1].height if layout[-1] else _CHECKLIST_Y + 12
     tail_y = last_y + 3
-    if tail_y + _notes_height() + _transfer_height(transfer) > _BOTTOM:
+    if tail_y + _NOTES_H + _transfer_height(transfer) > _BOTTOM:
         layout.append([])
         tail_y = _TOP + 12
     sections = {s.id: s for s in SECTIONS}
@@ -501,7 +498,7 @@ def _place_pages(place: PlaceInfo, groups: Sequence[str], facts: Sequence[Fact],
                 page.rule(_LEFT, _RIGHT, y + item.height - 0.6, lw=0.3, color="#c8c8c8")
         if number == len(layout):
             _draw_notes(page, tail_y, lang)
-            _draw_transfer(page, tail_y + _notes_height(), transfer, lang)
+            _draw_transfer(page, tail_y + _NOTES_H, transfer, lang)
         footer = t(N_("Page {page} of {pages}"), lang, page=number, pages=len(layout))
         page.text(_LEFT, 289, f"{place_cell(place)} · {footer}", 6.5, color=_GREY)
         page.text(_RIGHT, 289, t(N_("Date: {when}   Data: {attribution} (ODbL)"), lang, when=printed,
