@@ -9,6 +9,7 @@ while hidden (``persist_state``), so switching the group shown loses nothing.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any, Final
 
@@ -42,6 +43,7 @@ from audits.vocabulary import (
     NUMBER,
     OPENING_HOURS,
     SECTIONS,
+    SOURCE_LABELS,
     STATUS_LABELS,
     STATUS_VALUES,
     UNKNOWN,
@@ -54,6 +56,8 @@ from audits.vocabulary import (
 from base.errors import AtlasError
 from base.i18n import N_, language_name
 from catalogue.store import AreaInfo, PlaceInfo, list_areas, load_places
+from exports.field_sheet import MEDIA_TYPE as SHEET_MEDIA_TYPE
+from exports.field_sheet import SHEET_LANGUAGES, load_field_sheets_pdf, place_cell
 from storage.db import session_scope
 from webui import ui, verdicts
 from webui.webmap import (
@@ -64,13 +68,6 @@ from webui.webmap import (
     verdict_marker_styles,
 )
 
-SOURCE_LABELS: dict[str, str] = {
-    "none": N_("So far: not recorded"),
-    "osm": N_("OSM"),
-    "audit": N_("audit"),
-    "suggestion": N_("suggestion"),
-    "presumption": N_("presumed"),
-}
 REVIEW_ACTIONS: dict[str, str] = {
     "approved": N_("Approve"),
     "has_issues": N_("Mark as having issues"),
@@ -506,6 +503,32 @@ def review_section(engine: Engine, history: list[AuditVersion]) -> None:
                         st.rerun()
 
 
+def field_sheet_download(engine: Engine, area: AreaInfo, place: PlaceInfo, group: str) -> None:
+    """A printable checklist for the visit; the PDF is made only when the button is clicked."""
+    lang = ui.get_lang()
+    with st.expander(ui.t("Field sheet for the visit (PDF)"), icon=":material/print:"):
+        st.caption(ui.t("An A4 form with a map and the checklist of the chosen groups; every field names the column the audit CSV import reads, so results typed in later need no mapping."))
+        names = {g.id: g.label(lang) for g in GROUPS}
+        chosen = st.multiselect(
+            ui.t("Groups on the sheet"), options=list(names), format_func=names.__getitem__,
+            default=list(GROUP_IDS) if group == ALL else [group], key=f"sheet_groups_{place.id}",
+            placeholder=ui.t("Choose options"),
+        )  # fmt: skip
+        sheet_lang = lang if lang in SHEET_LANGUAGES else "de"
+        st.download_button(
+            ui.t("Field sheet (PDF)"),
+            data=functools.partial(
+                load_field_sheets_pdf, engine, area_id=area.id, place_ids=[place.id], groups=chosen, lang=sheet_lang
+            ),
+            file_name="feldbogen_" + place_cell(place).replace("/", "_") + ".pdf",
+            mime=SHEET_MEDIA_TYPE,
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"sheet_download_{place.id}",
+            disabled=not chosen,
+        )
+
+
 # ------------------------------------------------------------------ page
 
 engine = ui.get_engine()
@@ -545,6 +568,7 @@ with session_scope(engine, read_only=True) as session:
 
 name, label = place_label(place, lang=lang)
 st.subheader(ui.md(f"{name} – {label}"))
+field_sheet_download(engine, area, place, group)
 form_tab, verdict_tab, review_tab = st.tabs(
     [ui.t("Record facts"), ui.t("Verdicts and history"), ui.t("Review")]
 )

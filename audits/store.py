@@ -51,11 +51,15 @@ METHOD_LABELS: dict[str, str] = {  # id -> message
     "desk": N_("desk research"),
     "import": N_("import"),
 }
-# What people type in a form or a spreadsheet, lower-cased.
+# What people type in a form or a spreadsheet, lower-cased; the German and English labels too,
+# since a printed field sheet offers them to tick.
 METHOD_WORDS: dict[str, str] = {
     **dict.fromkeys(("on_site", "on site", "on-site", "onsite", "vor ort", "vor-ort"), "on_site"),
-    **dict.fromkeys(("phone", "telephone", "telefon", "telefonisch"), "phone"),
-    **dict.fromkeys(("desk", "desk research", "schreibtisch", "recherche", "am schreibtisch"), "desk"),
+    **dict.fromkeys(("phone", "by phone", "telephone", "telefon", "telefonisch"), "phone"),
+    **dict.fromkeys(
+        ("desk", "desk research", "schreibtisch", "recherche", "am schreibtisch", "recherche am schreibtisch"),
+        "desk",
+    ),
     "import": "import",
 }
 REVIEW_LABELS: dict[str, str] = {

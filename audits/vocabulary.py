@@ -80,6 +80,12 @@ VERDICT_STATUSES: tuple[VerdictStatus, ...] = (
 VERDICT_BY_ID: dict[str, VerdictStatus] = {v.id: v for v in VERDICT_STATUSES}
 
 SOURCES: tuple[str, ...] = ("osm", "audit", "suggestion", "presumption")
+SOURCE_LABELS: dict[str, str] = {  # id -> message
+    "osm": N_("OSM"),
+    "audit": N_("audit"),
+    "suggestion": N_("suggestion"),
+    "presumption": N_("presumed"),
+}
 
 # --- groups -----------------------------------------------------------------------------------
 

@@ -79,6 +79,51 @@ def _cmd_export(args: argparse.Namespace, engine: Engine) -> int:
 
 
 
+# ---------------------------------------------------------------- field-sheet
+
+
+def _field_sheet_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--area", required=True, help="name of the area")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--place", action="append", metavar="REF_OR_ID",
+                       help="OSM reference (way/123) or catalogue id; repeat for several places")  # fmt: skip
+    which.add_argument("--all-unknown", action="store_true",
+                       help="every active place whose verdict is unknown for one of the groups")  # fmt: skip
+    p.add_argument("--group", action="append", required=True, metavar="G",
+                   help="group id(s) whose facts the checklist asks for; repeat or separate by commas")  # fmt: skip
+    p.add_argument("--lang", default="de", choices=["de", "en"], help="language of the sheet (default de)")
+    p.add_argument("--out", required=True, type=Path, help="the PDF to write")
+
+
+def _cmd_field_sheet(args: argparse.Namespace, engine: Engine) -> int:
+    from catalogue.store import find_place_by_ref, get_area, get_place
+    from exports.field_sheet import save_field_sheets, unknown_place_ids
+    from storage.db import session_scope
+
+    if args.out.suffix.lower() != ".pdf":
+        raise InvalidInput(N_("{name!r}: the file name must end in .pdf."), name=args.out.name)
+    groups = [g for value in args.group for g in value.split(",") if g.strip()]
+    with session_scope(engine, read_only=True) as session:
+        area = get_area(session, name=args.area)
+        if args.all_unknown:
+            place_ids = []
+        else:
+            place_ids = [
+                get_place(session, place_id=int(ref)).id if ref.strip().isdigit()
+                else find_place_by_ref(session, area_id=area.id, ref=ref.strip()).id
+                for ref in args.place
+            ]  # fmt: skip
+    if args.all_unknown:
+        place_ids = unknown_place_ids(engine, area_id=area.id, groups=groups)
+        if not place_ids:
+            raise InvalidInput(
+                N_("No place in {area!r} has an unknown verdict for these groups; nothing to print."), area=area.name
+            )
+    out = save_field_sheets(engine, area_id=area.id, place_ids=place_ids, groups=groups, lang=args.lang, out=args.out)
+    print(f"Wrote the field sheets of {len(place_ids)} place(s) to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------- maintenance
 
 
@@ -114,13 +159,16 @@ def _cmd_maintenance(args: argparse.Namespace, engine: Engine) -> int:
 
 IMPORT_CSV = Command("import-csv", "import audits from a CSV file (all rows or nothing)", _import_args, _cmd_import_csv)
 EXPORT = Command("export", "export an area's facts and verdicts per group", _export_args, _cmd_export)
+FIELD_SHEET = Command("field-sheet", "print A4 field sheets (PDF) for on-site audits of places", _field_sheet_args, _cmd_field_sheet)
 MAINTENANCE = Command("maintenance", "delete old reply e-mails and login attempts (run daily, e.g. from cron)", _maintenance_args, _cmd_maintenance)
 
 # Every subcommand of ``python -m audits``, in the order ``--help`` lists them. A new command is
 # a ``Command`` in the module of its concept and one line here.
 COMMANDS: dict[str, Command] = {
     cmd.name: cmd
-    for cmd in (IMPORT_CSV, EXPORT, MAINTENANCE, tasks.TASKS, gaps.GAPS, gaps.IMPORT_SCHOOLS, users.USERS)
+    for cmd in (
+        IMPORT_CSV, EXPORT, FIELD_SHEET, MAINTENANCE, tasks.TASKS, gaps.GAPS, gaps.IMPORT_SCHOOLS, users.USERS,
+    )  # fmt: skip
 }
 
 

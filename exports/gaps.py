@@ -18,7 +18,7 @@ import io
 import json
 import math
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -27,13 +27,28 @@ import numpy as np
 import shapely
 from shapely.geometry import Point, mapping
 
-from base.errors import AtlasError, InvalidInput
+from base.errors import InvalidInput
 from base.geo import local_coords_projection, local_projection, local_unproject_bbox
 from base.i18n import N_, Day, format_number, t
 from catalogue.categories import category_label
 from catalogue.model import BaseMap
 from exports.places import COORD_DECIMALS
-from exports.tabular import XLSX_MEDIA_TYPE, csv_bytes, write_atomic, xlsx_bytes
+from exports.printed_map import (
+    A4_INCHES,
+    ATTRIBUTION,
+    BUILDING,
+    STREET,
+    WATER,
+    draw_basemap,
+    draw_north_arrow,
+    draw_scale_bar,
+    draw_streets,
+    fit_extent,
+    print_rc,
+    set_map_axes,
+    wrap,
+)
+from exports.tabular import XLSX_MEDIA_TYPE, csv_bytes, save_export, xlsx_bytes
 from gaps.engine import units_geoframe
 from gaps.service import AnchorRow, GapReport, group_label
 
@@ -50,8 +65,6 @@ MEDIA_TYPES = {
 }
 CRS_CHOICES: tuple[str, ...] = ("EPSG:4326", "EPSG:25832")
 LAYERS: tuple[str, ...] = ("units", "anchors", "places")
-ATTRIBUTION = "© OpenStreetMap contributors"
-A4_INCHES = (210 / 25.4, 297 / 25.4)
 PNG_DPI = 150
 
 ANCHOR_COLUMNS: tuple[str, ...] = (
@@ -235,80 +248,7 @@ def _table_rows(report: GapReport) -> list[list[Any]]:
 # Blue stays for water; the classes also differ by hatch and outline, not by colour alone.
 _NEAR, _WITHIN, _BEYOND, _UNKNOWN = "#1a9850", "#a6d96a", "#fdae61", "#d9d9d9"
 _PLACE = "#762a83"
-_BUILDING, _WATER = "#595959", "#9ecae1"
 _UNDERSERVED_EDGE, _UNKNOWN_EDGE, _PRESUMED_EDGE = "#b2182b", "#525252", "#1b5e20"
-
-
-def _polygon_path(geoms: Sequence[Any]) -> Any:
-    """One compound matplotlib path for polygons and multipolygons, holes included (outer rings
-    counter-clockwise, holes clockwise, so the non-zero fill rule leaves the holes open)."""
-    from matplotlib.path import Path as MplPath
-
-    paths = []
-    for geom in shapely.orient_polygons(np.asarray(geoms, dtype=object), exterior_cw=False):
-        polys = geom.geoms if geom.geom_type == "MultiPolygon" else [geom]
-        for poly in polys:
-            if poly.geom_type != "Polygon" or poly.is_empty:
-                continue
-            rings = [poly.exterior, *poly.interiors]
-            verts = np.concatenate([np.asarray(r.coords)[:, :2] for r in rings])
-            codes = np.concatenate(
-                [
-                    [MplPath.MOVETO] + [MplPath.LINETO] * (len(r.coords) - 2) + [MplPath.CLOSEPOLY]
-                    for r in rings
-                ]
-            )
-            paths.append(MplPath(verts, codes))
-    return MplPath.make_compound_path(*paths) if paths else None
-
-
-def _nice_length(max_m: float) -> float:
-    for step in (2000, 1000, 500, 250, 200, 100, 50, 25, 10):
-        if step <= max_m:
-            return float(step)
-    return 10.0
-
-
-def _draw_scale_bar(ax: Any, extent: tuple[float, float, float, float]) -> None:
-    from matplotlib.patches import Rectangle
-
-    x0, x1, y0, y1 = extent
-    length = _nice_length((x1 - x0) / 4)
-    left, base = x0 + (x1 - x0) * 0.03, y0 + (y1 - y0) * 0.03
-    h = (y1 - y0) * 0.008
-    ax.add_patch(Rectangle((left - (x1 - x0) * 0.01, base - h * 2), length + (x1 - x0) * 0.02, h * 7.5,
-                           facecolor="white", edgecolor="none", alpha=0.85, zorder=20))  # fmt: skip
-    half = length / 2
-    ax.add_patch(Rectangle((left, base), half, h, facecolor="black", edgecolor="black", lw=0.6, zorder=21))
-    ax.add_patch(
-        Rectangle((left + half, base), half, h, facecolor="white", edgecolor="black", lw=0.6, zorder=21)
-    )
-    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
-    ax.text(left, base + h * 1.6, "0", fontsize=6, ha="center", va="bottom", zorder=22)
-    ax.text(left + length, base + h * 1.6, label, fontsize=6, ha="center", va="bottom", zorder=22)
-
-
-def _draw_north_arrow(ax: Any) -> None:
-    ax.annotate(
-        "N", xy=(0.96, 0.965), xytext=(0.96, 0.895), xycoords="axes fraction", textcoords="axes fraction",
-        ha="center", va="center", fontsize=9, fontweight="bold", zorder=22,
-        arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.2},
-        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
-    )  # fmt: skip
-
-
-def _fit_extent(xs: np.ndarray, ys: np.ndarray, aspect: float) -> tuple[float, float, float, float]:
-    """A box around the points with a margin, widened to the axes' height/width ``aspect``."""
-    if xs.size == 0:
-        return (-500.0, 500.0, -500.0 * aspect, 500.0 * aspect)
-    x0, x1, y0, y1 = float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max())
-    w, h = max(x1 - x0, 200.0) * 1.06, max(y1 - y0, 200.0) * 1.06
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    if h / w > aspect:
-        w = h / aspect
-    else:
-        h = w * aspect
-    return (cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2)
 
 
 def render_gap_map(
@@ -322,10 +262,10 @@ def render_gap_map(
     today: datetime | None = None,
 ) -> bytes:
     """The printable A4 portrait map as PDF or PNG bytes (matplotlib, Agg, no network)."""
-    from matplotlib.collections import LineCollection, PolyCollection
+    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch, PathPatch
+    from matplotlib.patches import Patch
 
     req = report.request
     result = report.result
@@ -349,50 +289,21 @@ def render_gap_map(
         np.concatenate([h[:, 1] for h in hexes_xy] + [project(lons, lats)[1]]) if lons.size else np.zeros(0)
     )
 
-    with _rc():
+    with print_rc():
         fig = Figure(figsize=A4_INCHES)
         map_box = (0.05, 0.315, 0.90, 0.60)
         ax = fig.add_axes(map_box)
         aspect = (map_box[3] * A4_INCHES[1]) / (map_box[2] * A4_INCHES[0])
-        extent = _fit_extent(all_x, all_y, aspect)
-        x0, x1, y0, y1 = extent
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        ax.set_aspect("equal")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():
-            spine.set_linewidth(0.6)
-        ax.set_facecolor("white")
+        extent = fit_extent(all_x, all_y, aspect)
+        set_map_axes(ax, extent)
         box = shapely.box(*local_unproject_bbox(extent, lon0, lat0))
 
-        # Base map: water, buildings, streets.
+        # Base map: water, buildings (above the hexagons, dark and mostly transparent: a texture,
+        # not a cover), streets (above the hexagons, thin and half transparent, so they still
+        # show where people walk).
         if basemap is not None:
-            # Buildings go above the hexagons, dark and mostly transparent: a texture, not a cover.
-            for layer, face, alpha, z in (("water", _WATER, 1.0, 1), ("buildings", _BUILDING, 0.28, 5.5)):
-                geoms = shapely.from_wkb(basemap.layer(layer)) if basemap.layer(layer) else np.array([])
-                geoms = geoms[shapely.intersects(geoms, box)] if len(geoms) else geoms
-                path = (
-                    _polygon_path([shapely.transform(g, project_coords) for g in geoms])
-                    if len(geoms)
-                    else None
-                )
-                if path is not None:
-                    ax.add_patch(PathPatch(path, facecolor=face, edgecolor="none", alpha=alpha, zorder=z))
-            lines = shapely.from_wkb(basemap.waterways) if basemap.waterways else np.array([])
-            lines = lines[shapely.intersects(lines, box)] if len(lines) else lines
-            if len(lines):
-                segs = [np.asarray(shapely.transform(g, project_coords).coords) for g in lines]
-                ax.add_collection(LineCollection(segs, colors=_WATER, linewidths=1.2, zorder=1.5))
-        net = report.network
-        if net is not None and net.edge_count:
-            nx_, ny_ = project(net.lon, net.lat)
-            ux, uy, vx, vy = nx_[net.u], ny_[net.u], nx_[net.v], ny_[net.v]
-            inside = ((np.minimum(ux, vx) <= x1) & (np.maximum(ux, vx) >= x0)
-                      & (np.minimum(uy, vy) <= y1) & (np.maximum(uy, vy) >= y0))  # fmt: skip
-            segs = np.stack([np.column_stack([ux, uy]), np.column_stack([vx, vy])], axis=1)[inside]
-            # Above the hexagons, thin and half transparent, so the streets still show where people walk.
-            ax.add_collection(LineCollection(segs, colors="#616161", linewidths=0.3, alpha=0.55, zorder=6))
+            draw_basemap(ax, basemap, box=box, project_coords=project_coords)
+        draw_streets(ax, report.network, project=project, extent=extent)
 
         # Hexagons: colour by walking time; underserved hatched + red outline; unknown dotted + dashed.
         state = result.unit_state.astype(str)
@@ -446,8 +357,8 @@ def render_gap_map(
                 ax.annotate(str(rank), (x, y), xytext=(4, 3), textcoords="offset points", fontsize=6,
                             fontweight="bold", zorder=9,
                             bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})  # fmt: skip
-        _draw_scale_bar(ax, extent)
-        _draw_north_arrow(ax)
+        draw_scale_bar(ax, extent)
+        draw_north_arrow(ax)
 
         # Title.
         title = t(N_("Gap map – {area}"), lang, area=area_name)
@@ -480,9 +391,9 @@ def render_gap_map(
                    markersize=5, label=t(N_("open place, presumed (not audited)"), lang)),
             Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor="#525252", linestyle="none",
                    markersize=5, label=t(N_("place, openness unknown"), lang)),
-            Line2D([], [], color="#616161", lw=0.6, alpha=0.55, label=t(N_("streets and paths"), lang)),
-            Patch(facecolor=_BUILDING, alpha=0.28, edgecolor="none", label=t(N_("buildings"), lang)),
-            Patch(facecolor=_WATER, edgecolor="none", label=t(N_("water"), lang)),
+            Line2D([], [], color=STREET, lw=0.6, alpha=0.55, label=t(N_("streets and paths"), lang)),
+            Patch(facecolor=BUILDING, alpha=0.28, edgecolor="none", label=t(N_("buildings"), lang)),
+            Patch(facecolor=WATER, edgecolor="none", label=t(N_("water"), lang)),
         ]  # fmt: skip
         leg_ax = fig.add_axes((0.05, 0.035, 0.42, 0.265))
         leg_ax.set_axis_off()
@@ -508,11 +419,11 @@ def render_gap_map(
         y -= 0.065
         for label, value in lines:
             txt_ax.text(0, y, f"{label}:", fontsize=6.8, va="top", fontweight="bold")
-            wrapped = _wrap(str(value), 52)
+            wrapped = wrap(str(value), 52)
             txt_ax.text(0.34, y, wrapped, fontsize=6.8, va="top")
             y -= 0.052 * (wrapped.count("\n") + 1)
         y -= 0.02
-        txt_ax.text(0, y, _wrap(counts, 75), fontsize=6.8, va="top")
+        txt_ax.text(0, y, wrap(counts, 75), fontsize=6.8, va="top")
         y -= 0.11
         top = report.anchors[:5]
         if top:
@@ -553,31 +464,8 @@ def render_gap_map(
         return buf.getvalue()
 
 
-def _wrap(text: str, width: int) -> str:
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width)) or text
-
-
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _rc():
-    import matplotlib
-
-    # ``text.parse_math`` off: names and parameters are data, and ``$…$`` in a school's name must
-    # print as dollars, not run matplotlib's mathtext parser (which fails on unknown commands).
-    return matplotlib.rc_context(
-        {
-            "font.family": "DejaVu Sans",
-            "pdf.fonttype": 42,
-            "hatch.linewidth": 0.6,
-            "svg.fonttype": "none",
-            "text.parse_math": False,
-            "text.usetex": False,
-        }
-    )
 
 
 # ---------------------------------------------------------------- entry points
@@ -602,19 +490,12 @@ def export_gaps(
     out = Path(out)
     fmt = fmt or format_for_path(out)
     _check(fmt, crs)
-    try:
-        if fmt == "gpkg":
-            write_atomic(out, lambda path: _write_gpkg(report, path, crs))
-        else:
-            data = export_gaps_bytes(
-                report, fmt=fmt, crs=crs, basemap=basemap, area_name=area_name, lang=lang, params=params
-            )
-            write_atomic(out, data)
-    except OSError as exc:
-        raise AtlasError(
-            N_("Cannot write {out!r}: {strerror}. Choose another path."), out=str(out), strerror=exc.strerror or exc,
-        ) from exc
-    return out
+    if fmt == "gpkg":
+        return save_export(out, lambda path: _write_gpkg(report, path, crs))
+    data = export_gaps_bytes(
+        report, fmt=fmt, crs=crs, basemap=basemap, area_name=area_name, lang=lang, params=params
+    )
+    return save_export(out, data)
 
 
 def export_gaps_bytes(

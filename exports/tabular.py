@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from base.cells import neutralise_csv_cell
+from base.errors import AtlasError
+from base.i18n import N_
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -113,3 +115,15 @@ def write_atomic(out: Path, data: bytes | Callable[[Path], Any]) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return out
+
+
+def save_export(out: str | Path, data: bytes | Callable[[Path], Any]) -> Path:
+    """:func:`write_atomic`, with a failed write (no such folder, no permission, disk full) as an
+    :class:`AtlasError` the user can act on."""
+    out = Path(out)
+    try:
+        return write_atomic(out, data)
+    except OSError as exc:
+        raise AtlasError(
+            N_("Cannot write {out!r}: {strerror}. Choose another path."), out=str(out), strerror=exc.strerror or exc,
+        ) from exc

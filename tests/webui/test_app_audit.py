@@ -288,3 +288,15 @@ def test_the_audit_page_speaks_english(neuss_db: str) -> None:
     assert "Wheelchair users: ? unknown" in texts(at.markdown)
     ramp = at.radio(key=f"audit_{place.id}_ramp")
     assert ramp.options == ["yes", "limited", "no", "unknown", "not applicable"]
+
+
+def test_field_sheet_download_offers_the_group_shown(neuss_db: str) -> None:
+    place = first_place(neuss_db)
+    at = open_audit(place.id)
+    groups = at.multiselect(key=f"sheet_groups_{place.id}")
+    assert groups.value == ["wheelchair"]  # the group the page shows
+    buttons = [e for e in at.get("download_button") if e.proto.label == "Feldbogen (PDF)"]
+    assert len(buttons) == 1 and not buttons[0].proto.disabled
+    groups.set_value([]).run()
+    assert not at.exception
+    assert [e.proto.disabled for e in at.get("download_button") if e.proto.label == "Feldbogen (PDF)"] == [True]
