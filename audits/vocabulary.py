@@ -79,7 +79,7 @@ VERDICT_STATUSES: tuple[VerdictStatus, ...] = (
 )
 VERDICT_BY_ID: dict[str, VerdictStatus] = {v.id: v for v in VERDICT_STATUSES}
 
-SOURCES: tuple[str, ...] = ("osm", "audit", "suggestion")
+SOURCES: tuple[str, ...] = ("osm", "audit", "suggestion", "presumption")
 
 # --- groups -----------------------------------------------------------------------------------
 

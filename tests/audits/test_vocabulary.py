@@ -152,7 +152,7 @@ def test_values_read_naturally(fact_id, value, de, en):
 
 
 def test_fact_value_knows_its_sources():
-    assert SOURCES == ("osm", "audit", "suggestion")
+    assert SOURCES == ("osm", "audit", "suggestion", "presumption")
     assert FactValue("yes", source="osm", raw="Yes ").is_known
     assert not FactValue("unknown").is_known and not FactValue(None).is_known
     with pytest.raises(ValueError):
