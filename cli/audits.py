@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from audits.errors import AuditConflict, AuditCsvError
 from base.errors import AreaNotFound, AtlasError, InvalidInput, PlaceNotFound
 from base.i18n import N_
-from cli import gaps, users
+from cli import coverage, gaps, users
 from cli.common import EXIT_DATA, EXIT_INPUT, EXIT_OK, Command, area_id, run_cli
 from cli.common import build_parser as common_parser
 
@@ -119,7 +119,9 @@ MAINTENANCE = Command("maintenance", "delete old reply e-mails and login attempt
 # a ``Command`` in the module of its concept and one line here.
 COMMANDS: dict[str, Command] = {
     cmd.name: cmd
-    for cmd in (IMPORT_CSV, EXPORT, MAINTENANCE, gaps.GAPS, gaps.IMPORT_SCHOOLS, users.USERS)
+    for cmd in (
+        IMPORT_CSV, EXPORT, MAINTENANCE, gaps.GAPS, gaps.IMPORT_SCHOOLS, coverage.COVERAGE, coverage.WORKLIST, users.USERS,
+    )  # fmt: skip
 }
 
 
