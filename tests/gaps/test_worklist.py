@@ -153,7 +153,7 @@ def test_reason_names_the_anchor_and_the_count(grid):
     top = items[0]
     assert top.anchor_name in ("Grundschule Am Grid", "Kita Nord")
     assert top.reason_text("en") == f"would decide {top.units} hexagons around {top.anchor_name}"
-    assert top.reason_text("de") == f"würde {top.units} Sechsecke um {top.anchor_name} entscheiden"
+    assert top.reason_text("de") == f"würde {top.units} Hexagone um {top.anchor_name} entscheiden"
     unnamed = next(it for it in items if it.name is None)
     assert worklist_to_json([unnamed])[0]["place"] == "Playground (node/1012)"
     rows = worklist_to_json(items)

@@ -69,7 +69,7 @@ def test_coverage_page_shows_counts_tables_and_a_group_choice(neuss_db) -> None:
     _, _, planner = neuss_db
     at = open_page(planner, COVERAGE)  # planners may read the coverage
     metrics = {m.label: int(m.value) for m in at.metric}
-    assert metrics["Auditiert"] == 1 and metrics["Prüfung fällig"] == 1
+    assert metrics["Geprüft"] == 1 and metrics["Prüfung fällig"] == 1
     groups, categories = at.dataframe[0].value, at.dataframe[1].value
     assert len(groups) == 14 and len(categories) > 5
     at.selectbox(key="coverage_group").set_value("low_income").run()
@@ -82,7 +82,7 @@ def test_worklist_page_ranks_places_with_reasons(neuss_db) -> None:
     table = at.dataframe[0].value
     assert 0 < len(table) <= 20
     assert list(table["Rang"]) == list(range(1, len(table) + 1))
-    assert all("Sechseck" in reason and "würde" in reason for reason in table["Warum"])
+    assert all("Hexagon" in reason and "würde" in reason for reason in table["Warum"])
     assert list(table["Punkte"]) == sorted(table["Punkte"], reverse=True)
     at.multiselect(key="worklist_groups").set_value(["wheelchair", "prams"]).run()
     assert not at.exception and "(für " in at.dataframe[0].value["Warum"].iloc[0]
