@@ -57,6 +57,8 @@ PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (IMPORT_PAGE, N_("Import data"), (MANAGER, ADMIN)),
     ("app_pages/moderation.py", N_("Moderate suggestions"), (MANAGER, ADMIN)),
     ("app_pages/gaps.py", N_("Gap map"), (PLANNER, MANAGER, ADMIN)),
+    ("app_pages/coverage.py", N_("Audit coverage"), (PLANNER, MANAGER, ADMIN)),
+    ("app_pages/worklist.py", N_("Audit worklist"), (MANAGER, ADMIN)),
     # Resident pages (no login), in five languages; staff may open them too.
     ("app_pages/public_map.py", N_("Places for me"), EVERYONE),
     ("app_pages/suggest.py", N_("Suggest a place"), EVERYONE),

@@ -1,4 +1,4 @@
-"""Audit-Aufgaben: the places that need an on-site audit – list, assign, date, close.
+"""Audit tasks (Prüfaufträge): the places that need an on-site audit – list, assign, date, close.
 
 Place names come from OSM and residents, notes from staff: shown only as table cells, widget
 options and ``st.text``. Every write goes through ``audits.tasks``, which checks the role again.

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from audits.errors import AuditConflict, AuditCsvError, TaskNotFound
 from base.errors import AreaNotFound, AtlasError, InvalidInput, PlaceNotFound
 from base.i18n import N_
-from cli import gaps, tasks, users
+from cli import coverage, gaps, tasks, users
 from cli.common import EXIT_DATA, EXIT_INPUT, EXIT_OK, Command, area_id, run_cli
 from cli.common import build_parser as common_parser
 
@@ -167,7 +167,8 @@ MAINTENANCE = Command("maintenance", "delete old reply e-mails and login attempt
 COMMANDS: dict[str, Command] = {
     cmd.name: cmd
     for cmd in (
-        IMPORT_CSV, EXPORT, FIELD_SHEET, MAINTENANCE, tasks.TASKS, gaps.GAPS, gaps.IMPORT_SCHOOLS, users.USERS,
+        IMPORT_CSV, EXPORT, FIELD_SHEET, MAINTENANCE, tasks.TASKS, gaps.GAPS, gaps.IMPORT_SCHOOLS,
+        coverage.COVERAGE, coverage.WORKLIST, users.USERS,
     )  # fmt: skip
 }
 

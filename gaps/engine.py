@@ -531,3 +531,76 @@ def _cached_catchments(
             graph, anchors, catchment_m=params.catchment_m, h3_resolution=params.h3_resolution
         ),
     )
+
+
+def cached_catchments(graph: WalkGraph, anchors: Sequence[GapPlace], params: GapParams) -> Catchments:
+    """The anchors' catchments for ``params``, as :func:`compute_gaps` uses them (built once per
+    graph, anchors, catchment size and hexagon size; shared and read-only)."""
+    return _cached_catchments(graph, anchors, params)[0]
+
+
+def compute_place_reach(
+    graph: WalkGraph,
+    *,
+    anchors: Sequence[GapPlace],
+    places: Sequence[GapPlace],
+    sources: Sequence[int] | np.ndarray,
+    params: GapParams = GapParams(),  # noqa: B008 - frozen, so sharing the default is safe
+) -> csr_matrix:
+    """Which units each of the places ``sources`` (distinct indices into ``places``) reaches within
+    the time limit: a boolean ``len(sources) × units`` matrix, units in :attr:`GapResult.cells` order.
+
+    Entry ``(k, u)`` is set when the walk from place ``places[sources[k]]`` to unit ``u`` – network
+    distance to the unit's node plus the unit's snap – is at most ``params.limit_m``: exactly the
+    test by which :func:`compute_gaps` calls a unit ``served``. So a unit ``unknown`` in a gap map
+    turns ``served`` when that one place turns serving iff its entry is set.
+
+    Bounded searches, several sources per call of scipy's ``dijkstra`` (``limit=limit_m``), on the
+    same contracted place graph :func:`compute_gaps` uses; sources go in chunks so the dense rows
+    stay within ``_CHUNK_FLOATS``. Distances are read at the units' nodes only (through the ends
+    of their segments, plus the place's own direct walks into a segment). A distance beyond the
+    limit may be overestimated there, never one within it (a node within the limit is reached
+    through an end within the limit, whose distance the bounded search has exactly).
+    """
+    catchments = cached_catchments(graph, anchors, params)
+    place_list = tuple(places)
+    src = np.asarray(sources, np.int64).reshape(-1)
+    if src.size and (src.min() < 0 or src.max() >= len(place_list)):
+        raise ValueError("sources must be indices into places")
+    if np.unique(src).size != src.size:
+        raise ValueError("sources must be distinct")
+    units = catchments.unit_count
+    if src.size == 0 or units == 0:
+        return csr_matrix((src.size, units), dtype=bool)
+    linked = _cached_place_graph(graph, place_list)
+    contraction, links, matrix = graph.contraction, linked.links, linked.matrix
+    m = contraction.size
+    limit_m = params.limit_m
+
+    unode, inverse = np.unique(catchments.unit_node, return_inverse=True)
+    left, right = contraction.left[unode], contraction.right[unode]
+    left_m, right_m = contraction.left_m[unode], contraction.right_m[unode]
+    pos = np.full(graph.node_count, -1, np.int64)
+    pos[unode] = np.arange(unode.size)
+    direct_pos = pos[links.direct_node]
+    has = direct_pos >= 0
+    direct_place, direct_pos, direct_m = links.direct_place[has], direct_pos[has], links.direct_m[has]
+    snap = catchments.unit_snap_m
+
+    row_of = np.full(len(place_list), -1, np.int64)
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    chunk = max(1, _CHUNK_FLOATS // matrix.shape[0])
+    for lo in range(0, src.size, chunk):
+        part = src[lo : lo + chunk]
+        dist = np.atleast_2d(dijkstra(matrix, directed=True, indices=m + part, limit=limit_m))
+        at = np.minimum(dist[:, left] + left_m, dist[:, right] + right_m)  # rows × unit nodes
+        row_of[part] = np.arange(part.size)
+        mine = row_of[direct_place] >= 0
+        np.minimum.at(at, (row_of[direct_place[mine]], direct_pos[mine]), direct_m[mine])
+        row_of[part] = -1
+        r, c = np.nonzero(at[:, inverse] + snap <= limit_m)  # as compute_gaps tests `served`
+        rows.append(r + lo)
+        cols.append(c)
+    r_all, c_all = np.concatenate(rows), np.concatenate(cols)
+    return csr_matrix((np.ones(r_all.size, bool), (r_all, c_all)), shape=(src.size, units))

@@ -129,7 +129,8 @@ class MarkerStyle:
     """How markers of one kind look when the map is coloured by something other than category.
 
     ``symbol`` stands before the label in the legend and popups, so colour is never the only cue;
-    ``dashed`` draws a dashed, paler marker (used for "unknown", which must not look closed).
+    ``dashed`` draws a dashed, paler marker (used for "unknown", which must not look closed);
+    ``radius`` (pixels) sets the marker's size, a second cue besides colour (default 6).
     """
 
     key: str
@@ -137,6 +138,7 @@ class MarkerStyle:
     color: str
     symbol: str = ""
     dashed: bool = False
+    radius: int | None = None
 
 
 # Verdict per group: symbol, colour, dashed. Unknown is grey and dashed, not_open red and solid.
@@ -441,16 +443,19 @@ def build_places_map(
         name, label = place_label(place, lang=lang)
         dashed, fill_opacity = inactive, 0.0 if inactive else 0.75
         popup = [name, label]
+        radius = 6
         if colour_by is not None:
             style = style_by_key.get(colour_by.get(place.id, "unknown"))
             if style is not None:
                 color = style.color
+                radius = style.radius or radius
                 if style.dashed and not inactive:
                     dashed, fill_opacity = True, 0.3
                 popup.append(f"{style.symbol} {style.label}".strip())
         look = circle_style(
             color=color,
             fill_opacity=fill_opacity,
+            radius=radius,
             # Inactive: hollow, long dashes; a dashed style (unknown): pale fill, short dashes.
             dash_array=("4 3" if inactive else "2 2") if dashed else None,
         )

@@ -131,9 +131,9 @@ def test_approving_a_suggestion_says_a_task_was_created_and_links_to_the_list(db
     at.button(key="moderation_all").click().run()
     at.button(key="moderation_approve").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Audit-Aufgabe" in s.value.replace("\\", "") for s in at.success), [s.value for s in at.success]
+    assert any("Prüfauftrag" in s.value.replace("\\", "") for s in at.success), [s.value for s in at.success]
     links = at.get("page_link")
-    assert [(link.proto.page, link.proto.label) for link in links] == [("tasks", "Zu den Audit-Aufgaben")]
+    assert [(link.proto.page, link.proto.label) for link in links] == [("tasks", "Zu den Prüfaufträgen")]
     tasks = [t for t in stored(db["url"]).values() if t.reason == "suggestion"]
     assert [t.place_name for t in tasks] == ["Gemeinschaftsgarten"]
 

@@ -340,3 +340,14 @@ def test_printed_gap_map_prints_mathtext_and_template_names_literally(hostile_re
         text = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True).stdout
         assert "$\\undefinedcommand{x}$" in text
         assert "Gebiet {{ 7*7 }}" in text
+
+
+def test_coverage_and_worklist_pages_render_hostile_names_as_text(hostile_db, monkeypatch) -> None:
+    url, manager, planner, _ = hostile_db
+    at = open_as(url, planner, "app_pages/coverage.py", monkeypatch)
+    no_errors(at)
+    at.selectbox(key="coverage_group").set_value("low_income").run()
+    no_errors(at)
+    at = open_as(url, manager, "app_pages/worklist.py", monkeypatch)
+    no_errors(at)
+    assert len(at.dataframe[0].value) > 0  # hostile school names stand in the reasons, as text
