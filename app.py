@@ -52,13 +52,14 @@ EVERYONE = (PUBLIC, *STAFF)
 IMPORT_PAGE = "app_pages/import_data.py"
 PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("app_pages/catalogue.py", N_("Catalogue"), STAFF),
-    ("app_pages/audit.py", N_("Audit a place"), (MANAGER, ADMIN)),
+    # The audit cycle: what to visit first, the tasks, the visit, and how much is known.
+    ("app_pages/worklist.py", N_("Audit worklist"), (MANAGER, ADMIN)),
     ("app_pages/tasks.py", N_("Audit tasks"), (MANAGER, ADMIN)),
+    ("app_pages/audit.py", N_("Audit a place"), (MANAGER, ADMIN)),
+    ("app_pages/coverage.py", N_("Audit coverage"), (PLANNER, MANAGER, ADMIN)),
     (IMPORT_PAGE, N_("Import data"), (MANAGER, ADMIN)),
     ("app_pages/moderation.py", N_("Moderate suggestions"), (MANAGER, ADMIN)),
     ("app_pages/gaps.py", N_("Gap map"), (PLANNER, MANAGER, ADMIN)),
-    ("app_pages/coverage.py", N_("Audit coverage"), (PLANNER, MANAGER, ADMIN)),
-    ("app_pages/worklist.py", N_("Audit worklist"), (MANAGER, ADMIN)),
     # Resident pages (no login), in five languages; staff may open them too.
     ("app_pages/public_map.py", N_("Places for me"), EVERYONE),
     ("app_pages/suggest.py", N_("Suggest a place"), EVERYONE),

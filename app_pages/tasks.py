@@ -196,7 +196,7 @@ except AtlasError as err:
 add_task_form(area, assignees)
 today = date.today()
 if not tasks:
-    st.info(ui.t("No audit tasks to show. Approving a suggestion creates one; so does “Add a task for a place”."))
+    st.info(ui.t("No audit tasks to show. Approving a suggestion creates one, and so do the audit worklist and “Add a task for a place”."))
     st.stop()
 
 overdue = sum(t.is_overdue(today) for t in tasks)

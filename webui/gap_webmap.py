@@ -21,7 +21,16 @@ from jinja2 import Template
 from base.i18n import N_, format_number, t
 from base.settings import OSM_ATTRIBUTION
 from catalogue.categories import ANCHOR_IDS, category_label
-from exports.gaps import _BEYOND, _NEAR, _PLACE, _UNDERSERVED_EDGE, _UNKNOWN, _UNKNOWN_EDGE, _WITHIN
+from exports.gaps import (
+    _BEYOND,
+    _NEAR,
+    _PLACE,
+    _PRESUMED_EDGE,
+    _UNDERSERVED_EDGE,
+    _UNKNOWN,
+    _UNKNOWN_EDGE,
+    _WITHIN,
+)
 from gaps.engine import GapPlace
 from gaps.service import AnchorRow, GapReport
 from webui.webmap import (
@@ -41,11 +50,16 @@ ANCHOR_LEGEND: dict[str, str] = {"school": N_("school (with rank)"), "kita": N_(
 
 HATCH_ID = "atlas-hatch-underserved"
 DOTS_ID = "atlas-dots-unknown"
-# Legend/hexagon classes: the two served bands by walking time, then the two that need attention.
-HEX_CLASSES: tuple[str, ...] = ("near", "within", "underserved", "unknown")
+STRIPES_ID = {"near": "atlas-stripes-near", "within": "atlas-stripes-within"}
+# Legend/hexagon classes: the two served bands by walking time, then the two that need attention,
+# then the served hexagons that only presumed places reach (striped over their band's colour).
+HEX_CLASSES: tuple[str, ...] = ("near", "within", "underserved", "unknown", "presumed")
+_PRESUMED_LOOK = {"color": _PRESUMED_EDGE, "weight": 1.2, "dashArray": "3 3"}
 _HEX_STYLE: dict[str, dict[str, Any]] = {
     "near": {"fillColor": _NEAR, "fillOpacity": 0.55, "color": "#ffffff", "weight": 0.6},
     "within": {"fillColor": _WITHIN, "fillOpacity": 0.6, "color": "#ffffff", "weight": 0.6},
+    "near_presumed": {"fillColor": f"url(#{STRIPES_ID['near']})", "fillOpacity": 0.7, **_PRESUMED_LOOK},
+    "within_presumed": {"fillColor": f"url(#{STRIPES_ID['within']})", "fillOpacity": 0.7, **_PRESUMED_LOOK},
     # Patterns are SVG <pattern>s added to the map's overlay SVG (see _Patterns).
     "underserved": {
         "fillColor": f"url(#{HATCH_ID})",
@@ -71,6 +85,8 @@ _SWATCH_CSS: dict[str, str] = {
     f"border:2px dashed {_UNDERSERVED_EDGE}",
     "unknown": f"background:radial-gradient({_UNKNOWN_EDGE} 0.9px,{_UNKNOWN} 1.2px) 0 0/4px 4px;"
     f"border:2px dotted {_UNKNOWN_EDGE}",
+    "presumed": f"background:repeating-linear-gradient(-45deg,{_WITHIN} 0 3px,#fff 3px 4.5px);"
+    f"border:1.5px dashed {_PRESUMED_EDGE}",
 }
 
 
@@ -104,7 +120,13 @@ class _Patterns(MacroElement):
                     + '<rect width="2" height="7" fill="{{ this.edge }}"/></pattern>'
                     + '<pattern id="{{ this.dots_id }}" width="6" height="6" patternUnits="userSpaceOnUse">'
                     + '<rect width="6" height="6" fill="{{ this.unknown }}"/>'
-                    + '<circle cx="3" cy="3" r="1.2" fill="{{ this.unknown_edge }}"/></pattern>';
+                    + '<circle cx="3" cy="3" r="1.2" fill="{{ this.unknown_edge }}"/></pattern>'
+                    + '<pattern id="{{ this.near_id }}" width="6" height="6" patternUnits="userSpaceOnUse"'
+                    + ' patternTransform="rotate(-45)"><rect width="6" height="6" fill="{{ this.near }}"/>'
+                    + '<rect width="1.6" height="6" fill="#ffffff"/></pattern>'
+                    + '<pattern id="{{ this.within_id }}" width="6" height="6" patternUnits="userSpaceOnUse"'
+                    + ' patternTransform="rotate(-45)"><rect width="6" height="6" fill="{{ this.within }}"/>'
+                    + '<rect width="1.6" height="6" fill="#ffffff"/></pattern>';
                 svg.insertBefore(defs, svg.firstChild);
             }
             addPatterns();
@@ -120,6 +142,8 @@ class _Patterns(MacroElement):
         self.hatch_id, self.dots_id = HATCH_ID, DOTS_ID
         self.beyond, self.edge = _BEYOND, _UNDERSERVED_EDGE
         self.unknown, self.unknown_edge = _UNKNOWN, _UNKNOWN_EDGE
+        self.near_id, self.within_id = STRIPES_ID["near"], STRIPES_ID["within"]
+        self.near, self.within = _NEAR, _WITHIN
 
 
 class _Hexagons(MacroElement):
@@ -167,10 +191,12 @@ class _Hexagons(MacroElement):
         self.cells_js = inert_script(script_json(cells))
 
 
-def hex_class(state: str, minutes: float, limit: float) -> str:
-    """``near`` (up to half the limit), ``within`` (up to the limit), ``underserved`` or ``unknown``."""
+def hex_class(state: str, minutes: float, limit: float, presumed: bool = False) -> str:
+    """``near`` (up to half the limit), ``within`` (up to the limit), ``underserved`` or ``unknown``;
+    a served class gets ``_presumed`` when only places serving on presumed facts reach it."""
     if state == "served":
-        return "near" if math.isfinite(minutes) and minutes <= limit / 2 else "within"
+        band = "near" if math.isfinite(minutes) and minutes <= limit / 2 else "within"
+        return f"{band}_presumed" if presumed else band
     return state if state in ("underserved", "unknown") else "underserved"
 
 
@@ -183,6 +209,7 @@ def class_labels(limit: float, lang: str) -> dict[str, str]:
         "within": f"{half}–{full} min",
         "underserved": t("> {limit} min – underserved", lang, limit=full),
         "unknown": t("not enough data", lang),
+        "presumed": t("striped: served only by places with presumed facts", lang),
     }
 
 
@@ -250,7 +277,7 @@ def build_hexagon_geojson(report: GapReport, *, lang: str) -> dict[str, Any]:
                 "id": cell,
                 "geometry": {"type": "Polygon", "coordinates": [ring]},
                 "properties": {
-                    "cls": hex_class(state, minutes, limit),
+                    "cls": hex_class(state, minutes, limit, bool(result.unit_presumed[i])),
                     "tip": hex_tooltip(
                         state, minutes, metres, nearest[i], limit, lang, bool(result.unit_presumed[i])
                     ),
@@ -271,7 +298,8 @@ def build_gap_legend_html(report: GapReport, *, lang: str) -> str:
     """Legend rows: the four hexagon classes in minutes, then places and anchors (shape and letter)."""
     labels = class_labels(float(report.request.minutes), lang)
     rows = ['<div class="atlas-legend-title">' + escape_for_map(t("Walk to the nearest place", lang)) + "</div>"]
-    rows += [_swatch_row(_SWATCH_CSS[c], labels[c], c) for c in HEX_CLASSES]
+    shown = [c for c in HEX_CLASSES if c != "presumed" or report.count("presumed")]
+    rows += [_swatch_row(_SWATCH_CSS[c], labels[c], c) for c in shown]
     rows.append('<div class="atlas-legend-sep"></div>')
     circle = "border-radius:50%;width:10px;height:10px"
     rows.append(

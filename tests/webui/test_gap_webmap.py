@@ -56,11 +56,15 @@ def test_legend_classes_are_in_minutes_of_the_limit() -> None:
         "within": "5–10 min",
         "underserved": "> 10 min – unterversorgt",
         "unknown": "zu wenig Daten",
+        "presumed": "gestreift: nur durch Orte mit angenommenen Fakten versorgt",
     }
     assert class_labels(15, "en")["within"] == "7.5–15 min"
     assert hex_class("served", 4.9, 10) == "near"
     assert hex_class("served", 5.1, 10) == "within"
     assert hex_class("unknown", float("inf"), 10) == "unknown"
+    assert hex_class("served", 4.9, 10, presumed=True) == "near_presumed"
+    assert hex_class("served", 5.1, 10, presumed=True) == "within_presumed"
+    assert hex_class("underserved", 12.0, 10, presumed=True) == "underserved"
 
 
 def test_every_hexagon_has_a_class_and_a_tooltip_in_words(berlin) -> None:
