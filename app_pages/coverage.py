@@ -14,8 +14,6 @@ from audits.coverage import BASIS_ORDER, Coverage, compute_coverage, place_basis
 from audits.vocabulary import GROUP_BY_ID, GROUP_IDS
 from base.errors import AtlasError
 from base.i18n import N_
-from catalogue.store import list_areas
-from storage.db import session_scope
 from webui import caches, ui
 from webui.webmap import MarkerStyle, build_places_map
 
@@ -90,13 +88,7 @@ settings = ui.get_settings()
 st.title(ui.t("Audit coverage"))
 st.caption(ui.t("For how many places is a verdict per group known, and on what is it based? The basis is the least checked source among the facts a verdict rests on: audit, suggestion, OpenStreetMap or presumption."))
 
-with session_scope(ui.get_engine(), read_only=True) as session:
-    areas = list_areas(session)
-if not areas:
-    st.info(ui.t("No area imported yet. A neighbourhood is read in under “Import data” (manager or administrator role); the map appears here afterwards."))
-    st.stop()
-
-area = ui.area_select(areas, label=ui.t("Area"), key=AREA_PICK_KEY)
+area = ui.staff_area(key=AREA_PICK_KEY)
 try:
     data = caches.get_area_audits(area.id)
 except AtlasError as err:

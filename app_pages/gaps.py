@@ -19,7 +19,7 @@ from base.errors import AtlasError
 from base.i18n import N_, format_number
 from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.model import BaseMap
-from catalogue.store import AreaInfo, list_areas
+from catalogue.store import AreaInfo
 from exports.gaps import CRS_CHOICES, MEDIA_TYPES, export_gaps_bytes
 from gaps.service import (
     ALL_GROUPS,
@@ -31,7 +31,6 @@ from gaps.service import (
     group_label,
     run_gap_analysis,
 )
-from storage.db import session_scope
 from webui import caches, ui
 from webui.gap_webmap import build_gap_map, nearest_name, place_name
 
@@ -271,13 +270,7 @@ settings = ui.get_settings()
 st.title(ui.t("Gaps around schools and Kitas"))
 st.caption(ui.t("How far is it on foot from every part of the catchments to the nearest place open to the chosen group? Places with an unknown verdict never count as open."))
 
-with session_scope(ui.get_engine(), read_only=True) as session:
-    areas = list_areas(session)
-if not areas:
-    st.info(ui.t("No area imported yet. A neighbourhood is read in under “Import data” (manager or administrator role); the map appears here afterwards."))
-    st.stop()
-
-area = ui.area_select(areas, label=ui.t("Area"), key=AREA_PICK_KEY)
+area = ui.staff_area(key=AREA_PICK_KEY)
 request = sidebar_request(lang)
 try:
     streets, inputs = caches.get_area_data(area.id, area.imported_at)

@@ -15,7 +15,6 @@ from audits.tasks import create_tasks
 from audits.vocabulary import GROUP_BY_ID, GROUP_IDS
 from base.errors import AtlasError
 from catalogue.categories import ANCHOR_IDS
-from catalogue.store import list_areas
 from exports.field_sheet import MEDIA_TYPE as SHEET_MEDIA_TYPE
 from exports.field_sheet import SHEET_LANGUAGES, load_field_sheets_pdf
 from gaps.service import GapRequest
@@ -66,13 +65,7 @@ settings = ui.get_settings()
 st.title(ui.t("Audit worklist"))
 st.caption(ui.t("Which places should be audited first? Places with an unknown verdict, ranked by how many hexagons of the gap map their audit would decide – hexagons around schools with a high social index count more."))
 
-with session_scope(ui.get_engine(), read_only=True) as session:
-    areas = list_areas(session)
-if not areas:
-    st.info(ui.t("No area imported yet. A neighbourhood is read in under “Import data” (manager or administrator role); the map appears here afterwards."))
-    st.stop()
-
-area = ui.area_select(areas, label=ui.t("Area"), key=AREA_PICK_KEY)
+area = ui.staff_area(key=AREA_PICK_KEY)
 groups = st.multiselect(
     ui.t("Groups"),
     options=list(GROUP_IDS),

@@ -249,6 +249,17 @@ def area_select(
     return area
 
 
+def staff_area(*, key: str) -> AreaInfo:
+    """The area a staff page works on; when none is imported yet, says where to import one and
+    stops the page."""
+    with session_scope(get_engine(), read_only=True) as session:
+        areas = list_areas(session)
+    if not areas:
+        st.info(t("No area imported yet. A neighbourhood is read in under “Import data” (manager or administrator role); the map appears here afterwards."))
+        st.stop()
+    return area_select(areas, label=t("Area"), key=key)
+
+
 # A place the audit page opens on its next run: ``(area name, place id)``, set by the task list.
 AUDIT_HANDOVER_KEY = "audit_handover"
 
