@@ -94,7 +94,7 @@ def test_the_locator_is_stored_and_survives_a_reimport(engine):
 
 def test_places_not_from_osm_get_category_and_id_without_a_name():
     assert compute_label(name=None, category="playground", locator=None, ref=None, place_id=17, lang="de") == (
-        "Spielplatz #17"
+        "Spielplatz Nr. 17"
     )
     assert compute_label(name="  ", category="cafe", locator=" ", ref="way/9", place_id=3, lang="en") == "Café (way/9)"
 
@@ -121,3 +121,29 @@ def test_every_place_of_a_real_extract_has_a_readable_label(engine, extract_path
     assert len(located) >= 0.9 * len(unnamed), (len(located), len(unnamed))
     for place in located:
         assert re.fullmatch(r".+, .+", place.label("de")), place.label("de")
+
+
+def test_gap_json_names_the_nearest_place_by_its_label_never_a_bare_ref(engine, extract_path):
+    from gaps.graph import build_graph
+    from gaps.service import GapRequest, load_gap_inputs, report_to_json, run_gap_analysis
+
+    places = _import(engine, extract_path("berlin"))
+    with session_scope(engine, read_only=True) as session:
+        inputs = load_gap_inputs(session, area_id=1)
+    graph = build_graph(inputs.network)
+    # Playgrounds only: most have no name, so the nearest place is usually an unnamed one.
+    request = GapRequest(group="all", minutes=10, categories=("playground",))
+    report = run_gap_analysis(
+        graph, places=inputs.places, verdicts_by_place={}, indicators={}, request=request
+    )
+    data = report_to_json(report, "Borsigwalde", lang="de")
+    by_ref = _by_ref(places)
+    reached = [a for a in data["anchors"] if a["nearest_m"] is not None]
+    assert reached
+    unnamed = [a for a in reached if not by_ref[a["nearest_ref"]].name]
+    assert unnamed, "some anchor should have an unnamed playground nearest"
+    for anchor in reached:
+        assert_readable(anchor["nearest_place"])
+        assert anchor["nearest_place"] == by_ref[anchor["nearest_ref"]].label("de")
+        assert anchor["label"] and anchor["name"] == by_ref[anchor["osm_ref"]].name
+    assert any(a["nearest_place"].startswith("Spielplatz, ") for a in unnamed)

@@ -36,9 +36,11 @@ ROOT = Path(__file__).resolve().parents[2]
 JSON_KEYS = {"area", "group", "minutes", "cells", "underserved_cells", "seconds", "anchors"}
 ANCHOR_KEYS = {
     "name",
+    "label",
     "kind",
     "osm_ref",
     "nearest_place",
+    "nearest_ref",
     "nearest_m",
     "nearest_minutes",
     "underserved_share",
