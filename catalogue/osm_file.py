@@ -600,6 +600,8 @@ def _read(
     st_lats = array("d")
     st_way = array("q")
     st_names: list[str] = []
+    st_lines: list[bytes] = []  # named streets outside the walking network, whole (WKB)
+    st_line_names: list[str] = []
     nan = float("nan")
     node_count = 0
     bad_nodes = 0
@@ -698,8 +700,9 @@ def _read(
             layer = classify_basemap_area(tags) if closed else None
             if not (walk or st_name or waterway or is_member or category is not None or layer is not None):
                 continue
-            if not (walk or st_name or is_member or category is not None):
-                # Only a river line or a base map area: libosmium (C++) checks the locations.
+            if not (walk or is_member or category is not None):
+                # Only a river line, a base map area or a street read for its name: libosmium
+                # (C++) checks the locations.
                 try:
                     line = wkb.create_linestring(obj)
                 except osmium.InvalidLocationError:
@@ -709,6 +712,9 @@ def _read(
                 else:
                     if waterway:
                         basemap.waterways.append(bytes.fromhex(line))
+                    if st_name:
+                        st_lines.append(bytes.fromhex(line))
+                        st_line_names.append(st_name)
                     continue  # a complete area comes back from libosmium's assembler
             way_refs: list[int] = []
             way_lon: list[float] = []
@@ -865,13 +871,17 @@ def _read(
         duplicates_dropped=duplicates,
         objects=objects,
     )
-    streets = build_named_streets(
-        np.frombuffer(st_lons, np.float64) if st_lons else np.zeros(0, np.float64),
-        np.frombuffer(st_lats, np.float64) if st_lats else np.zeros(0, np.float64),
-        np.frombuffer(st_way, np.int64) if st_way else np.zeros(0, np.int64),
-        st_names,
-    )
-    del st_lons, st_lats, st_way
+    st_lon = np.frombuffer(st_lons, np.float64) if st_lons else np.zeros(0, np.float64)
+    st_lat = np.frombuffer(st_lats, np.float64) if st_lats else np.zeros(0, np.float64)
+    st_idx = np.frombuffer(st_way, np.int64) if st_way else np.zeros(0, np.int64)
+    if st_lines:
+        coords, line_idx = shapely.get_coordinates(shapely.from_wkb(st_lines), return_index=True)
+        st_lon = np.concatenate([st_lon, coords[:, 0]])
+        st_lat = np.concatenate([st_lat, coords[:, 1]])
+        st_idx = np.concatenate([st_idx, line_idx.astype(np.int64) + len(st_names)])
+        st_names.extend(st_line_names)
+    streets = build_named_streets(st_lon, st_lat, st_idx, st_names)
+    del st_lons, st_lats, st_way, st_lines
     extract = build_extract(
         source=name, features=features, network=network, bbox=declared, basemap=basemap, notes=notes,
         streets=streets,
