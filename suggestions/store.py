@@ -286,7 +286,8 @@ def split_by_verdict(
         else:
             result.unknown.append(place)
     for bucket in (result.open, result.limited, result.unknown):
-        bucket.sort(key=lambda p: ((p.name or "").casefold(), p.id))
+        # Named places by name, then the unnamed ones by category and street ("Spielplatz, Goethestraße").
+        bucket.sort(key=lambda p: (p.name is None, (p.name or p.category).casefold(), (p.locator or "").casefold(), p.id))
     return result
 
 
