@@ -64,7 +64,8 @@ from webui.webmap import (
     build_places_map,
     compute_view_for_bbox,
     pick_clicked_place,
-    place_label,
+    place_title,
+    place_titles,
     verdict_marker_styles,
 )
 
@@ -346,7 +347,7 @@ def pick_place(
     if st.session_state.get(PLACE_KEY) not in by_id:
         st.session_state[PLACE_KEY] = None
     names: dict[int | None, str] = {None: ui.t("– none –")}
-    names.update({p.id: " – ".join(place_label(p, lang=lang)) for p in places})
+    names.update(place_titles(places, lang=lang).items())
     place_id = st.selectbox(
         ui.t("Place (type a name to search)"),
         options=list(names),
@@ -566,8 +567,7 @@ if place is None:
 with session_scope(engine, read_only=True) as session:
     history = audit_history(session, place_id=place.id)
 
-name, label = place_label(place, lang=lang)
-st.subheader(ui.md(f"{name} – {label}"))
+st.subheader(ui.md(place_title(place, lang=lang)))
 field_sheet_download(engine, area, place, group)
 form_tab, verdict_tab, review_tab = st.tabs(
     [ui.t("Record facts"), ui.t("Verdicts and history"), ui.t("Review")]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from collections.abc import Mapping
 
 import streamlit as st
@@ -37,7 +36,8 @@ from webui.webmap import (
     build_places_map,
     pick_clicked_place,
     place_is_inactive,
-    place_label,
+    place_texts,
+    place_titles,
     verdict_marker_styles,
 )
 
@@ -101,14 +101,12 @@ def category_labels() -> dict[str, str]:
 
 def place_options(places: list[PlaceInfo], lang: str) -> dict[int | None, str]:
     """Selectbox texts; places with the same name and category get their address or OSM ref added."""
-    texts = {
-        p.id: " – ".join(place_label(p, lang=lang)) + (f" ({status_text(p)})" if place_is_inactive(p) else "")
-        for p in places
-    }
-    counts = Counter(texts.values())
-    for p in places:
-        if counts[texts[p.id]] > 1:
-            texts[p.id] += f" · {p.address or p.ref or '#' + str(p.id)}"
+    texts = place_titles(
+        places,
+        lang=lang,
+        suffix=lambda p: f" ({status_text(p)})" if place_is_inactive(p) else "",
+        detail=lambda p: p.address,
+    )
     return {None: ui.t("– none –")} | texts
 
 
@@ -175,7 +173,11 @@ def publish_control(area: AreaInfo) -> None:
 def filter_places(places: list[PlaceInfo], *, categories: list[str], query: str) -> list[PlaceInfo]:
     wanted = set(categories)
     needle = query.strip().casefold()
-    return [p for p in places if p.category in wanted and (not needle or needle in (p.name or "").casefold())]
+    # The locator counts too: "Goethestraße" finds the unnamed playground there.
+    return [
+        p for p in places
+        if p.category in wanted and (not needle or needle in f"{p.name or ''} {p.locator or ''}".casefold())
+    ]
 
 
 def handle_map_click(result: dict | None, places: list[PlaceInfo]) -> None:
@@ -218,7 +220,7 @@ def places_table(
     group = GROUP_BY_ID.get(st.session_state.get(GROUP_KEY) or "")
     rows = []
     for p in places:
-        row = {ui.t("Name"): place_label(p, lang=lang)[0]}
+        row = {ui.t("Name"): p.label(lang)}
         if verdict_of is not None and group is not None:
             verdict = verdicts.verdict_text(verdict_of.get(p.id, "unknown"), lang)
             row[ui.t("Verdict: {group}", group=group.label(lang))] = verdict
@@ -240,7 +242,7 @@ def may_curate() -> bool:
 
 
 def place_detail(engine: Engine, place: PlaceInfo, audits: PlaceAudits | None = None) -> None:
-    name, label = place_label(place, lang=ui.get_lang())
+    name, label = place_texts(place, lang=ui.get_lang())
     st.subheader(ui.md(name))
     category_word, status_word = ui.t("Category"), ui.t("Status")
     st.write(f"**{category_word}:** {ui.md(label)} · **{status_word}:** {ui.md(status_text(place))}")

@@ -154,7 +154,7 @@ def anchor_table(report: GapReport, lang: str) -> list[dict[str, object]]:
         rows.append(
             {
                 "rank": rank,
-                "name": a.name or ui.t("(no name)"),
+                "name": a.label(lang),
                 "kind": category_label(a.kind, lang),
                 "school_form": a.school_form or "",
                 # text, so a school without an index shows "–" rather than "None"

@@ -181,13 +181,13 @@ else:
         labels = {
             p.id: ui.t(
                 "{name} – {category}, {distance} m",
-                name=p.name or ui.t("(no name)"),
+                name=p.label(ui.get_lang()),
                 category=ui.category_text(p.category),
                 distance=d,
             )
             for d, p in near
         }
-        names = {p.id: p.name or ui.t("(no name)") for _, p in near}
+        names = {p.id: p.label(ui.get_lang()) for _, p in near}
         target = st.selectbox(
             ui.t("Place nearby (up to {m} m)", m=MERGE_RADIUS_M),
             options=list(labels),

@@ -33,7 +33,7 @@ def group_labels() -> dict[str, str]:
 def rows(places: list[PlaceInfo]) -> list[dict[str, str]]:
     return [
         {
-            ui.t("Name"): p.name or ui.t("(no name)"),
+            ui.t("Name"): p.label(ui.get_lang()),
             ui.t("Type"): ui.category_text(p.category),
         }
         for p in places
@@ -72,7 +72,7 @@ points = [
     MapPoint(
         lon=p.lon,
         lat=p.lat,
-        title=p.name or ui.t("(no name)"),
+        title=p.label(ui.get_lang()),
         subtitle=f"{ui.category_text(p.category)} · {texts[bucket][0]}",
         color=VERDICT_LOOK[bucket][1],
     )

@@ -94,7 +94,7 @@ def similar_texts(area: AreaInfo, clean: CleanSuggestion) -> list[str]:
     texts = [
         ui.t(
             "{name} – {category}, {distance} m away",
-            name=p.name or ui.t("(no name)"),
+            name=p.label(ui.get_lang()),
             category=ui.category_text(p.category),
             distance=round(distance_m(clean.lon, clean.lat, p.lon, p.lat)),
         )

@@ -44,7 +44,7 @@ if submitted or code:
         with session_scope(ui.get_engine(), read_only=True) as session:
             found = suggestion_status(session, ref_code=code)
             place_name = (
-                get_place(session, place_id=found.place_id).name
+                get_place(session, place_id=found.place_id).label(ui.get_lang())
                 if found.status == "merged" and found.place_id
                 else None
             )

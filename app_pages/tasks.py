@@ -42,7 +42,7 @@ PICK_KEY = "tasks_pick"
 
 
 def place_text(task: TaskInfo) -> str:
-    return task.place_name or ui.t("(no name)")
+    return task.place_label(ui.get_lang())
 
 
 def due_text(task: TaskInfo, today: date) -> str:

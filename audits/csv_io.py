@@ -4,7 +4,8 @@ Import format: a header with ``place``, ``date``, ``auditor``, ``method`` and on
 id; optional ``notes`` and ``participation`` (group ids). ``place`` is an OSM reference
 (``node/123``, ``way/45``, ``relation/6`` – a node merged into a polygon resolves to it) or a
 catalogue id. An empty cell means "not recorded". UTF-8 with or without BOM, ``,`` or ``;``.
-The columns an export adds (``name``, ``category``, ``presumed``, ``verdict_<group>``) are accepted and
+The columns an export adds (``name``, ``label``, ``category``, ``presumed``, ``verdict_<group>``) are
+accepted and
 ignored, so an export can be filled in and imported again.
 """
 
@@ -50,7 +51,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("place", "date", "auditor", "method")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("notes", "participation")
 # Written by the export for reading; ignored on import.
 INFO_COLUMNS: tuple[str, ...] = (
-    "name", "category", "last_checked", "presumed", *(f"verdict_{g}" for g in GROUP_IDS),
+    "name", "label", "category", "last_checked", "presumed", *(f"verdict_{g}" for g in GROUP_IDS),
 )  # fmt: skip
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")

@@ -34,6 +34,7 @@ from audits.vocabulary import FACT_BY_ID, GROUP_BY_ID, GROUP_IDS, FactValue, for
 from base.errors import InvalidInput
 from base.i18n import N_, Day, Joined, Message, PerLanguage, format_datetime, t
 from base.text import clean_text
+from catalogue.labels import compute_label
 from catalogue.model import osm_ref
 from catalogue.store import load_place_row
 from storage.models_audits import AUDIT_METHODS, REVIEW_STATES, Audit, AuditFact, AuditReview
@@ -485,8 +486,12 @@ def _conflict(session: Session, place: Place, expected: int) -> AuditConflict:
         for v in _history(place.tags or {}, audits, place.category)
         if v.audit.version > expected
     ]
-    what = place.name or (
-        osm_ref(place.osm_type, place.osm_id) if place.osm_type and place.osm_id else f"#{place.id}"
+    # The place as people read it ("Spielplatz, Goethestraße" when it has no name); plain values,
+    # as the message is shown after the session has ended.
+    name, category, locator, place_id = place.name, place.category, place.locator, place.id
+    ref = osm_ref(place.osm_type, place.osm_id) if place.osm_type and place.osm_id else None
+    what = PerLanguage(
+        lambda lang: compute_label(name=name, category=category, locator=locator, ref=ref, place_id=place_id, lang=lang)
     )
 
     def lines(lang: str) -> str:

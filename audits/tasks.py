@@ -27,6 +27,7 @@ from audits.errors import TaskNotFound
 from base.errors import InvalidInput
 from base.i18n import N_
 from base.text import clean_text
+from catalogue.labels import compute_label
 from catalogue.model import osm_ref
 from catalogue.store import load_place_row
 from storage.models_accounts import User
@@ -67,6 +68,14 @@ class TaskInfo:
     created_by: str | None
     done_at: datetime | None
     closed_by: str | None
+    locator: str | None = None
+
+    def place_label(self, lang: str) -> str:
+        """The place as people read it: its name, else "Spielplatz, Goethestraße"."""
+        return compute_label(
+            name=self.place_name, category=self.category, locator=self.locator, ref=self.osm_ref,
+            place_id=self.place_id, lang=lang,
+        )  # fmt: skip
 
     def is_overdue(self, today: date) -> bool:
         """Open, and its due date lies before ``today``."""
@@ -82,6 +91,7 @@ class TaskInfo:
             "id": self.id,
             "place_id": self.place_id,
             "place_name": self.place_name,
+            "place_label": self.place_label("en"),
             "category": self.category,
             "osm_ref": self.osm_ref,
             "reason": self.reason,
@@ -165,17 +175,20 @@ def validate_status_filter(status: object) -> str:
 # ---------------------------------------------------------------- reading
 
 
-def _query() -> Select[AuditTask, int, str | None, str, str | None, int | None, str]:
-    # Rows of (task, area id, place name, category, OSM type, OSM id, assignee name): see _info.
+def _query() -> Select[AuditTask, int, str | None, str, str | None, int | None, str | None, str]:
+    # Rows of (task, area id, place name, category, OSM type, OSM id, locator, assignee name): see _info.
     return (
-        select(AuditTask, Place.area_id, Place.name, Place.category, Place.osm_type, Place.osm_id, User.name)
+        select(
+            AuditTask, Place.area_id, Place.name, Place.category, Place.osm_type, Place.osm_id, Place.locator,
+            User.name,
+        )
         .join(Place, Place.id == AuditTask.place_id)
         .outerjoin(User, User.id == AuditTask.assignee_id)
     )
 
 
 def _info(row: Any) -> TaskInfo:
-    task, area_id, name, category, osm_type, osm_id, assignee_name = row
+    task, area_id, name, category, osm_type, osm_id, locator, assignee_name = row
     return TaskInfo(
         id=task.id,
         place_id=task.place_id,
@@ -193,6 +206,7 @@ def _info(row: Any) -> TaskInfo:
         created_by=task.created_by,
         done_at=task.done_at,
         closed_by=task.closed_by,
+        locator=locator,
     )
 
 

@@ -37,7 +37,8 @@ class PlaceRecord:
     ``lon``/``lat`` is a point on the feature (a representative point for polygons);
     ``geometry_wkt`` holds the polygon, multipolygon or line where the feature has one.
     ``merged_refs`` lists other OSM objects that are the same place (a school node inside the
-    school campus polygon) and were merged into this record.
+    school campus polygon) and were merged into this record. ``locator`` says where the place
+    is for people: its address, else the nearest named street (``build.compute_locators``).
     """
 
     osm_type: str
@@ -49,6 +50,7 @@ class PlaceRecord:
     tags: dict[str, str]
     geometry_wkt: str | None = None
     merged_refs: list[str] = field(default_factory=list)
+    locator: str | None = None
 
     @property
     def ref(self) -> str:
@@ -113,6 +115,32 @@ class WalkNetwork:
             v=np.zeros(0, np.int32),
             length_m=np.zeros(0, np.float32),
         )
+
+
+@dataclass
+class NamedStreets:
+    """Segments of named streets (``highway=*`` ways with a ``name``), to locate unnamed places.
+
+    Segment ``k`` runs from ``lon0[k], lat0[k]`` to ``lon1[k], lat1[k]`` on the street called
+    ``names[name_index[k]]`` (the raw ``name`` tag: ``build.compute_locators`` neutralises the ones
+    it uses). Only used during an import, never stored.
+    """
+
+    lon0: np.ndarray  # float64
+    lat0: np.ndarray
+    lon1: np.ndarray
+    lat1: np.ndarray
+    name_index: np.ndarray  # int32
+    names: list[str]
+
+    @property
+    def segment_count(self) -> int:
+        return int(self.name_index.shape[0])
+
+    @classmethod
+    def empty(cls) -> NamedStreets:
+        z = np.zeros(0, np.float64)
+        return cls(z, z, z, z, np.zeros(0, np.int32), [])
 
 
 BASEMAP_LAYERS: tuple[str, ...] = ("buildings", "water", "waterways")

@@ -33,9 +33,11 @@ from base.errors import ImportCancelled, ImportLimitExceeded, OsmSourceError
 from base.i18n import N_, Message
 from catalogue.build import (
     BASEMAP_KEYS,
+    NOT_STREETS,
     WATERWAY_LINES,
     RawFeature,
     build_extract,
+    build_named_streets,
     build_walk_network,
     build_way_segments,
     classify_basemap_area,
@@ -593,6 +595,13 @@ def _read(
     lons = array("d")
     lats = array("d")
     way_idx = array("q")
+    # Named streets' node lists, flat (to locate unnamed places); one name per way.
+    st_lons = array("d")
+    st_lats = array("d")
+    st_way = array("q")
+    st_names: list[str] = []
+    st_lines: list[bytes] = []  # named streets outside the walking network, whole (WKB)
+    st_line_names: list[str] = []
     nan = float("nan")
     node_count = 0
     bad_nodes = 0
@@ -681,16 +690,19 @@ def _read(
                 last_way = oid
             tags = obj.tags
             walk = "highway" in tags and is_walkable(tags)
+            # Named streets locate unnamed places; the raw name is neutralised only if it is used.
+            st_name = tags.get("name") if "highway" in tags and tags.get("highway") not in NOT_STREETS else None
             waterway = not walk and tags.get("waterway") in WATERWAY_LINES
             is_member = oid in need_ways
             way_tags = dict(tags) if any(k in tags for k in match_keys) else None
             category = classify_tags(way_tags) if way_tags is not None else None
             closed = count >= 4 and nodes[0].ref == nodes[-1].ref
             layer = classify_basemap_area(tags) if closed else None
-            if not (walk or waterway or is_member or category is not None or layer is not None):
+            if not (walk or st_name or waterway or is_member or category is not None or layer is not None):
                 continue
             if not (walk or is_member or category is not None):
-                # Only a river line or a base map area: libosmium (C++) checks the locations.
+                # Only a river line, a base map area or a street read for its name: libosmium
+                # (C++) checks the locations.
                 try:
                     line = wkb.create_linestring(obj)
                 except osmium.InvalidLocationError:
@@ -700,6 +712,9 @@ def _read(
                 else:
                     if waterway:
                         basemap.waterways.append(bytes.fromhex(line))
+                    if st_name:
+                        st_lines.append(bytes.fromhex(line))
+                        st_line_names.append(st_name)
                     continue  # a complete area comes back from libosmium's assembler
             way_refs: list[int] = []
             way_lon: list[float] = []
@@ -722,6 +737,11 @@ def _read(
                 else list(zip(way_lon, way_lat, strict=True))
             )
             used = False
+            if st_name:
+                st_lons.extend(way_lon)
+                st_lats.extend(way_lat)
+                st_way.extend([len(st_names)] * count)
+                st_names.append(st_name)
             if walk:
                 walk_ways += 1
                 refs.extend(way_refs)
@@ -762,7 +782,8 @@ def _read(
                 if poly is not None:
                     basemap.layer(layer).append(shapely.to_wkb(poly))
                     used = True
-            if cut:
+            if cut and (walk or waterway or is_member or category is not None or layer is not None):
+                # A street read only for its name is not counted: the import does not use it.
                 if used:
                     cut_ways += 1
                 else:
@@ -850,8 +871,20 @@ def _read(
         duplicates_dropped=duplicates,
         objects=objects,
     )
+    st_lon = np.frombuffer(st_lons, np.float64) if st_lons else np.zeros(0, np.float64)
+    st_lat = np.frombuffer(st_lats, np.float64) if st_lats else np.zeros(0, np.float64)
+    st_idx = np.frombuffer(st_way, np.int64) if st_way else np.zeros(0, np.int64)
+    if st_lines:
+        coords, line_idx = shapely.get_coordinates(shapely.from_wkb(st_lines), return_index=True)
+        st_lon = np.concatenate([st_lon, coords[:, 0]])
+        st_lat = np.concatenate([st_lat, coords[:, 1]])
+        st_idx = np.concatenate([st_idx, line_idx.astype(np.int64) + len(st_names)])
+        st_names.extend(st_line_names)
+    streets = build_named_streets(st_lon, st_lat, st_idx, st_names)
+    del st_lons, st_lats, st_way, st_lines
     extract = build_extract(
-        source=name, features=features, network=network, bbox=declared, basemap=basemap, notes=notes
+        source=name, features=features, network=network, bbox=declared, basemap=basemap, notes=notes,
+        streets=streets,
     )
     extract.data_bbox = data_bbox
     return extract

@@ -21,7 +21,7 @@ from base.i18n import N_, Message
 from base.settings import Settings
 from catalogue.build import RawFeature, build_extract, build_walk_network
 from catalogue.categories import overpass_tags
-from catalogue.model import Extract
+from catalogue.model import Extract, NamedStreets
 
 PUBLIC_OVERPASS_HOSTS = ("overpass-api.de", "overpass.kumi.systems", "overpass.private.coffee")
 MAX_BBOX_DEG = 0.5  # a quarter, not a city: larger boxes overload Overpass and the app
@@ -198,8 +198,31 @@ def build_extract_from_osmnx(*, source: str, gdf: Any, graph: Any, bbox: _BBox |
     node_ids = np.fromiter((n for n, _ in nodes), np.int64, len(nodes))
     lon = np.fromiter((d["x"] for _, d in nodes), np.float64, len(nodes))
     lat = np.fromiter((d["y"] for _, d in nodes), np.float64, len(nodes))
-    edges = list(graph.edges())
-    seg_u = np.fromiter((u for u, _ in edges), np.int64, len(edges))
-    seg_v = np.fromiter((v for _, v in edges), np.int64, len(edges))
+    edges = list(graph.edges(data=True))
+    seg_u = np.fromiter((u for u, _, _ in edges), np.int64, len(edges))
+    seg_v = np.fromiter((v for _, v, _ in edges), np.int64, len(edges))
     network = build_walk_network(node_ids, lon, lat, seg_u, seg_v)
-    return build_extract(source=source, features=features, network=network, bbox=bbox)
+    streets = named_streets_from_graph(graph, edges)
+    return build_extract(source=source, features=features, network=network, bbox=bbox, streets=streets)
+
+
+def named_streets_from_graph(graph: Any, edges: list[tuple[Any, Any, dict[str, Any]]]) -> NamedStreets:
+    """The graph's edges that carry a street ``name`` (osmnx keeps it per edge) as segments."""
+    names: dict[str, int] = {}
+    rows: list[tuple[float, float, float, float, int]] = []
+    for u, v, data in edges:
+        raw = data.get("name")
+        if isinstance(raw, list):  # osmnx joins the names of merged ways into a list
+            raw = raw[0] if raw else None
+        name = raw if isinstance(raw, str) and raw.strip() else None
+        if name is None:
+            continue
+        a, b = graph.nodes[u], graph.nodes[v]
+        rows.append((a["x"], a["y"], b["x"], b["y"], names.setdefault(name, len(names))))
+    if not rows:
+        return NamedStreets.empty()
+    arr = np.array(rows, dtype=np.float64)
+    return NamedStreets(
+        lon0=arr[:, 0], lat0=arr[:, 1], lon1=arr[:, 2], lat1=arr[:, 3],
+        name_index=arr[:, 4].astype(np.int32), names=list(names),
+    )

@@ -24,6 +24,7 @@ from base.i18n import N_, Message
 from base.text import clean_text, neutralise_optional
 from catalogue.build import compute_bbox
 from catalogue.categories import CATEGORY_IDS
+from catalogue.labels import place_label
 from catalogue.model import (
     OSM_TYPES,
     BaseMap,
@@ -81,6 +82,13 @@ class PlaceInfo:
     updated_at: datetime
     version: int
     merged_refs: list[str] = field(default_factory=list)
+    # Address or nearest named street, computed at import (None for older rows and manual places).
+    locator: str | None = None
+
+    def label(self, lang: str) -> str:
+        """What a person reads for this place: the name, else "Spielplatz, Goethestraße"
+        (``catalogue.labels.place_label``)."""
+        return place_label(self, lang)
 
     @property
     def ref(self) -> str | None:
@@ -254,6 +262,7 @@ def _place_info(place: Place, merged_refs: list[str]) -> PlaceInfo:
         updated_at=place.updated_at,
         version=place.version,
         merged_refs=merged_refs,
+        locator=place.locator,
     )
 
 
@@ -534,6 +543,7 @@ def save_extract(
                 created_at=now,
                 updated_at=now,
                 version=1,
+                locator=record.locator,
                 **values,
             )
             session.add(place)
@@ -542,6 +552,8 @@ def save_extract(
             continue
         seen_ids.add(place.id)
         changed = {k: v for k, v in values.items() if getattr(place, k) != v}
+        # Derived from the data around the place, not an edit of the place: no new version.
+        place.locator = record.locator
         if (place.osm_type, place.osm_id) != key:
             changed["osm_type"], changed["osm_id"] = key
         if place.missing_since is not None:

@@ -91,13 +91,13 @@ def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
     )
     for rank, a in enumerate(report.anchors, start=1):
         nearest = (
-            f"{a.nearest_place or a.nearest_ref} {a.nearest_m:.0f} m / {a.nearest_minutes:.1f} min"
+            f"{a.nearest_label('en')} ({a.nearest_ref or '-'}) {a.nearest_m:.0f} m / {a.nearest_minutes:.1f} min"
             if a.nearest_m is not None and a.nearest_minutes is not None
             else a.nearest_text(request.catchment_m, "en")
         )
         share = "-" if a.underserved_share is None else f"{a.underserved_share * 100:.0f} %"
         social = f" SI {a.social_index}" if a.social_index is not None else ""
-        print(f"{rank:3}. [{a.kind}] {a.name or a.osm_ref}{social}: nearest {nearest}; underserved {share}")
+        print(f"{rank:3}. [{a.kind}] {a.label('en')}{social}: nearest {nearest}; underserved {share}")
     return EXIT_OK
 
 
@@ -149,11 +149,13 @@ def _cmd_import_schools(args: argparse.Namespace, engine: Engine) -> int:
                 "official_schools": len(official),
                 "matched": [
                     {"osm_ref": by_id[m.place_id].ref, "osm_name": by_id[m.place_id].name,
-                     "distance_m": m.distance_m, "name_score": m.name_score, **_school_json(m.school)}
+                     "label": by_id[m.place_id].label("en"), "distance_m": m.distance_m, "name_score": m.name_score, **_school_json(m.school)}
                     for m in report.matched
                 ],
                 "unmatched_official_in_area": [_school_json(s) for s in report.unmatched_official_in_area],
-                "unmatched_osm": [{"osm_ref": p.ref, "name": p.name} for p in report.unmatched_osm],
+                "unmatched_osm": [
+                    {"osm_ref": p.ref, "name": p.name, "label": p.label("en")} for p in report.unmatched_osm
+                ],
             }, ensure_ascii=False))  # fmt: skip
         return EXIT_OK
     for area, report, by_id in results:
@@ -164,10 +166,10 @@ def _cmd_import_schools(args: argparse.Namespace, engine: Engine) -> int:
         for m in report.matched:
             place = by_id[m.place_id]
             si = "-" if m.school.social_index is None else m.school.social_index
-            print(f"  matched   {place.ref} {place.name or '(no name)'} = {m.school.school_number} "
+            print(f"  matched   {place.ref} {place.label('en')} = {m.school.school_number} "
                   f"{m.school.official_name} ({m.distance_m:.0f} m, Sozialindex {si})")  # fmt: skip
         for p in report.unmatched_osm:
-            print(f"  OSM only  {p.ref} {p.name or '(no name)'}")
+            print(f"  OSM only  {p.ref} {p.label('en')}")
         for s in report.unmatched_official_in_area:
             print(f"  list only {s.school_number} {s.official_name} ({s.address})")
     return EXIT_OK

@@ -69,7 +69,7 @@ def _line(task: TaskInfo) -> str:
     due = task.due_on.isoformat() if task.due_on else "-"
     if task.overdue:
         due += " (overdue)"
-    place = task.place_name or "(no name)"
+    place = task.place_label("en")
     return "\t".join(
         [str(task.id), task.status, place, task.osm_ref or f"#{task.place_id}", task.category, task.reason,
          task.assignee_name or "-", due]

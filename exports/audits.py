@@ -86,6 +86,7 @@ def export_audits(session: Session, *, area_id: int, fmt: ExportFormat, today: d
                     "place": p.ref or str(p.id),
                     "id": p.id,
                     "name": p.name,
+                    "label": p.label("de"),
                     "category": p.category,
                     "category_de": category_label(p.category, "de"),
                     "category_en": category_label(p.category, "en"),
@@ -123,7 +124,7 @@ def export_audits(session: Session, *, area_id: int, fmt: ExportFormat, today: d
         }
         return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
     header = [
-        "place", "name", "category", "last_checked", "date", "auditor", "method",
+        "place", "name", "label", "category", "last_checked", "date", "auditor", "method",
         *FACT_IDS, "presumed", *(f"verdict_{g}" for g in GROUP_IDS),
     ]  # fmt: skip
     rows = []
@@ -132,6 +133,7 @@ def export_audits(session: Session, *, area_id: int, fmt: ExportFormat, today: d
         cells = [
             p.ref or str(p.id),
             p.name or "",
+            p.label("de"),
             p.category,
             pa.status.last_checked.isoformat() if pa.status.last_checked else "",
             # Left empty: whoever fills in this file for a new visit writes date, auditor, method.

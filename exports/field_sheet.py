@@ -136,13 +136,6 @@ def place_cell(place: PlaceInfo) -> str:
     return place.ref or str(place.id)
 
 
-def _place_title(place: PlaceInfo, lang: str) -> str:
-    """The sheet's title: the place's name; an unnamed place by its category and reference."""
-    if place.name:
-        return place.name
-    return t(N_("{category} ({ref})"), lang, category=category_label(place.category, lang), ref=place_cell(place))
-
-
 # ---------------------------------------------------------------- text measuring and wrapping
 
 
@@ -380,7 +373,7 @@ def _draw_head(page: _Page, place: PlaceInfo, groups: Sequence[str], lang: str, 
     page.text(_LEFT, _TOP - 3, head, 7.5, color=_GREY)
     page.text(_RIGHT, _TOP - 3, printed, 7.5, color=_GREY, ha="right")
     width = _MAP_X - _LEFT - 6
-    title = _clip_lines(_wrap_mm(_place_title(place, lang), width, 15, bold=True), 3, width, 15, bold=True)
+    title = _clip_lines(_wrap_mm(place.label(lang), width, 15, bold=True), 3, width, 15, bold=True)
     y = page.lines(_LEFT, _MAP_Y + 1, title, 15, bold=True) + 1.5
     facts: list[tuple[str, str, bool]] = [(t(N_("Category"), lang), category_label(place.category, lang), False)]
     if place.address:
@@ -475,7 +468,7 @@ def _place_pages(place: PlaceInfo, groups: Sequence[str], facts: Sequence[Fact],
         layout.append([])
         tail_y = _TOP + 12
     sections = {s.id: s for s in SECTIONS}
-    title = _place_title(place, lang)
+    title = place.label(lang)
     figures = []
     for number, items in enumerate(layout, start=1):
         page = _Page()

@@ -70,6 +70,7 @@ PNG_DPI = 150
 ANCHOR_COLUMNS: tuple[str, ...] = (
     "rank",
     "name",
+    "label",
     "kind",
     "school_form",
     "osm_ref",
@@ -125,18 +126,24 @@ def minutes_class(minutes: float, limit: float) -> str:
     return f"0–{half:g}" if minutes <= half else f"{half:g}–{limit:g}"
 
 
+# Labels in the data files are German, like ``category_de``: the atlas's language.
+LABEL_LANG = "de"
+
+
 def _anchor_record(rank: int, a: AnchorRow, catchment_m: float) -> dict[str, Any]:
     return {
         "rank": rank,
         "name": a.name,
+        "label": a.label(LABEL_LANG),
         "kind": a.kind,
         "school_form": a.school_form,
         "osm_ref": a.osm_ref,
         "official_name": a.official_name,
         "social_index": a.social_index,
         "startchancen": a.startchancen,
-        # In words when none is reachable: an empty cell would read as "not computed".
-        "nearest_place": a.nearest_text(catchment_m, "de"),
+        # What people read: the name, else "Spielplatz, Goethestraße"; in words when none is
+        # reachable (an empty cell would read as "not computed"). The ref is the next column.
+        "nearest_place": a.nearest_text(catchment_m, LABEL_LANG),
         "nearest_ref": a.nearest_ref if a.nearest_m is not None else None,
         "nearest_m": None if a.nearest_m is None else round(a.nearest_m, 1),
         "nearest_minutes": None if a.nearest_minutes is None else round(a.nearest_minutes, 1),
@@ -162,14 +169,16 @@ def _frames(report: GapReport) -> dict[str, Any]:
 
     limit = report.request.minutes
     units = units_geoframe(report.result)
+    label_of = {p.id: p.label(LABEL_LANG) for p in report.places}
     units = units.assign(
+        nearest_label=[label_of.get(i) if i is not None else None for i in units["nearest_id"].tolist()],
         minutes=units["minutes"].round(2),
         distance_m=units["distance_m"].round(1),
         minutes_class=[minutes_class(m, limit) for m in units["minutes"].to_numpy(float)],
         nearest_id=pd.array(units["nearest_id"].tolist(), dtype="Int64"),
         catchments=units["catchments"].astype("int64"),
     )[["h3", "minutes", "minutes_class", "distance_m", "state", "presumed", "nearest_id", "nearest_name",
-       "nearest_ref", "catchments", "lon", "lat", "geometry"]]  # fmt: skip
+       "nearest_label", "nearest_ref", "catchments", "lon", "lat", "geometry"]]  # fmt: skip
     anchors = gpd.GeoDataFrame(
         anchor_records(report),
         columns=list(ANCHOR_COLUMNS),
@@ -187,6 +196,7 @@ def _frames(report: GapReport) -> dict[str, Any]:
             # Not "id": GDAL's GeoJSON reader would take it for the feature id, duplicated across layers.
             "place_id": pd.array([int(p.id) for p in report.places], dtype="int64"),
             "name": [p.name for p in report.places],
+            "label": [p.label(LABEL_LANG) for p in report.places],
             "category": [p.category for p in report.places],
             "category_de": [category_label(p.category, "de") for p in report.places],
             "osm_ref": [p.ref for p in report.places],
@@ -440,7 +450,7 @@ def render_gap_map(
                     N_("{rank}. {name}{social}: {share} underserved"),
                     lang,
                     rank=rank,
-                    name=_short(a.name or "?", 34),
+                    name=_short(a.label(lang), 34),
                     social=social,
                     share=share,
                 )

@@ -38,6 +38,8 @@ COLUMNS: tuple[str, ...] = (
     "id",
     "osm_ref",
     "name",
+    "label",
+    "locator",
     "category",
     "category_de",
     "category_en",
@@ -61,6 +63,9 @@ def _attributes(place: PlaceInfo) -> dict[str, Any]:
         "id": place.id,
         "osm_ref": place.ref,
         "name": place.name,
+        # What people read (German, the atlas's language): the name, else "Spielplatz, Goethestraße".
+        "label": place.label("de"),
+        "locator": place.locator,
         "category": place.category,
         "category_de": category_label(place.category, "de"),
         "category_en": category_label(place.category, "en"),

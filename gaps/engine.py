@@ -39,6 +39,7 @@ from scipy.sparse.csgraph import dijkstra
 from base.errors import InvalidInput
 from base.geo import grow_bbox
 from base.i18n import N_
+from catalogue.labels import compute_label
 from gaps.graph import SNAP_M, Attachment, PlaceLinks, WalkGraph, read_only
 
 if TYPE_CHECKING:
@@ -98,7 +99,8 @@ class GapPlace:
     """A place as the gap map sees it: an anchor (school, Kita) or a place that may serve the group.
 
     ``status`` is the place's verdict for the chosen group: ``serving`` (open), ``unknown`` (too
-    little known) or ``not``. Anchors ignore it.
+    little known) or ``not``. Anchors ignore it. ``name`` is the real name (may be ``None``);
+    :meth:`label` is what people read.
     """
 
     id: str | int
@@ -110,6 +112,18 @@ class GapPlace:
     geometry_wkt: str | None = None
     status: Status = "serving"
     presumed: bool = False  # serving only through presumed facts (audits.presumptions)
+    locator: str | None = None
+
+    def label(self, lang: str) -> str:
+        """The name, else "Spielplatz, Goethestraße" (``catalogue.labels``)."""
+        return compute_label(
+            name=self.name,
+            category=self.category,
+            locator=self.locator,
+            ref=self.ref,
+            place_id=self.id if isinstance(self.id, int) else None,
+            lang=lang,
+        )
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS, LIMITED
 from base.errors import InvalidInput
 from base.i18n import N_, Message, t
 from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID, CATEGORY_IDS
+from catalogue.labels import compute_label
 from catalogue.model import WalkNetwork
 from catalogue.store import PlaceInfo, load_network, load_places
 from gaps.engine import GapParams, GapPlace, GapResult, Status, compute_gaps
@@ -145,6 +146,7 @@ def _gap_place(place: PlaceInfo, status: Status, presumed: bool = False) -> GapP
         geometry_wkt=place.geometry_wkt,
         status=status,
         presumed=presumed,
+        locator=place.locator,
     )
 
 
@@ -229,12 +231,37 @@ class AnchorRow:
     underserved_share: float | None
     unknown_share: float | None
     presumed_share: float | None = None
+    # What the labels are made of (``catalogue.labels``): the anchor's locator, the nearest place's.
+    locator: str | None = None
+    nearest_category: str | None = None
+    nearest_locator: str | None = None
+
+    def label(self, lang: str) -> str:
+        """The anchor's name, else "Kita, Goethestraße"."""
+        return compute_label(
+            name=self.name, category=self.kind, locator=self.locator, ref=self.osm_ref, place_id=self.place_id,
+            lang=lang,
+        )
+
+    def nearest_label(self, lang: str) -> str | None:
+        """The nearest place that counts, as people read it; ``None`` when none is reachable."""
+        if self.nearest_place_id is None or self.nearest_m is None:
+            return None
+        return compute_label(
+            name=self.nearest_place,
+            category=self.nearest_category or "",
+            locator=self.nearest_locator,
+            ref=self.nearest_ref,
+            place_id=self.nearest_place_id,
+            lang=lang,
+        )
 
     def nearest_text(self, catchment_m: float, lang: str) -> str:
-        """The nearest serving place in words, also when there is none."""
-        if self.nearest_m is None:
+        """The nearest serving place as people read it, and in words when there is none."""
+        found = self.nearest_label(lang)
+        if found is None:
             return t(N_("not reachable within {metres:,} m"), lang, metres=catchment_m)
-        return self.nearest_place or self.nearest_ref or "?"
+        return found
 
 
 @dataclass
@@ -297,6 +324,7 @@ def run_gap_analysis(
     rows: list[AnchorRow] = []
     for res in result.anchors:
         place = by_id[int(res.id)]
+        nearest = by_id.get(int(res.nearest_id)) if res.nearest_id is not None else None
         ind = indicators.get(place.id)
         rows.append(
             AnchorRow(
@@ -320,6 +348,9 @@ def run_gap_analysis(
                 underserved_share=res.underserved_share,
                 unknown_share=res.unknown_share,
                 presumed_share=res.presumed_share,
+                locator=place.locator,
+                nearest_category=nearest.category if nearest is not None else None,
+                nearest_locator=nearest.locator if nearest is not None else None,
             )
         )
     return GapReport(
@@ -337,13 +368,16 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-def report_to_json(report: GapReport, area_name: str) -> dict[str, Any]:
+def report_to_json(report: GapReport, area_name: str, lang: str = "en") -> dict[str, Any]:
     """The CLI's ``--json`` object: exactly these keys, anchors ranked by need.
 
-    ``osm_ref`` is ``node/123``; ``nearest_m`` (metres, 1 decimal) and ``nearest_minutes`` are
-    ``null`` when no serving place is reachable; the shares are 0 … 1 (3 decimals).
-    ``unknown_cells``: not enough data; ``presumed_cells``: served, but only by places whose
-    verdict rests on presumed facts (the same per anchor as ``unknown_share``/``presumed_share``).
+    ``name`` is the OSM name (``null`` when there is none), ``label`` what people read (the name,
+    else "Kita, Goethestraße", in ``lang``); ``nearest_place`` is the nearest serving place's
+    label and ``nearest_ref`` its OSM reference. ``osm_ref`` is ``node/123``; ``nearest_m``
+    (metres, 1 decimal), ``nearest_minutes`` and ``nearest_place`` are ``null`` when no serving
+    place is reachable; the shares are 0 … 1 (3 decimals). ``unknown_cells``: not enough data;
+    ``presumed_cells``: served, but only by places whose verdict rests on presumed facts (the
+    same per anchor as ``unknown_share`` / ``presumed_share``).
     """
     return {
         "area": area_name,
@@ -357,10 +391,11 @@ def report_to_json(report: GapReport, area_name: str) -> dict[str, Any]:
         "anchors": [
             {
                 "name": a.name,
+                "label": a.label(lang),
                 "kind": a.kind,
                 "osm_ref": a.osm_ref,
-                # An unnamed place (many playgrounds) is given by its OSM reference.
-                "nearest_place": (a.nearest_place or a.nearest_ref) if a.nearest_m is not None else None,
+                "nearest_place": a.nearest_label(lang),
+                "nearest_ref": a.nearest_ref if a.nearest_m is not None else None,
                 "nearest_m": _round(a.nearest_m, 1),
                 "nearest_minutes": _round(a.nearest_minutes, 1),
                 "underserved_share": _round(a.underserved_share, 3),

@@ -41,7 +41,7 @@ from audits.rules import Verdict
 from audits.vocabulary import GROUP_BY_ID, GROUP_IDS
 from base.errors import InvalidInput
 from base.i18n import N_, Joined, Localized, Message, PerLanguage, nt, t
-from catalogue.categories import category_label
+from catalogue.labels import compute_label
 from catalogue.store import PlaceInfo
 from gaps.engine import GapPlace, cached_catchments, compute_gaps, compute_place_reach
 from gaps.graph import WalkGraph
@@ -68,24 +68,17 @@ class WorklistItem:
     units_by_group: dict[str, int] = dataclasses.field(default_factory=dict)
     lon: float = 0.0
     lat: float = 0.0
+    locator: str | None = None
 
     def title(self, lang: str) -> str:
-        return _place_title(self, lang)
+        """The name, else "Spielplatz, Goethestraße" (``catalogue.labels``)."""
+        return compute_label(
+            name=self.name, category=self.category, locator=self.locator, ref=self.osm_ref,
+            place_id=self.place_id, lang=lang,
+        )  # fmt: skip
 
     def reason_text(self, lang: str) -> str:
         return self.reason.localized(lang)
-
-
-def _place_title(place: Any, lang: str) -> str:
-    """The place's name, or for an unnamed one ``<category label> (<OSM ref>)``.
-
-    ``place`` has ``name``, ``category`` and ``ref`` or ``osm_ref`` (a GapPlace or a WorklistItem).
-    """
-    if place.name:
-        return str(place.name)
-    ref = getattr(place, "ref", None) or getattr(place, "osm_ref", None)
-    label = category_label(place.category, lang)
-    return f"{label} ({ref})" if ref else label + " " + t(N_("(no name)"), lang)
 
 
 def check_groups(groups: str | Sequence[str]) -> tuple[str, ...]:
@@ -130,7 +123,7 @@ def unit_weights(
 
 def _reason(units: int, anchor: GapPlace | None, groups: tuple[str, ...]) -> Localized:
     def text(lang: str) -> str:
-        where = _place_title(anchor, lang) if anchor is not None else t(N_("the schools and Kitas"), lang)
+        where = anchor.label(lang) if anchor is not None else t(N_("the schools and Kitas"), lang)
         if len(groups) == 1:
             return nt(
                 "would decide {n} hexagon around {anchor}",
@@ -228,6 +221,7 @@ def compute_worklist(
                 units_by_group=by_group[i],
                 lon=place.lon,
                 lat=place.lat,
+                locator=place.locator,
             )
         )
     items.sort(key=lambda it: (-it.score, it.name is None, (it.name or "").casefold(), it.place_id))
@@ -238,7 +232,7 @@ def worklist_to_json(items: Sequence[WorklistItem], lang: str = "en") -> list[di
     """The CLI's ``--json`` list: ``{"place", "osm_ref", "category", "score", "units", "reason"}``, best first."""
     return [
         {
-            "place": _place_title(item, lang),
+            "place": item.title(lang),
             "osm_ref": item.osm_ref,
             "category": item.category,
             "score": round(item.score, 3),

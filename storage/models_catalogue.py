@@ -61,6 +61,8 @@ class Place(Base):
     osm_type: Mapped[str | None] = mapped_column(String(8))
     osm_id: Mapped[int | None] = mapped_column(BigInteger)
     name: Mapped[str | None] = mapped_column(String(500))
+    # Where an unnamed place is: its address or the nearest named street (computed at import).
+    locator: Mapped[str | None] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(40))
     lon: Mapped[float] = mapped_column(Double)
     lat: Mapped[float] = mapped_column(Double)

@@ -286,7 +286,8 @@ def split_by_verdict(
         else:
             result.unknown.append(place)
     for bucket in (result.open, result.limited, result.unknown):
-        bucket.sort(key=lambda p: ((p.name or "").casefold(), p.id))
+        # Named places by name, then the unnamed ones by category and street ("Spielplatz, Goethestraße").
+        bucket.sort(key=lambda p: (p.name is None, (p.name or p.category).casefold(), (p.locator or "").casefold(), p.id))
     return result
 
 
@@ -613,11 +614,12 @@ def _decide(
         by_id = {s.id: s for s in rows}
         for sid, email, lang in contacts:
             s = by_id[sid]
-            place = session.get(Place, s.place_id) if s.place_id is not None else None
+            # The resident reads the place's label (its name, or "Spielplatz, Goethestraße").
+            place_name = get_place(session, place_id=s.place_id).label(lang) if s.place_id is not None else None
             outbox.append(
                 DecisionNotice(
                     email=email, lang=lang, ref_code=s.ref_code, status=status, name=s.name,
-                    reason=s.decision_reason, place_name=place.name if place is not None else None,
+                    reason=s.decision_reason, place_name=place_name,
                 )
             )  # fmt: skip
     # The reply address is no longer needed once there is an outcome: the address leaves the

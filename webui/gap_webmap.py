@@ -214,21 +214,17 @@ def class_labels(limit: float, lang: str) -> dict[str, str]:
 
 
 def place_name(place: GapPlace | None, lang: str) -> str:
-    """The name, or for an unnamed place (many playgrounds) its category: ``Spielplatz (ohne Namen)``."""
-    if place is None:
-        return ""
-    if place.name:
-        return place.name
-    return category_label(place.category, lang) + " " + t("(no name)", lang)
+    """The place's label: its name, or for an unnamed one "Spielplatz, Goethestraße" (``""`` for none)."""
+    return place.label(lang) if place is not None else ""
 
 
 def nearest_name(report: GapReport, row: AnchorRow, lang: str) -> str:
-    """The anchor's nearest place that counts, by name (``""`` when none is reachable)."""
+    """The anchor's nearest place that counts, by its label (``""`` when none is reachable)."""
     if row.nearest_place_id is None:
         return ""
     by_id = {p.id: p for p in report.places}
     place = by_id.get(row.nearest_place_id)
-    return place_name(place, lang) if place else row.nearest_place or row.nearest_ref or t("(no name)", lang)
+    return place.label(lang) if place else row.nearest_label(lang) or ""
 
 
 def hex_tooltip(
@@ -333,14 +329,14 @@ def build_gap_legend_html(report: GapReport, *, lang: str) -> str:
 def anchor_tooltip(rank: int, row: AnchorRow, lang: str, nearest: str = "") -> str:
     """Plain text: rank, kind, name, and the nearest place that counts (or that none is reachable)."""
     kind = category_label(row.kind, lang)
-    name = row.name or t("(no name)", lang)
+    name = row.label(lang)
     if row.nearest_minutes is None:
         nearest = t("not reachable", lang)
     else:
         nearest = t(
             "{minutes} min to {place}",
             lang,
-            place=nearest or row.nearest_place or row.nearest_ref or t("(no name)", lang),
+            place=nearest or row.nearest_label(lang) or "",
             minutes=format_number(row.nearest_minutes, lang, 1),
         )
     return f"{rank}. {kind}: {name} – {nearest}"

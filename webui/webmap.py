@@ -20,7 +20,8 @@ import math
 import os
 import re
 import shutil
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -34,6 +35,7 @@ from base.geo import equirect_m
 from base.i18n import t
 from base.settings import OSM_ATTRIBUTION
 from catalogue.categories import CATEGORIES, CATEGORY_BY_ID, category_label
+from catalogue.labels import Labelled, place_label
 
 # Where Streamlit serves ``static/`` beside app.py when ``server.enableStaticServing`` is on.
 STATIC_URL = "/app/static"
@@ -56,16 +58,10 @@ _SCRIPT_ESCAPES = {ch: f"\\u{ord(ch):04x}" for ch in "<>&'`${}%#\u2028\u2029"}
 _JINJA_START = re.compile(r"\{[{%#]")
 
 
-class MapPlace(Protocol):
-    """What the map needs of a place (``catalogue.store.PlaceInfo`` has it); read-only, so frozen
-    dataclasses fit."""
+class MapPlace(Labelled, Protocol):
+    """What the map needs of a place (``catalogue.store.PlaceInfo`` has it): what its label is
+    made of (``catalogue.labels.Labelled``) and where it is; read-only, so frozen dataclasses fit."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def name(self) -> str | None: ...
-    @property
-    def category(self) -> str: ...
     @property
     def lon(self) -> float: ...
     @property
@@ -362,15 +358,40 @@ def build_legend_html(
     return "".join(rows)
 
 
-def place_label(place: MapPlace, *, lang: str) -> tuple[str, str]:
-    """``(name, category label)`` as plain text; unnamed places get a visible stand-in."""
-    return place.name or t("(no name)", lang), category_label(place.category, lang)
+def place_texts(place: MapPlace, *, lang: str) -> tuple[str, str]:
+    """``(label, category label)`` as plain text: the label is the name, or for an unnamed place
+    "Spielplatz, Goethestraße" (``catalogue.labels.place_label``)."""
+    return place_label(place, lang), category_label(place.category, lang)
+
+
+def place_title(place: MapPlace, *, lang: str) -> str:
+    """One line for lists and tooltips: "Name – Kategorie", or the label alone when it already
+    starts with the category (an unnamed place)."""
+    label, category = place_texts(place, lang=lang)
+    return f"{label} – {category}" if place.name else label
+
+
+def place_titles(
+    places: Sequence[_P],
+    *,
+    lang: str,
+    suffix: Callable[[_P], str] | None = None,
+    detail: Callable[[_P], str | None] | None = None,
+) -> dict[int, str]:
+    """Select-box texts by place id: :func:`place_title` plus ``suffix(place)``; texts that occur
+    more than once (three pitches on one street) get ``detail(place)`` – by default the OSM
+    reference – or the id added, so every choice can be told apart."""
+    texts = {p.id: place_title(p, lang=lang) + (suffix(p) if suffix else "") for p in places}
+    counts = Counter(texts.values())
+    for p in places:
+        if counts[texts[p.id]] > 1:
+            texts[p.id] += f" · {(detail(p) if detail else None) or p.ref or '#' + str(p.id)}"
+    return texts
 
 
 def build_tooltip_text(place: MapPlace, *, lang: str) -> str:
     """The tooltip as plain text (escape it for the map); the page matches clicks against it."""
-    name, label = place_label(place, lang=lang)
-    text = f"{name} – {label}"
+    text = place_title(place, lang=lang)
     if place_is_inactive(place):
         text += " (" + t("closed or gone from OSM", lang) + ")"
     return text
@@ -440,9 +461,11 @@ def build_places_map(
         category = CATEGORY_BY_ID.get(place.category)
         color = category.color if category else "#666666"
         inactive = place_is_inactive(place)
-        name, label = place_label(place, lang=lang)
+        label, category_text = place_texts(place, lang=lang)
         dashed, fill_opacity = inactive, 0.0 if inactive else 0.75
-        popup = [name, label]
+        popup = [label, category_text]
+        if not place.name and place.ref:
+            popup.append(place.ref)  # the OSM reference stays beside a made-up label
         radius = 6
         if colour_by is not None:
             style = style_by_key.get(colour_by.get(place.id, "unknown"))

@@ -63,6 +63,9 @@ def test_fetch_by_bbox_equals_reading_the_same_data(neuss_cut, standin, tmp_path
     assert sum(p.category == "kita" for p in live.places) == 3
     assert live.network.edge_count > 900
     _same_extract(live, from_file)
+    # Unnamed places are located by the street names osmnx keeps on the walking graph's edges.
+    unnamed = [p for p in live.places if not p.name]
+    assert unnamed and sum(bool(p.locator) for p in unnamed) >= 0.8 * len(unnamed)
     assert live.source.startswith("overpass:")
     assert live.bbox == pytest.approx(cover)
     # the box asked for is the declared extent; the data's own extent lies inside it

@@ -38,9 +38,11 @@ JSON_KEYS = {
 }  # fmt: skip
 ANCHOR_KEYS = {
     "name",
+    "label",
     "kind",
     "osm_ref",
     "nearest_place",
+    "nearest_ref",
     "nearest_m",
     "nearest_minutes",
     "underserved_share",

@@ -176,7 +176,8 @@ def test_import_schools_cli_reports_matches_and_what_did_not_match(tmp_path, ext
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert {m["osm_ref"]: m["school_number"] for m in data["matched"]} == NEUSS_MATCHES
-    assert data["unmatched_osm"] == [{"osm_ref": "way/18532413", "name": None}]
+    # An unnamed school is labelled by the street it lies on; its raw name stays empty.
+    assert data["unmatched_osm"] == [{"osm_ref": "way/18532413", "name": None, "label": "School, Sternstraße"}]
     text = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert text.returncode == 0, text.stderr
     assert "matched 4 of 5" in text.stdout and "Martin-Luther-Schule" in text.stdout

@@ -160,9 +160,9 @@ def test_the_csv_download_is_built_on_click_with_bom_and_header(
     data = deferred[csv_name]()
     assert data.startswith(b"\xef\xbb\xbf")
     header = data[3:].decode("utf-8").splitlines()[0]
-    assert header.startswith("rank,name,kind,school_form")
+    assert header.startswith("rank,name,label,kind,school_form")
     assert len(data.decode("utf-8-sig").splitlines()) == 1 + len(at.dataframe[0].value)
     xlsx = deferred[csv_name.removesuffix(".csv") + ".xlsx"]()
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
-    assert [c.value for c in sheet[1]][:4] == ["rank", "name", "kind", "school_form"]
+    assert [c.value for c in sheet[1]][:5] == ["rank", "name", "label", "kind", "school_form"]
     assert sheet.max_row == 1 + len(at.dataframe[0].value)

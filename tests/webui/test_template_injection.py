@@ -108,9 +108,16 @@ def assert_inert(page: str) -> None:
 def test_every_payload_survives_the_places_map_literally() -> None:
     texts = payloads()
     places = [
-        type("P", (), dict(id=i, name=n, category="cafe", lon=13.3 + i / 1000, lat=52.58, status="active", missing_since=None))
+        type("P", (), dict(id=i, name=n, category="cafe", lon=13.3 + i / 1000, lat=52.58, status="active",
+                           missing_since=None, locator=None, ref=None))
         for i, n in enumerate(texts)
     ]
+    # Unnamed places are labelled with the nearest street's name: OSM text as well.
+    places += [
+        type("P", (), dict(id=100 + i, name=None, category="cafe", lon=13.3 + i / 1000, lat=52.59, status="active",
+                           missing_since=None, locator=n, ref=f"node/{i + 1}"))
+        for i, n in enumerate(texts)
+    ]  # fmt: skip
     styles = [MarkerStyle("open", texts[0], "#1a9850", texts[1]), MarkerStyle("unknown", texts[2], "#8c8c8c", "?", True)]
     page = server_render(
         build_places_map(
@@ -126,6 +133,7 @@ def test_every_payload_survives_the_places_map_literally() -> None:
     strings = data_strings(page)
     for text in texts:
         assert any(s.startswith(text) for s in strings), text
+        assert f"Café, {text}" in strings, text
     legend = "".join(strings)
     assert "TIP&#123;&#123; 7*7 &#125;&#125;END" in legend
 
@@ -185,6 +193,11 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory, extract_path) -> tuple[
                 "description": "{% raw %}",
                 "wheelchair": "yes",
             }
+        # Unnamed places labelled after a hostile street name ("Spielplatz, {{ 7*7 }}").
+        for i, place in enumerate(ordered[2 * len(texts) : 3 * len(texts)]):
+            place.name = None
+            place.locator = texts[i]
+            place.tags = {k: v for k, v in place.tags.items() if k != "name"}
         manager = create_user(session, actor=CONSOLE, name="manager", role="manager", password="ein langes passwort")
         planner = create_user(session, actor=CONSOLE, name="pia", role="planner", password="ein langes passwort")
         west, south, east, north = area.bbox if hasattr(area, "bbox") else (area.west, area.south, area.east, area.north)

@@ -54,6 +54,8 @@ class Place:
     lat: float
     status: str = "active"
     missing_since: date | None = None
+    locator: str | None = None
+    ref: str | None = None
 
 
 def places_named(names: list[str]) -> list[Place]:
@@ -186,7 +188,10 @@ def test_closed_and_missing_places_are_drawn_hollow_and_dashed() -> None:
     assert [m["fillOpacity"] for m in markers] == [0.75, 0.0, 0.0]
     assert [m.get("dashArray") for m in markers] == [None, "4 3", "4 3"]
     assert build_tooltip_text(places[1], lang="en") == "zu – Playground (closed or gone from OSM)"
-    assert build_tooltip_text(Place(4, None, "cafe", 0, 0), lang="de") == "(ohne Namen) – Café"
+    # An unnamed place is never "(ohne Namen)": category and where it is, else its reference.
+    assert build_tooltip_text(Place(4, None, "cafe", 0, 0, locator="Goethestraße"), lang="de") == "Café, Goethestraße"
+    assert build_tooltip_text(Place(5, None, "cafe", 0, 0, ref="node/7"), lang="en") == "Café (node/7)"
+    assert build_tooltip_text(Place(6, None, "cafe", 0, 0), lang="de") == "Café Nr. 6"
 
 
 def test_verdict_colouring_draws_unknown_differently_from_not_open() -> None:
