@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from accounts.auth import CONSOLE
 from audits.presumptions import (
+    NOT_PUBLIC,
     PRESUMPTIONS,
     _check_row,
     load_presumptions,
@@ -184,13 +185,14 @@ def test_a_bad_deployment_file_is_refused_with_a_clear_message(tmp_path: Path, t
 # ---------------------------------------------------------------- on a real extract
 
 
-@pytest.fixture(scope="module")
-def neuss(tmp_path_factory, shared_data):
+@pytest.fixture(scope="module", params=["neuss", "berlin", "muenchen"])
+def neuss(request, tmp_path_factory, shared_data):
+    """Each shared extract, imported and nothing else: no audit, no school list."""
     from tests.conftest import EXTRACTS
 
     url = f"sqlite:///{tmp_path_factory.mktemp('presumed') / 'atlas.db'}"
     engine = open_database(url)
-    import_file(engine, path=EXTRACTS["neuss"], area_name="Neuss", actor=CONSOLE)
+    import_file(engine, path=EXTRACTS[request.param], area_name="Neuss", actor=CONSOLE)
     with session_scope(engine, read_only=True) as session:
         inputs = load_gap_inputs(session, area_id=get_area(session, name="Neuss").id)
     yield engine, inputs, build_graph(inputs.network)
@@ -216,14 +218,25 @@ def _without_presumptions(neuss):
     }
 
 
+def _public(place, key: str, value: str) -> bool:
+    return place.tags.get(key) == value and (place.tags.get("access") or "").strip().casefold() not in NOT_PUBLIC
+
+
 def test_after_the_import_alone_children_and_low_income_have_places(neuss):
-    children = _report(neuss, "children")
-    serving = {p.category for p in children.places if p.status == "serving"}
-    assert {"playground", "park_garden"} <= serving
-    low_income = _report(neuss, "low_income")
-    serving = {p.category for p in low_income.places if p.status == "serving"}
-    assert {"playground", "park_garden", "library_culture"} <= serving
-    assert all(p.presumed for p in children.places if p.status == "serving" and p.category == "playground")
+    _, inputs, _ = neuss
+    serving = {
+        group: {p.id for p in _report(neuss, group).places if p.status == "serving"}
+        for group in ("children", "low_income")
+    }
+    active = [p for p in inputs.places if p.status == "active"]
+    playgrounds = {p.id for p in active if _public(p, "leisure", "playground")}
+    parks = {p.id for p in active if _public(p, "leisure", "park") and p.category == "park_garden"}
+    libraries = {p.id for p in active if _public(p, "amenity", "library")}
+    assert playgrounds and parks
+    assert playgrounds | parks <= serving["children"]
+    assert playgrounds | parks | libraries <= serving["low_income"]
+    report = _report(neuss, "children")
+    assert all(p.presumed for p in report.places if p.status == "serving")  # nobody audited anything
 
 
 @pytest.mark.parametrize("group", ["children", "low_income"])

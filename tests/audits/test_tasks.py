@@ -325,7 +325,7 @@ def test_cli_adds_lists_assigns_dates_and_closes_tasks(world, cli):
     rows = json.loads(out)
     assert code == 0 and [r["place_name"] for r in rows] == ["Grundschule Am Park", NAMES[0]]
     assert set(rows[0]) == {
-        "id", "place_id", "place_name", "category", "osm_ref", "reason", "status", "assignee", "due_on",
+        "id", "place_id", "place_name", "place_label", "category", "osm_ref", "reason", "status", "assignee", "due_on",
         "overdue", "note", "created_at", "created_by", "done_at", "closed_by",
     }  # fmt: skip
     assert (rows[0]["assignee"], rows[0]["due_on"], rows[0]["created_by"]) == ("mia", "2030-01-15", "console")

@@ -26,5 +26,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("places") as batch:
-        batch.drop_column("locator")
+    if op.get_bind().dialect.name == "sqlite":
+        # Native DROP COLUMN (SQLite >= 3.35), not a batch copy: copying drops and recreates
+        # ``places``, and with foreign keys on that deletes every audit, alias and task of it.
+        op.execute("ALTER TABLE places DROP COLUMN locator")
+    else:
+        op.drop_column("places", "locator")
