@@ -122,7 +122,7 @@ def test_sheet_prints_place_every_column_id_and_the_csv_header(neuss):
     first, second = pages[:PAGES_PER_PLACE], pages[PAGES_PER_PLACE:]
     text = "\n".join(first)
     assert named.name in text and named.address in text and named.ref in text
-    assert f"{category_label(unnamed.category, 'de')} ({unnamed.ref})" in "\n".join(second)
+    assert unnamed.label("de") in "\n".join(second) and unnamed.label("de").startswith(category_label(unnamed.category, "de") + ", ")
     ids = _expected_ids(GROUPS)
     for sheet in (first, second):
         lines = {line.strip() for line in "\n".join(sheet).splitlines()}
