@@ -213,6 +213,30 @@ def show_counts(report: GapReport, lang: str, seconds: float) -> None:
     )
 
 
+def show_equity(report: GapReport, lang: str) -> None:
+    """Fairness across social need below the table, only where enough schools have an index."""
+    equity = report.equity
+    if equity is None:
+        return
+    st.subheader(ui.t("Fairness across social need"))
+    ratio = equity.ratio_most_least_deprived
+    c1, c2, c3 = st.columns(3)
+    c1.metric(
+        ui.t("Concentration index"),
+        format_number(equity.concentration_index, lang, 2),
+        help=ui.t("Of the underserved share over the schools ranked by social index, from −1 to 1: above 0, underserved catchments concentrate at schools with higher need; 0, no relation."),
+    )
+    c2.metric(
+        ui.t("Most / least deprived fifth"),
+        "–" if ratio is None else format_number(ratio, lang, 1),
+        help=ui.t("Mean share underserved of the most deprived fifth of the schools divided by that of the least deprived fifth: {most} % and {least} %.",
+                  most=format_number(100 * equity.most_deprived_share, lang, 0),
+                  least=format_number(100 * equity.least_deprived_share, lang, 0)),
+    )  # fmt: skip
+    c3.metric(ui.t("Schools with a social index"), equity.anchors)
+    st.caption(equity.interpretation.localized(lang))
+
+
 def show_unknown_places(report: GapReport, lang: str) -> None:
     unknown = [p for p in report.places if p.status == "unknown"]
     if not unknown:
@@ -309,5 +333,6 @@ st.caption(ui.t("Red dashes and hatching: underserved. Grey dots: not enough dat
 
 st.subheader(ui.t("Schools and Kitas by need (social index, then share underserved)"))
 st.dataframe(anchor_table(report, lang), column_config=anchor_columns(), hide_index=True, width="stretch")
+show_equity(report, lang)
 show_unknown_places(report, lang)
 downloads(report, area, streets.basemap, lang)

@@ -51,6 +51,7 @@ def _gaps_args(p: argparse.ArgumentParser) -> None:
 def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
     from catalogue.store import get_area, load_basemap
     from exports.gaps import export_gaps, format_for_path
+    from gaps.equity import equity_line
     from gaps.graph import build_graph
     from gaps.service import load_gap_inputs, report_to_json, run_gap_analysis
     from storage.db import session_scope
@@ -98,6 +99,8 @@ def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
         share = "-" if a.underserved_share is None else f"{a.underserved_share * 100:.0f} %"
         social = f" SI {a.social_index}" if a.social_index is not None else ""
         print(f"{rank:3}. [{a.kind}] {a.label('en')}{social}: nearest {nearest}; underserved {share}")
+    if report.equity is not None:
+        print(equity_line(report.equity, "en"))
     return EXIT_OK
 
 

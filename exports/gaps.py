@@ -50,6 +50,7 @@ from exports.printed_map import (
 )
 from exports.tabular import XLSX_MEDIA_TYPE, csv_bytes, save_export, xlsx_bytes
 from gaps.engine import units_geoframe
+from gaps.equity import equity_line
 from gaps.service import AnchorRow, GapReport, group_label
 
 GapFormat = Literal["gpkg", "geojson", "csv", "xlsx", "pdf", "png"]
@@ -435,7 +436,12 @@ def render_gap_map(
         y -= 0.02
         txt_ax.text(0, y, wrap(counts, 75), fontsize=6.8, va="top")
         y -= 0.11
-        top = report.anchors[:5]
+        if report.equity is not None:
+            fairness = wrap(equity_line(report.equity, lang), 78)
+            txt_ax.text(0, y, fairness, fontsize=6.5, va="top")
+            y -= 0.037 * (fairness.count("\n") + 1) + 0.015
+        # The list of greatest need gets the room that is left above the footer (at most 5 rows).
+        top = report.anchors[: max(0, min(5, math.floor((y - 0.085) / 0.048) + 1))]
         if top:
             txt_ax.text(
                 0, y, t(N_("Greatest need"), lang), fontsize=7.2, fontweight="bold", va="top"

@@ -24,6 +24,7 @@ from catalogue.labels import compute_label
 from catalogue.model import WalkNetwork
 from catalogue.store import PlaceInfo, load_network, load_places
 from gaps.engine import GapParams, GapPlace, GapResult, Status, compute_gaps
+from gaps.equity import Equity, compute_equity
 from gaps.graph import WalkGraph
 from gaps.schools import SchoolIndicator, load_school_indicators
 
@@ -276,6 +277,8 @@ class GapReport:
     seconds: float
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     network: WalkNetwork | None = None  # the streets of the printed map
+    # Fairness across social need (``gaps.equity``); None without enough schools with an index.
+    equity: Equity | None = None
 
     @property
     def cells(self) -> int:
@@ -353,14 +356,16 @@ def run_gap_analysis(
                 nearest_locator=nearest.locator if nearest is not None else None,
             )
         )
+    ranked = rank_by_need(rows)
     return GapReport(
         request=request,
         result=result,
-        anchors=rank_by_need(rows),
+        anchors=ranked,
         places=gap_places,
         anchor_places=anchors,
         seconds=time.perf_counter() - started,
         network=graph.network,
+        equity=compute_equity(ranked),
     )
 
 
@@ -377,7 +382,7 @@ def report_to_json(report: GapReport, area_name: str, lang: str = "en") -> dict[
     (metres, 1 decimal), ``nearest_minutes`` and ``nearest_place`` are ``null`` when no serving
     place is reachable; the shares are 0 … 1 (3 decimals). ``unknown_cells``: not enough data;
     ``presumed_cells``: served, but only by places whose verdict rests on presumed facts (the
-    same per anchor as ``unknown_share`` / ``presumed_share``).
+    same per anchor as ``unknown_share`` / ``presumed_share``). ``equity`` is :func:`equity_to_json`.
     """
     return {
         "area": area_name,
@@ -404,6 +409,27 @@ def report_to_json(report: GapReport, area_name: str, lang: str = "en") -> dict[
             }
             for a in report.anchors
         ],
+        "equity": equity_to_json(report.equity, lang),
+    }
+
+
+def equity_to_json(equity: Equity | None, lang: str = "en") -> dict[str, Any] | None:
+    """``null`` without enough schools with a social index (``gaps.equity.MIN_ANCHORS``), else
+    ``{"concentration_index", "ratio_most_least_deprived", "most_deprived_share",
+    "least_deprived_share", "anchors", "interpretation"}``: the index (4 decimals; > 0 = underserved
+    catchments concentrate at the schools with higher need), the ratio of the most to the least
+    deprived fifth's mean underserved share (3 decimals; ``null`` when the least deprived fifth has
+    none), both means (0 … 1), the number of schools counted and the sentence in ``lang``.
+    """
+    if equity is None:
+        return None
+    return {
+        "concentration_index": round(equity.concentration_index, 4),
+        "ratio_most_least_deprived": _round(equity.ratio_most_least_deprived, 3),
+        "most_deprived_share": round(equity.most_deprived_share, 3),
+        "least_deprived_share": round(equity.least_deprived_share, 3),
+        "anchors": equity.anchors,
+        "interpretation": equity.interpretation.localized(lang),
     }
 
 

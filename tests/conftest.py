@@ -38,6 +38,30 @@ def need(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def load_neuss_with_schools(url: str):
+    """Import the Neuss extract into the database at ``url``, match the NRW school list to its
+    schools and return the gap inputs and the base map (``(GapInputs, BaseMap)``)."""
+    from accounts.auth import CONSOLE
+    from catalogue.importer import import_file
+    from catalogue.store import get_area, load_basemap, load_places
+    from gaps.schools import match_schools, parse_school_list, save_school_indicators
+    from gaps.service import load_gap_inputs
+    from storage.db import open_database, session_scope
+
+    engine = open_database(url)
+    try:
+        import_file(engine, path=EXTRACTS["neuss"], area_name="Neuss", actor=CONSOLE)
+        with session_scope(engine) as session:
+            area = get_area(session, name="Neuss")
+            schools = [p for p in load_places(session, area_id=area.id) if p.category == "school"]
+            report = match_schools(parse_school_list(SCHOOL_LIST), schools, area_bbox=area.bbox)
+            save_school_indicators(session, area_id=area.id, report=report, source=SCHOOL_LIST.name, actor=CONSOLE)
+        with session_scope(engine, read_only=True) as session:
+            return load_gap_inputs(session, area_id=area.id), load_basemap(session, area_id=area.id)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     need(SHARED_DATA.is_dir(), f"shared OSM extracts not found at {SHARED_DATA}")

@@ -11,33 +11,16 @@ import re
 import pyogrio
 import pytest
 
-from accounts.auth import CONSOLE
 from base.errors import InvalidInput
-from catalogue.importer import import_file
-from catalogue.store import get_area, load_basemap, load_places
 from exports.gaps import ANCHOR_COLUMNS, LAYERS, export_gaps, export_gaps_bytes
 from gaps.graph import build_graph
-from gaps.schools import match_schools, parse_school_list, save_school_indicators
-from gaps.service import GapRequest, load_gap_inputs, run_gap_analysis
-from storage.db import open_database, session_scope
-from tests.conftest import SCHOOL_LIST
+from gaps.service import GapRequest, run_gap_analysis
+from tests.conftest import load_neuss_with_schools
 
 
 @pytest.fixture(scope="module")
 def neuss(tmp_path_factory, shared_data):
-    from tests.conftest import EXTRACTS
-
-    engine = open_database(f"sqlite:///{tmp_path_factory.mktemp('gapx') / 'atlas.db'}")
-    import_file(engine, path=EXTRACTS["neuss"], area_name="Neuss", actor=CONSOLE)
-    with session_scope(engine) as session:
-        area = get_area(session, name="Neuss")
-        schools = [p for p in load_places(session, area_id=area.id) if p.category == "school"]
-        report = match_schools(parse_school_list(SCHOOL_LIST), schools, area_bbox=area.bbox)
-        save_school_indicators(session, area_id=area.id, report=report, source=SCHOOL_LIST.name, actor=CONSOLE)
-    with session_scope(engine, read_only=True) as session:
-        inputs = load_gap_inputs(session, area_id=area.id)
-        basemap = load_basemap(session, area_id=area.id)
-    engine.dispose()
+    inputs, basemap = load_neuss_with_schools(f"sqlite:///{tmp_path_factory.mktemp('gapx') / 'atlas.db'}")
     graph = build_graph(inputs.network)
 
     def analyse(**kw):
@@ -149,3 +132,39 @@ def test_every_format_downloads_as_bytes_and_bad_choices_are_refused(neuss, tmp_
         export_gaps(report, out=tmp_path / "gaps.txt", area_name="Neuss")
     with pytest.raises(InvalidInput):
         export_gaps(report, out=tmp_path / "gaps.gpkg", crs="EPSG:3857", area_name="Neuss")
+
+
+def test_the_printed_map_states_fairness_across_social_need_and_keeps_its_text_on_the_panel(
+    neuss, monkeypatch
+):
+    from matplotlib.axes import Axes
+
+    from gaps.equity import compute_equity, equity_line
+    from gaps.service import AnchorRow
+
+    report, _, basemap = neuss
+    assert report.equity is None  # Neuss: 3 schools with a Sozialindex, fewer than the minimum
+    rows = [dataclasses.replace(a, social_index=si, underserved_share=h) for a, si, h in
+            zip(report.anchors, (1, 3, 5, 7, 9), (0.0, 0.1, 0.2, 0.3, 0.6), strict=False)]  # fmt: skip
+    assert all(isinstance(r, AnchorRow) for r in rows) and len(rows) == 5
+    fair = dataclasses.replace(report, equity=compute_equity(rows))
+    assert fair.equity is not None
+    drawn: list[tuple[float, str]] = []
+    original = Axes.text
+
+    def spy(self, x, y, s, *args, **kwargs):
+        if self.get_position().x0 == pytest.approx(0.5):  # the text panel right of the legend
+            drawn.append((y, str(s)))
+        return original(self, x, y, s, *args, **kwargs)
+
+    monkeypatch.setattr(Axes, "text", spy)
+    for lang in ("de", "en"):
+        drawn.clear()
+        assert export_gaps_bytes(fair, fmt="pdf", basemap=basemap, area_name="Neuss", lang=lang).startswith(b"%PDF")
+        texts = [s.replace("\n", " ") for _, s in drawn]
+        assert equity_line(fair.equity, lang) in texts
+        assert min(y for y, _ in drawn) >= 0.03  # nothing runs into the footer
+        assert any("1." in s for _, s in drawn)  # the list of greatest need keeps rows
+    drawn.clear()
+    export_gaps_bytes(report, fmt="pdf", basemap=basemap, area_name="Neuss", lang="en")
+    assert not any("Fairness" in s for _, s in drawn)

@@ -35,6 +35,7 @@ from storage.db import open_database, session_scope
 ROOT = Path(__file__).resolve().parents[2]
 JSON_KEYS = {
     "area", "group", "minutes", "cells", "underserved_cells", "unknown_cells", "presumed_cells", "seconds", "anchors",
+    "equity",
 }  # fmt: skip
 ANCHOR_KEYS = {
     "name",
@@ -224,6 +225,7 @@ def test_open_limited_never_serves_fewer_units_than_open(berlin_inputs):
 def test_report_json_has_exactly_the_documented_keys(berlin_inputs):
     data = report_to_json(analyse(berlin_inputs, group="all", minutes=3), "Borsigwalde")
     assert set(data) == JSON_KEYS
+    assert data["equity"] is None  # no school indicators in Berlin
     assert data["cells"] > 0 and 0 < data["underserved_cells"] < data["cells"]
     assert {a["kind"] for a in data["anchors"]} == {"school", "kita"}
     for anchor in data["anchors"]:
