@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -105,6 +106,25 @@ def test_the_map_page_shows_counts_and_one_table_row_per_school_and_kita(berlin_
     assert list(table["rank"]) == list(range(1, len(table) + 1))
     assert any("ms" in c.value for c in at.caption)  # the computation time, small
 
+
+
+def test_fairness_across_social_need_shows_below_the_table_only_when_measured(
+    berlin_db: tuple[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gaps.service
+    from gaps.equity import compute_equity
+
+    _, user_id = berlin_db
+    at = open_gap_page(user_id)  # Berlin has no school indicators: no fairness section
+    assert "Gerechtigkeit nach sozialem Bedarf" not in [h.value for h in at.subheader]
+    fake = [SimpleNamespace(place_id=i, social_index=i + 1, underserved_share=h) for i, h in enumerate((0, 0, 0, 0, 1.0))]
+    monkeypatch.setattr(gaps.service, "compute_equity", lambda rows: compute_equity(fake))
+    at = open_gap_page(user_id)
+    assert "Gerechtigkeit nach sozialem Bedarf" in [h.value for h in at.subheader]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Konzentrationsindex"] == "0,80" and metrics["Fünftel höchster / niedrigster Bedarf"] == "–"
+    assert metrics["Schulen mit Sozialindex"] == "5"
+    assert any("höherem sozialen Bedarf" in c.value for c in at.caption)
 
 def test_wheelchair_without_audits_turns_served_into_not_enough_data(berlin_db: tuple[str, int]) -> None:
     at = open_gap_page(berlin_db[1])
