@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit_folium import st_folium
 
+from audits.time_windows import window_for_group
 from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS
 from base.errors import AtlasError
 from base.i18n import N_, format_number
@@ -24,12 +25,15 @@ from exports.gaps import CRS_CHOICES, MEDIA_TYPES, export_gaps_bytes
 from gaps.service import (
     ALL_GROUPS,
     DEFAULT_CATEGORIES,
+    GROUP_TIME,
+    TIME_WINDOW_CHOICES,
     VERDICT_CHOICES,
     VERDICT_LABELS,
     GapReport,
     GapRequest,
     group_label,
     run_gap_analysis,
+    time_window_label,
 )
 from webui import caches, ui
 from webui.gap_webmap import build_gap_map, nearest_name, place_name
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
 AREA_PICK_KEY = "gaps_area"
 GROUP_KEY = "gaps_group"
 VERDICTS_KEY = "gaps_verdicts"
+TIME_WINDOW_KEY = "gaps_time_window"
 CATEGORIES_KEY = "gaps_categories"
 SPEED_KEY = "gaps_speed"
 # The speed last filled in from the group table: while the field still shows it, a group change
@@ -100,6 +105,16 @@ def sidebar_request(lang: str) -> GapRequest | None:
         disabled=group == ALL_GROUPS,
         help=ui.t("With “all places” every active place of the chosen categories counts, audited or not."),
     )
+    window_texts = {w: time_window_label(w, lang) for w in TIME_WINDOW_CHOICES}
+    own = window_for_group(group)  # "any" for all places and groups without a usual time
+    window_texts[GROUP_TIME] = ui.t("the group's usual time: {window}", window=time_window_label(own, lang))
+    time_window = sidebar.selectbox(
+        ui.t("Time window"),
+        options=list(TIME_WINDOW_CHOICES),
+        format_func=window_texts.__getitem__,
+        key=TIME_WINDOW_KEY,
+        help=ui.t("A place counts only if its opening hours (audited, else OSM, else presumed) say it is open for at least half of the window; missing or unreadable hours count as not enough data."),
+    )
     categories = sidebar.multiselect(
         ui.t("Categories that count"),
         options=list(CATEGORY_IDS),
@@ -135,6 +150,7 @@ def sidebar_request(lang: str) -> GapRequest | None:
             speed_kmh=float(speed),
             catchment_m=float(catchment),
             h3_resolution=int(resolution),
+            time_window=time_window,
         )
     except AtlasError as err:
         ui.show_error(err)
@@ -317,6 +333,7 @@ try:
         verdicts_by_place=inputs.verdicts_by_place,
         indicators=inputs.indicators,
         request=request,
+        hours_by_place=inputs.hours_by_place,
     )
 except AtlasError as err:
     ui.show_error(err)

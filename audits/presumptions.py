@@ -83,20 +83,25 @@ class Presumption:
 _FREE = {"free_entry": YES, "consumption_required": NO, "registration_required": NO}
 _ALWAYS_OPEN = {"open_afternoons": YES, "open_evenings": YES, "open_weekends": YES}
 _DAYTIME = {"open_afternoons": YES, "open_weekends": YES}
+# Daytime hours for the time windows (audits.time_windows): municipal playground by-laws
+# (Spielplatzsatzungen) mostly allow play from 8 to 20 h ("bis zum Einbruch der Dunkelheit");
+# a park is presumed usable in the same daytime. Presumed hours never fill the hour facts
+# above (``fill_presumed`` runs after ``complete_facts``), and OSM or audited hours win.
+_DAYTIME_HOURS = {"opening_hours": "Mo-Su 08:00-20:00"}
 
 PRESUMPTIONS: tuple[Presumption, ...] = (
     Presumption(
         "playground", N_("public playground"),
         N_("A public playground costs nothing, asks for no purchase or registration, is made for "
            "children and can be used in the daytime on every day without opening hours."),
-        {**_FREE, **_DAYTIME, "children_offer": YES, "safe_access": YES},
+        {**_FREE, **_DAYTIME, **_DAYTIME_HOURS, "children_offer": YES, "safe_access": YES},
         category="playground",
     ),
     Presumption(
         "park", N_("public park"),
         N_("A public park costs nothing, asks for no purchase or registration, is itself the "
            "offer for children and is open in the daytime on every day."),
-        {**_FREE, **_DAYTIME, "children_offer": NOT_APPLICABLE, "safe_access": YES},
+        {**_FREE, **_DAYTIME, **_DAYTIME_HOURS, "children_offer": NOT_APPLICABLE, "safe_access": YES},
         category="park_garden", tags=(("leisure", "park"),),
     ),
     Presumption(

@@ -269,9 +269,10 @@ def compute_effective_facts(
 
 
 def current_opening_hours(facts: Mapping[str, FactValue]) -> FactValue | None:
-    """The opening hours in force (an audit's over OSM's), or ``None`` when none are recorded."""
+    """The opening hours in force (an audit's over OSM's), or ``None`` when none are recorded
+    (presumed hours are no record; :func:`presumed_only` lists them)."""
     fv = facts.get("opening_hours")
-    return fv if fv is not None and fv.is_known else None
+    return fv if fv is not None and fv.is_known and fv.source != "presumption" else None
 
 
 def presumed_only(facts: Mapping[str, FactValue]) -> dict[str, FactValue]:

@@ -20,7 +20,7 @@ from audits.vocabulary import GROUP_IDS
 from base.errors import InvalidInput
 from base.i18n import N_
 from cli.common import EXIT_OK, Command
-from gaps.service import ALL_GROUPS, VERDICT_CHOICES, GapRequest
+from gaps.service import ALL_GROUPS, TIME_WINDOW_CHOICES, VERDICT_CHOICES, GapRequest
 
 # ---------------------------------------------------------------- gaps
 
@@ -34,6 +34,10 @@ def _gaps_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--categories", help="comma-separated categories that count (default: all but school and kita)"
     )
+    p.add_argument("--time-window", default="any", choices=list(TIME_WINDOW_CHOICES), metavar="NAME|group|any",
+                   help="count a place only if its opening hours say it is open for most of this window: "
+                        f"{', '.join(TIME_WINDOW_CHOICES[2:])}; 'group' = the group's usual time; "
+                        "'any' (default) = hours not checked")  # fmt: skip
     p.add_argument("--minutes", type=float, default=10.0, help="time limit in minutes (default 10)")
     p.add_argument("--speed-kmh", type=float, default=None, help="walking speed (default: the group's)")
     p.add_argument(
@@ -64,6 +68,7 @@ def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
         speed_kmh=args.speed_kmh,
         catchment_m=args.catchment_m,
         h3_resolution=args.resolution,
+        time_window=args.time_window,
     )
     fmt = format_for_path(args.out) if args.out is not None else None  # check before the work
     with session_scope(engine, read_only=True) as session:
@@ -76,6 +81,7 @@ def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
         verdicts_by_place=inputs.verdicts_by_place,
         indicators=inputs.indicators,
         request=request,
+        hours_by_place=inputs.hours_by_place,
     )
     if args.out is not None:
         out = export_gaps(report, out=args.out, fmt=fmt, crs=args.crs, basemap=basemap, area_name=area.name)
@@ -84,7 +90,7 @@ def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
         print(json.dumps(report_to_json(report, area.name), ensure_ascii=False))
         return EXIT_OK
     print(
-        f"Gap map for {area.name!r}, group {request.group}, {request.minutes:g} min at "
+        f"Gap map for {area.name!r}, group {request.group}, time window {request.window_id}, {request.minutes:g} min at "
         f"{request.effective_speed_kmh:g} km/h: {report.cells} hexagons, {report.count('served')} served, "
         f"({report.count('presumed')} only on presumptions), "
         f"{report.count('underserved')} underserved, {report.count('unknown')} not enough data "

@@ -428,11 +428,13 @@ def render_gap_map(
         y = 1.0
         txt_ax.text(0, y, t(N_("Parameters"), lang), fontsize=8, fontweight="bold", va="top")
         y -= 0.065
+        # Compact lines: the parameters grow with every choice the page offers (time window,
+        # profile), and the list of greatest need below must keep some rows.
         for label, value in lines:
-            txt_ax.text(0, y, f"{label}:", fontsize=6.8, va="top", fontweight="bold")
-            wrapped = wrap(str(value), 52)
-            txt_ax.text(0.34, y, wrapped, fontsize=6.8, va="top")
-            y -= 0.052 * (wrapped.count("\n") + 1)
+            txt_ax.text(0, y, f"{label}:", fontsize=6.3, va="top", fontweight="bold")
+            wrapped = wrap(str(value), 60)
+            txt_ax.text(0.30, y, wrapped, fontsize=6.3, va="top")
+            y -= 0.043 * (wrapped.count("\n") + 1)
         y -= 0.02
         txt_ax.text(0, y, wrap(counts, 75), fontsize=6.8, va="top")
         y -= 0.11

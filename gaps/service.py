@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from audits.rules import Verdict
-from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS, LIMITED, OPEN
+from audits.time_windows import ANY_TIME, WINDOW_BY_ID, WINDOW_IDS, window_for_group, window_state
+from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS, LIMITED, OPEN, FactValue
 from base.errors import InvalidInput
 from base.i18n import N_, Message, t
 from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID, CATEGORY_IDS
@@ -36,6 +37,9 @@ VERDICT_LABELS: dict[str, str] = {  # id -> message
     "open_limited": N_("open or partly open"),
 }
 ALL_GROUPS_LABEL = N_("all places (not audited)")
+GROUP_TIME = "group"  # the time window of the chosen group (``audits.time_windows.GROUP_WINDOWS``)
+TIME_WINDOW_CHOICES: tuple[str, ...] = (ANY_TIME, GROUP_TIME, *WINDOW_IDS)
+ANY_TIME_LABEL = N_("any time (hours not checked)")
 # ISCED levels as German school stages, for schools without ``school:de``.
 _ISCED_DE = {"0": "Elementarbereich", "1": "Primarstufe", "2": "Sekundarstufe I", "3": "Sekundarstufe II"}
 
@@ -44,6 +48,15 @@ def group_label(group: str, lang: str = "de") -> str:
     if group == ALL_GROUPS:
         return t(ALL_GROUPS_LABEL, lang)
     return GROUP_BY_ID[group].label(lang)
+
+
+def time_window_label(window: str, lang: str = "de") -> str:
+    """``any``, a window id (or ``group``: the group's own time) as people read it."""
+    if window == ANY_TIME:
+        return t(ANY_TIME_LABEL, lang)
+    if window == GROUP_TIME:
+        return t(N_("the group's usual time"), lang)
+    return WINDOW_BY_ID[window].label(lang)
 
 
 def _parse_categories(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -70,6 +83,8 @@ class GapRequest:
     ``group``: a group id or ``all`` (every active place of the categories serves, whatever its
     verdict). ``verdicts``: ``open`` or ``open_limited`` (which verdicts serve). ``speed_kmh``:
     ``None`` = the group's walking speed from the group table (4.5 km/h for ``all``).
+    ``time_window``: ``any`` (hours not checked), ``group`` (the group's usual window) or a
+    window id of :data:`audits.time_windows.TIME_WINDOWS`.
     """
 
     group: str = ALL_GROUPS
@@ -79,6 +94,7 @@ class GapRequest:
     speed_kmh: float | None = None
     catchment_m: float = 1000.0
     h3_resolution: int = 10
+    time_window: str = ANY_TIME
 
     def __post_init__(self) -> None:
         if self.group != ALL_GROUPS and self.group not in GROUP_IDS:
@@ -88,6 +104,11 @@ class GapRequest:
         if self.verdicts not in VERDICT_CHOICES:
             raise InvalidInput(
                 N_("Unknown verdict choice {verdicts!r}; use 'open' or 'open_limited'."), verdicts=self.verdicts,
+            )
+        if self.time_window not in TIME_WINDOW_CHOICES:
+            raise InvalidInput(
+                N_("Unknown time window {window!r}; choose one of: {choices}."),
+                window=self.time_window, choices=", ".join(TIME_WINDOW_CHOICES),
             )
         object.__setattr__(self, "categories", _parse_categories(self.categories))
         for name in ("minutes", "catchment_m") + (("speed_kmh",) if self.speed_kmh is not None else ()):
@@ -111,6 +132,13 @@ class GapRequest:
         return DEFAULT_SPEED_KMH if self.group == ALL_GROUPS else GROUP_BY_ID[self.group].speed_kmh
 
     @property
+    def window_id(self) -> str:
+        """The window the hours are checked against: a window id, or ``any``."""
+        if self.time_window == GROUP_TIME:
+            return ANY_TIME if self.group == ALL_GROUPS else window_for_group(self.group)
+        return self.time_window
+
+    @property
     def params(self) -> GapParams:
         return GapParams(
             minutes=float(self.minutes),
@@ -126,6 +154,7 @@ class GapRequest:
             t(N_("Group"), lang): group_label(self.group, lang),
             t(N_("Serving verdicts"), lang): t(VERDICT_LABELS[self.verdicts], lang),
             t(N_("Categories"), lang): cats,
+            t(N_("Time window"), lang): time_window_label(self.window_id, lang),
             t(N_("Walking speed"), lang): t(N_("{speed} km/h"), lang, speed=self.effective_speed_kmh),
             t(N_("Time limit"), lang): t(N_("{minutes} min"), lang, minutes=self.minutes),
             t(N_("Catchment"), lang): t(N_("{metres} m"), lang, metres=self.catchment_m),
@@ -151,10 +180,27 @@ def _gap_place(place: PlaceInfo, status: Status, presumed: bool = False) -> GapP
     )
 
 
+def _in_window(
+    status: Status, presumed: bool, hours: FactValue | None, window_id: str
+) -> tuple[Status, bool]:
+    """A serving place checked against the time window by its opening hours in force."""
+    if status != "serving" or window_id == ANY_TIME:
+        return status, presumed
+    raw = str(hours.value) if hours is not None and hours.is_known else None
+    state = window_state(raw, WINDOW_BY_ID[window_id])
+    if state is None:
+        return "unknown", False
+    if hours is not None and hours.source == "presumption":
+        # Presumed hours may make a place count (shown as presumed), never shut it out.
+        return ("serving", True) if state else ("unknown", False)
+    return ("serving", presumed) if state else ("not", False)
+
+
 def classify_places_for_gaps(
     places: Sequence[PlaceInfo],
     verdicts_by_place: Mapping[int, Mapping[str, Verdict]],
     request: GapRequest,
+    hours_by_place: Mapping[int, FactValue] | None = None,
 ) -> list[GapPlace]:
     """The places of the chosen categories with their status for the gap map.
 
@@ -162,6 +208,11 @@ def classify_places_for_gaps(
     ``presumed`` when that verdict rests on presumed facts;
     ``unknown``: no verdict or verdict unknown – shown apart, never counted as serving;
     ``not``: any other verdict, and every closed place.
+
+    With a time window (``request.window_id`` other than ``any``) a serving place must also be
+    open for most of the window by its opening hours in force (``hours_by_place``: audited, else
+    OSM, else presumed): hours that say otherwise make it ``not`` (presumed hours: ``unknown``),
+    missing or unparseable hours ``unknown``; presumed hours that say open mark it ``presumed``.
     """
     serving_verdicts = VERDICT_CHOICES[request.verdicts]
     wanted = set(request.categories)
@@ -185,6 +236,8 @@ def classify_places_for_gaps(
                 status = "unknown"
             else:
                 status = "not"
+        hours = (hours_by_place or {}).get(place.id)
+        status, presumed = _in_window(status, presumed, hours, request.window_id)
         out.append(_gap_place(place, status, presumed))
     return out
 
@@ -313,14 +366,16 @@ def run_gap_analysis(
     verdicts_by_place: Mapping[int, Mapping[str, Verdict]],
     indicators: Mapping[int, SchoolIndicator],
     request: GapRequest,
+    hours_by_place: Mapping[int, FactValue] | None = None,
 ) -> GapReport:
-    """Compute the gap map for ``request`` and the anchor table ranked by need."""
+    """Compute the gap map for ``request`` and the anchor table ranked by need
+    (``hours_by_place``: the opening hours in force, for a time window)."""
     started = time.perf_counter()
     if graph.node_count == 0:
         raise InvalidInput(
             N_("This area has no walking network, so walking times cannot be computed. Re-import it from an OSM file."),
         )
-    gap_places = classify_places_for_gaps(places, verdicts_by_place, request)
+    gap_places = classify_places_for_gaps(places, verdicts_by_place, request, hours_by_place)
     anchors = select_anchors(places)
     result = compute_gaps(graph, anchors=anchors, places=gap_places, params=request.params)
     by_id = {p.id: p for p in places}
@@ -382,12 +437,14 @@ def report_to_json(report: GapReport, area_name: str, lang: str = "en") -> dict[
     (metres, 1 decimal), ``nearest_minutes`` and ``nearest_place`` are ``null`` when no serving
     place is reachable; the shares are 0 … 1 (3 decimals). ``unknown_cells``: not enough data;
     ``presumed_cells``: served, but only by places whose verdict rests on presumed facts (the
-    same per anchor as ``unknown_share`` / ``presumed_share``). ``equity`` is :func:`equity_to_json`.
+    same per anchor as ``unknown_share`` / ``presumed_share``). ``time_window``: the window the
+    opening hours were checked against (a window id, or ``any``). ``equity`` is :func:`equity_to_json`.
     """
     return {
         "area": area_name,
         "group": report.request.group,
         "minutes": report.request.minutes,
+        "time_window": report.request.window_id,
         "cells": report.cells,
         "underserved_cells": report.count("underserved"),
         "unknown_cells": report.count("unknown"),
@@ -442,17 +499,23 @@ class GapInputs:
     verdicts_by_place: dict[int, dict[str, Verdict]]
     indicators: dict[int, SchoolIndicator]
     network: WalkNetwork
+    # The opening hours in force per place (audit > OSM > presumption), for the time windows.
+    hours_by_place: dict[int, FactValue] = field(default_factory=dict)
 
 
 def load_gap_inputs(session: Session, *, area_id: int) -> GapInputs:
-    """Places, verdicts per place and group, school indicators and the walking network of an area."""
-    from audits.store import verdicts_for_area
+    """Places, verdicts per place and group, opening hours, school indicators and the walking
+    network of an area."""
+    from audits.store import load_area_audits
 
+    audits = load_area_audits(session, area_id=area_id)
+    hours = {pid: pa.facts.get("opening_hours") for pid, pa in audits.items()}
     return GapInputs(
         places=load_places(session, area_id=area_id),
-        verdicts_by_place=verdicts_for_area(session, area_id=area_id),
+        verdicts_by_place={pid: pa.verdicts for pid, pa in audits.items()},
         indicators=load_school_indicators(session, area_id=area_id),
         network=load_network(session, area_id=area_id),
+        hours_by_place={pid: fv for pid, fv in hours.items() if fv is not None and fv.is_known},
     )
 
 

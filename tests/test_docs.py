@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from audits.presumptions import PRESUMPTIONS
+from audits.time_windows import GROUP_WINDOWS, TIME_WINDOWS
 from audits.vocabulary import FACTS, GROUPS, SECTIONS, format_value
 from catalogue.categories import CATEGORIES
 
@@ -59,11 +60,20 @@ def render_presumptions() -> str:
     return "\n".join(rows) + "\n"
 
 
+def render_time_windows() -> str:
+    rows = ["| id | hours | Deutsch | usual time of | why |", "|---|---|---|---|---|"]
+    for w in TIME_WINDOWS:
+        groups = ", ".join(f"`{g}`" for g, wid in GROUP_WINDOWS.items() if wid == w.id)
+        rows.append(f"| `{w.id}` | `{w.text()}` | {w.label('de')} | {groups} | {w.reason} |")
+    return "\n".join(rows) + "\n"
+
+
 RENDER = {
     "categories": render_categories,
     "groups": render_groups,
     "facts": render_facts,
     "presumptions": render_presumptions,
+    "time_windows": render_time_windows,
 }
 
 

@@ -7,13 +7,15 @@ import os
 import re
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from accounts.auth import CONSOLE
 from audits.rules import Verdict
+from audits.store import save_audit
+from audits.vocabulary import FactValue
 from base.errors import InvalidInput
 from catalogue.importer import import_file
 from catalogue.model import BaseMap
@@ -34,8 +36,8 @@ from storage.db import open_database, session_scope
 
 ROOT = Path(__file__).resolve().parents[2]
 JSON_KEYS = {
-    "area", "group", "minutes", "cells", "underserved_cells", "unknown_cells", "presumed_cells", "seconds", "anchors",
-    "equity",
+    "area", "group", "minutes", "time_window", "cells", "underserved_cells", "unknown_cells", "presumed_cells",
+    "seconds", "anchors", "equity",
 }  # fmt: skip
 ANCHOR_KEYS = {
     "name",
@@ -126,6 +128,63 @@ def test_which_places_serve():
     assert statuses(categories="school") == {7: "serving"}
     assert 7 not in statuses()  # schools are anchors, not counted by default
     assert "school" not in DEFAULT_CATEGORIES
+
+
+def test_time_window_choices():
+    assert GapRequest().time_window == "any" and GapRequest().window_id == "any"
+    assert GapRequest(group="youth", time_window="group").window_id == "weekday_evening_saturday"
+    assert GapRequest(group="children", time_window="group").window_id == "weekday_afternoon"
+    assert GapRequest(group="wheelchair", time_window="group").window_id == "any"  # no usual time
+    assert GapRequest(time_window="group").window_id == "any"  # all places
+    assert GapRequest(group="wheelchair", time_window="weekend").window_id == "weekend"
+    with pytest.raises(InvalidInput) as err:
+        GapRequest(time_window="night")
+    assert "weekday_afternoon" in err.value.en and "Zeitfenster" in err.value.de
+    assert GapRequest(group="youth", time_window="group").describe("de")["Zeitfenster"].startswith("werktags abends")
+    assert GapRequest().describe("en")["Time window"] == "any time (hours not checked)"
+
+
+def test_a_serving_place_must_be_open_for_most_of_the_time_window():
+    places = [info(i, "community_centre") for i in range(1, 10)]
+    verdicts = {i: {"youth": verdict("youth", "open")} for i in range(1, 8)}
+    verdicts[8] = {"youth": verdict("youth", "unknown")}
+    verdicts[9] = {"youth": verdict("youth", "not_open")}
+    hours = {
+        1: FactValue("Mo-Fr 16:00-21:00", source="audit"),  # 25 of 33 hours
+        2: FactValue("Mo-Fr 10:00-16:00", source="osm"),  # closes when the evening starts
+        # 3: no hours at all
+        4: FactValue("nach Vereinbarung", source="osm"),  # does not parse
+        5: FactValue("Mo-Su 08:00-20:00", source="presumption", presumption="park"),
+        6: FactValue("off", source="presumption", presumption="x"),  # a presumption never shuts out
+        7: FactValue("Mo-Fr 16:00-18:00", source="audit"),  # 10 of 33 hours
+        8: FactValue("24/7", source="osm"),
+        9: FactValue("24/7", source="osm"),
+    }
+
+    def classify(**kw):
+        found = classify_places_for_gaps(places, verdicts, GapRequest(**kw), hours)
+        return {p.id: (p.status, p.presumed) for p in found}
+
+    windowed = classify(group="youth", time_window="group")
+    assert windowed == {
+        1: ("serving", False),
+        2: ("not", False),
+        3: ("unknown", False),
+        4: ("unknown", False),
+        5: ("serving", True),  # served on presumed hours: shown as presumed
+        6: ("unknown", False),
+        7: ("not", False),
+        8: ("unknown", False),  # hours never make an unknown verdict serve
+        9: ("not", False),
+    }
+    # 'any' checks no hours; without hours a window leaves every serving place unknown.
+    plain = {p.id: p.status for p in classify_places_for_gaps(places, verdicts, GapRequest(group="youth"))}
+    assert {k: v[0] for k, v in classify(group="youth").items()} == plain
+    assert plain[2] == plain[3] == "serving"
+    no_hours = classify_places_for_gaps(places, verdicts, GapRequest(group="youth", time_window="group"))
+    assert {p.status for p in no_hours} == {"unknown", "not"}
+    # 'all' places with a window: the hours decide alone.
+    assert classify(time_window="weekday_afternoon")[2] == ("serving", False)  # 10-16: half of 14-18
 
 
 def row(pid: int, social: int | None, share: float | None, name: str = "x") -> AnchorRow:
@@ -272,6 +331,23 @@ def test_gaps_cli_json(berlin_db):
     assert all(a["nearest_m"] is None for a in wheel["anchors"])
 
 
+def test_gaps_cli_time_window(berlin_db):
+    url, _ = berlin_db
+    base = ("gaps", "--area", "Borsigwalde", "--group", "children", "--minutes", "3", "--json")
+    plain = json.loads(run_audits_cli(url, *base).stdout)
+    done = run_audits_cli(url, *base, "--time-window", "any")
+    assert done.returncode == 0, done.stderr
+    explicit = json.loads(done.stdout)
+    assert plain["time_window"] == explicit["time_window"] == "any"
+    assert {k: v for k, v in plain.items() if k != "seconds"} == {k: v for k, v in explicit.items() if k != "seconds"}
+    done = run_audits_cli(url, *base, "--time-window", "group")
+    assert done.returncode == 0, done.stderr
+    windowed = json.loads(done.stdout)
+    assert windowed["time_window"] == "weekday_afternoon" and windowed["cells"] == plain["cells"]
+    text = run_audits_cli(url, *base[:-1], "--time-window", "weekend")
+    assert text.returncode == 0 and "time window weekend" in text.stdout, text.stderr
+
+
 def test_gaps_cli_refuses_bad_input_without_a_traceback(berlin_db):
     url, _ = berlin_db
     for args, text in (
@@ -280,7 +356,82 @@ def test_gaps_cli_refuses_bad_input_without_a_traceback(berlin_db):
         (("--area", "Borsigwalde", "--group", "all", "--categories", "pubs"), "pubs"),
         (("--area", "Borsigwalde", "--group", "all", "--minutes", "0"), "time limit"),
         (("--area", "Borsigwalde", "--group", "all", "--out", "map.docx"), ".gpkg"),
+        (("--area", "Borsigwalde", "--group", "youth", "--time-window", "night"), "weekday_evening_saturday"),
     ):
         done = run_audits_cli(url, "gaps", *args)
         assert done.returncode == 2, (args, done.stderr)
         assert text in done.stderr and "Traceback" not in done.stderr
+
+
+# ---------------------------------------------------------------- time windows on the Neuss extract
+
+
+@pytest.fixture(scope="module")
+def neuss_youth(tmp_path_factory, shared_data):
+    """Neuss with two audited youth places: one closing at 16:00, one open in the evening."""
+    from tests.conftest import EXTRACTS
+
+    engine = open_database(f"sqlite:///{tmp_path_factory.mktemp('windows') / 'atlas.db'}")
+    import_file(engine, path=EXTRACTS["neuss"], area_name="Neuss", actor=CONSOLE)
+    with session_scope(engine, read_only=True) as session:
+        area = get_area(session, name="Neuss")
+        before = load_gap_inputs(session, area_id=area.id)
+    candidates = [p for p in before.places if p.category == "community_centre" and p.status == "active"]
+    early, late = candidates[0].id, candidates[1].id
+    youth = {"youth_offer": "yes", "open_evenings": "yes", "open_weekends": "yes"}
+    with session_scope(engine) as session:
+        for place_id, hours in ((early, "Mo-Fr 10:00-16:00; Sa 10:00-13:00"), (late, "Mo-Fr 15:00-21:00; Sa 12:00-20:00")):
+            save_audit(
+                session, actor=CONSOLE, place_id=place_id, expected_version=0, auditor="Test",
+                visit_date=date(2026, 11, 2), method="on_site", facts={**youth, "opening_hours": hours},
+            )  # fmt: skip
+    with session_scope(engine, read_only=True) as session:
+        inputs = load_gap_inputs(session, area_id=area.id)
+    yield inputs, build_graph(inputs.network), early, late
+    engine.dispose()
+
+
+def neuss_report(neuss_youth, **kw):
+    inputs, graph, _, _ = neuss_youth
+    return run_gap_analysis(
+        graph, places=inputs.places, verdicts_by_place=inputs.verdicts_by_place, indicators=inputs.indicators,
+        request=GapRequest(**kw), hours_by_place=inputs.hours_by_place,
+    )  # fmt: skip
+
+
+def test_a_youth_centre_closing_at_four_does_not_serve_youth_in_the_evening(neuss_youth):
+    inputs, _, early, late = neuss_youth
+    assert inputs.hours_by_place[early].source == "audit"
+    status = {p.id: p.status for p in neuss_report(neuss_youth, group="youth").places}
+    assert status[early] == status[late] == "serving"
+    evening = neuss_report(neuss_youth, group="youth", time_window="group")
+    status = {p.id: p.status for p in evening.places}
+    assert status[early] == "not" and status[late] == "serving"
+    assert report_to_json(evening, "Neuss")["time_window"] == "weekday_evening_saturday"
+    # Places nobody audited for youth stay where they were: the window never makes them serve.
+    assert {p.id for p in evening.places if p.status == "serving"} == {late}
+
+
+def test_any_time_window_gives_the_same_json_as_before(neuss_youth):
+    def data(**kw):
+        out = report_to_json(neuss_report(neuss_youth, **kw), "Neuss")
+        out.pop("seconds")
+        return out
+
+    for group in ("youth", "children", "all"):
+        assert data(group=group) == data(group=group, time_window="any")
+
+
+def test_playgrounds_serve_children_after_school_on_presumed_hours(neuss_youth):
+    inputs, _, _, _ = neuss_youth
+    plain = neuss_report(neuss_youth, group="children")
+    windowed = neuss_report(neuss_youth, group="children", time_window="group")
+    before = {p.id: p.status for p in plain.places}
+    after = {p.id: (p.status, p.presumed) for p in windowed.places}
+    playgrounds = [p.id for p in inputs.places if p.category == "playground" and before[p.id] == "serving"]
+    presumed = [pid for pid in playgrounds if inputs.hours_by_place[pid].source == "presumption"]
+    assert presumed  # most playgrounds carry no opening_hours in OSM
+    assert all(after[pid] == ("serving", True) for pid in presumed)
+    # The window only ever takes places away.
+    assert windowed.count("served") <= plain.count("served")
+    assert all(before[pid] == "serving" for pid, (state, _) in after.items() if state == "serving")

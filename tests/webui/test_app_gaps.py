@@ -148,6 +148,21 @@ def test_a_typed_speed_survives_a_group_change(berlin_db: tuple[str, int]) -> No
     assert at.number_input(key="gaps_speed").value == 5.0
 
 
+def test_the_time_window_takes_places_away_and_is_named_in_the_parameters(berlin_db: tuple[str, int]) -> None:
+    at = open_gap_page(berlin_db[1])
+    at.sidebar.selectbox(key="gaps_group").set_value("children").run()
+    window = at.sidebar.selectbox(key="gaps_time_window")
+    assert window.value == "any"
+    assert "die übliche Zeit der Gruppe: werktags nachmittags (Mo–Fr 14–18 Uhr)" in window.options
+    any_time = counts(at)
+    window.set_value("group").run()
+    assert not at.exception
+    in_window = counts(at)
+    assert in_window["Hexagone"] == any_time["Hexagone"]
+    assert in_window["versorgt"] <= any_time["versorgt"]
+    assert "Zeitfenster: werktags nachmittags (Mo–Fr 14–18 Uhr)" in at.caption[1].value.replace("\\", "")
+
+
 def test_changing_the_time_limit_recomputes_without_reloading_the_data(berlin_db: tuple[str, int]) -> None:
     at = open_gap_page(berlin_db[1])
     loads = dict(caches.LOADS)
