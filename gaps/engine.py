@@ -361,7 +361,7 @@ def compute_gaps(
     routing = profile_graph(graph, profile, strict=strict)
     base_graph, graph = graph, routing.graph
     place_list = tuple(places)
-    linked = _cached_place_graph(graph, place_list)
+    linked = _cached_place_graph(graph, place_list, base_graph)
     contraction, links, matrix = graph.contraction, linked.links, linked.matrix
     m = contraction.size  # place i is compact node m + i
     status = [p.status for p in place_list]
@@ -584,8 +584,9 @@ def _route_notes(
     weights = routing.weights
     length = np.asarray(base_graph.network.length_m, np.float64)
     stop = np.full(base_graph.node_count, np.inf)
-    serving_att = attach_places(base_graph, [p for p, s in zip(places, is_serving, strict=True) if s])
-    np.minimum.at(stop, serving_att.nodes, serving_att.offset_m)
+    place_att = _cached_place_graph(base_graph, places).attachment
+    use = is_serving[place_att.owner()]
+    np.minimum.at(stop, place_att.nodes[use], place_att.offset_m[use])
     _, best = _best_links(att, dist)
     profile_paths = trace_paths(routing.graph, dist, att.nodes[best], stop)
     dist0 = _serving_distances(base_graph, places, is_serving)
@@ -638,9 +639,17 @@ class _PlaceGraph:
     matrix: csr_matrix
 
 
-def _cached_place_graph(graph: WalkGraph, places: tuple[GapPlace, ...]) -> _PlaceGraph:
+def _cached_place_graph(
+    graph: WalkGraph, places: tuple[GapPlace, ...], base: WalkGraph | None = None
+) -> _PlaceGraph:
+    """The place graph of ``places`` on ``graph``; a profile's graph (``base``: the area's graph,
+    whose nodes and snapping it shares) reuses the area's attachment instead of snapping again."""
+
     def build() -> _PlaceGraph:
-        attachment = attach_places(graph, places)
+        if base is not None and base is not graph:
+            attachment = _cached_place_graph(base, places).attachment
+        else:
+            attachment = attach_places(graph, places)
         contraction = graph.contraction
         links = contraction.link(attachment)
         matrix = _link_places(contraction.matrix, attachment.count, links.place, links.node, links.offset_m)
