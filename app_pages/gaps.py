@@ -22,6 +22,7 @@ from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.model import BaseMap
 from catalogue.store import AreaInfo
 from exports.gaps import CRS_CHOICES, MEDIA_TYPES, export_gaps_bytes
+from gaps.profiles import PROFILE_IDS, PROFILE_LABELS, profile_for_group
 from gaps.service import (
     ALL_GROUPS,
     DEFAULT_CATEGORIES,
@@ -60,6 +61,9 @@ SPEED_AUTO_KEY = "gaps_speed_auto"
 MINUTES_KEY = "gaps_minutes"
 CATCHMENT_KEY = "gaps_catchment"
 RESOLUTION_KEY = "gaps_resolution"
+PROFILE_KEY = "gaps_profile"
+STRICT_KEY = "gaps_strict"
+OWN_PROFILE = "own"  # the select's choice for "the group's own profile"
 CRS_KEY = "gaps_crs"
 RESOLUTIONS = (9, 10, 11)
 EXPORTS = ("gpkg", "geojson", "csv", "xlsx", "pdf", "png")
@@ -138,6 +142,20 @@ def sidebar_request(lang: str) -> GapRequest | None:
         format_func={r: ui.t(RESOLUTION_LABELS[r]) for r in RESOLUTIONS}.__getitem__,
         key=RESOLUTION_KEY,
     )
+    own = ui.t("the group's own ({profile})", profile=ui.t(PROFILE_LABELS[profile_for_group(group)]))
+    profile_texts = {OWN_PROFILE: own, **{p: ui.t(PROFILE_LABELS[p]) for p in PROFILE_IDS}}
+    profile = sidebar.selectbox(
+        ui.t("Walking profile"),
+        options=list(profile_texts),
+        format_func=profile_texts.__getitem__,
+        key=PROFILE_KEY,
+        help=ui.t("Which steps, kerbs, barriers and surfaces the walk avoids (docs/vocabulary.md)."),
+    )
+    strict = sidebar.checkbox(
+        ui.t("Ways with unknown tags are impassable"),
+        key=STRICT_KEY,
+        help=ui.t("Off: ways whose surface, kerbs or steps are not tagged count as passable, and the table shows how much of each walk runs over them."),
+    )  # fmt: skip
     if not categories:
         st.warning(ui.t("Please choose at least one category."))
         return None
@@ -151,6 +169,8 @@ def sidebar_request(lang: str) -> GapRequest | None:
             catchment_m=float(catchment),
             h3_resolution=int(resolution),
             time_window=time_window,
+            profile=None if profile == OWN_PROFILE else profile,
+            strict=bool(strict),
         )
     except AtlasError as err:
         ui.show_error(err)
@@ -183,6 +203,8 @@ def anchor_table(report: GapReport, lang: str) -> list[dict[str, object]]:
                 "underserved": percent(a.underserved_share),
                 "unknown": percent(a.unknown_share),
                 "presumed": percent(a.presumed_share),
+                "route_unknown": percent(a.unknown_route_share),
+                "route": a.route_text(lang) or "",
             }
         )
     return rows
@@ -202,6 +224,8 @@ def anchor_columns() -> dict[str, ColumnConfig]:
         "underserved": st.column_config.NumberColumn(ui.t("Share underserved"), format="%.0f %%"),
         "unknown": st.column_config.NumberColumn(ui.t("Share not enough data"), format="%.0f %%"),
         "presumed": st.column_config.NumberColumn(ui.t("Share served only on presumptions"), format="%.0f %%"),
+        "route_unknown": st.column_config.NumberColumn(ui.t("Walk over ways with unknown tags"), format="%.0f %%"),
+        "route": st.column_config.TextColumn(ui.t("Walking profile note")),
     }
 
 

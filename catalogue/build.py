@@ -19,6 +19,7 @@ from base.geo import bbox_of, haversine_m, local_coords_projection
 from base.text import neutralise_optional
 from catalogue.categories import CATEGORIES, KEY_PRECEDENCE, classify_tags
 from catalogue.model import BaseMap, Extract, NamedStreets, PlaceRecord, ReadNotes, WalkNetwork
+from catalogue.walk_tags import NODE_ATTRS
 
 # Distinct OSM nodes can share one position (mapping glitches). Such an edge is real – dropping it
 # would cut the network in two – so it gets this nominal length instead of 0.
@@ -263,12 +264,16 @@ def build_walk_network(
     lat: np.ndarray,
     seg_u: np.ndarray,
     seg_v: np.ndarray,
+    seg_tags: np.ndarray | None = None,
+    tagged_nodes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> WalkNetwork:
     """Undirected network from OSM segments ``seg_u[k]–seg_v[k]`` (OSM node ids).
 
     ``node_ids``/``lon``/``lat`` give positions (duplicates allowed). Segments with an endpoint
     without a position are skipped (a way cut by the extract's box), loops dropped, parallel
-    segments kept once. Only nodes on some edge are kept.
+    segments kept once (with the passability codes ``seg_tags[k]`` of the first). ``tagged_nodes``
+    is (OSM ids, codes) of the nodes with passability tags (:func:`catalogue.walk_tags.classify_node`).
+    Without ``seg_tags`` the network has no codes (all unknown). Only nodes on some edge are kept.
     """
     node_ids = np.asarray(node_ids, dtype=np.int64)
     if node_ids.size == 0 or len(seg_u) == 0:
@@ -283,30 +288,46 @@ def build_walk_network(
     ok = (uniq[iu] == su) & (uniq[iv] == sv) & (iu != iv)
     a = np.minimum(iu[ok], iv[ok])
     b = np.maximum(iu[ok], iv[ok])
-    pairs = np.unique(np.stack([a, b], axis=1), axis=0) if a.size else np.zeros((0, 2), np.int64)
+    if a.size:
+        pairs, first_seg = np.unique(np.stack([a, b], axis=1), axis=0, return_index=True)
+    else:
+        pairs, first_seg = np.zeros((0, 2), np.int64), np.zeros(0, np.int64)
     used, inverse = np.unique(pairs.ravel(), return_inverse=True)
     inverse = inverse.reshape(-1, 2)
     nlon, nlat = ulon[used], ulat[used]
     u, v = inverse[:, 0], inverse[:, 1]
     length = haversine_m(nlon[u], nlat[u], nlon[v], nlat[v])
     length = np.maximum(length, MIN_EDGE_LENGTH_M)
+    ids = uniq[used].astype(np.int64)
+    edge_tags = node_tags = None
+    if seg_tags is not None:
+        edge_tags = np.ascontiguousarray(np.asarray(seg_tags, np.uint8)[ok][first_seg])
+        node_tags = np.zeros((ids.size, len(NODE_ATTRS)), np.uint8)
+        if tagged_nodes is not None and len(tagged_nodes[0]):
+            t_ids, t_codes = np.asarray(tagged_nodes[0], np.int64), np.asarray(tagged_nodes[1], np.uint8)
+            pos = np.clip(np.searchsorted(ids, t_ids), 0, ids.size - 1)
+            hit = ids[pos] == t_ids
+            node_tags[pos[hit]] = t_codes[hit]
     return WalkNetwork(
-        node_ids=uniq[used].astype(np.int64),
+        node_ids=ids,
         lon=nlon,
         lat=nlat,
         u=u.astype(np.int32),
         v=v.astype(np.int32),
         length_m=length.astype(np.float32),
+        edge_tags=edge_tags,
+        node_tags=node_tags,
     )
 
 
 def build_way_segments(
     refs: np.ndarray, lon: np.ndarray, lat: np.ndarray, way_index: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Flat way node lists → (node_ids, lon, lat, seg_u, seg_v) for :func:`build_walk_network`.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Flat way node lists → (node_ids, lon, lat, seg_u, seg_v, seg_way) for :func:`build_walk_network`.
 
     ``refs[i]`` is the i-th way node overall, ``way_index[i]`` the way it belongs to, ``lon/lat``
-    NaN where the node is missing from the file. Segments join consecutive nodes of one way.
+    NaN where the node is missing from the file. Segments join consecutive nodes of one way;
+    ``seg_way`` is each segment's way index.
     """
     refs = np.asarray(refs, dtype=np.int64)
     lon = np.asarray(lon, dtype=np.float64)
@@ -316,7 +337,7 @@ def build_way_segments(
     same_way = way_index[:-1] == way_index[1:]
     both = known[:-1] & known[1:]
     seg = same_way & both
-    return refs[known], lon[known], lat[known], refs[:-1][seg], refs[1:][seg]
+    return refs[known], lon[known], lat[known], refs[:-1][seg], refs[1:][seg], way_index[:-1][seg]
 
 
 # ---------------------------------------------------------------- locators

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from catalogue.walk_tags import EDGE_ATTRS, NODE_ATTRS
+
 OSM_TYPES = ("node", "way", "relation")
 
 
@@ -63,6 +65,11 @@ class WalkNetwork:
 
     Node ``i`` sits at ``lon[i], lat[i]`` and is OSM node ``node_ids[i]``. Edge ``k`` joins
     ``u[k]`` and ``v[k]`` with length ``length_m[k]``; every edge is walkable both ways.
+
+    ``edge_tags`` (edges × ``walk_tags.EDGE_ATTRS``) and ``node_tags`` (nodes ×
+    ``walk_tags.NODE_ATTRS``) hold the passability codes of :mod:`catalogue.walk_tags` (uint8,
+    0 = unknown). ``None`` – a network stored before they existed, or read from Overpass – means
+    every edge and node is unknown; :meth:`edge_codes` / :meth:`node_codes` return zeros then.
     """
 
     node_ids: np.ndarray  # int64
@@ -71,6 +78,20 @@ class WalkNetwork:
     u: np.ndarray  # int32
     v: np.ndarray  # int32
     length_m: np.ndarray  # float32
+    edge_tags: np.ndarray | None = None  # uint8 (edges, len(EDGE_ATTRS))
+    node_tags: np.ndarray | None = None  # uint8 (nodes, len(NODE_ATTRS))
+
+    def edge_codes(self) -> np.ndarray:
+        """``edge_tags``, or all-unknown codes when the network has none."""
+        if self.edge_tags is not None:
+            return self.edge_tags
+        return np.zeros((self.edge_count, len(EDGE_ATTRS)), np.uint8)
+
+    def node_codes(self) -> np.ndarray:
+        """``node_tags``, or all-unknown codes when the network has none."""
+        if self.node_tags is not None:
+            return self.node_tags
+        return np.zeros((self.node_count, len(NODE_ATTRS)), np.uint8)
 
     @property
     def node_count(self) -> int:
@@ -81,21 +102,26 @@ class WalkNetwork:
         return int(self.u.shape[0])
 
     def to_bytes(self) -> bytes:
+        arrays = {
+            "node_ids": self.node_ids,
+            "lon": self.lon,
+            "lat": self.lat,
+            "u": self.u,
+            "v": self.v,
+            "length_m": self.length_m,
+        }
+        if self.edge_tags is not None:
+            arrays["edge_tags"] = self.edge_tags
+        if self.node_tags is not None:
+            arrays["node_tags"] = self.node_tags
         buf = io.BytesIO()
-        np.savez_compressed(
-            buf,
-            node_ids=self.node_ids,
-            lon=self.lon,
-            lat=self.lat,
-            u=self.u,
-            v=self.v,
-            length_m=self.length_m,
-        )
+        np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
         return buf.getvalue()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> WalkNetwork:
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            # Networks stored before the passability codes have neither array: all unknown.
             return cls(
                 node_ids=npz["node_ids"],
                 lon=npz["lon"],
@@ -103,6 +129,8 @@ class WalkNetwork:
                 u=npz["u"],
                 v=npz["v"],
                 length_m=npz["length_m"],
+                edge_tags=npz["edge_tags"] if "edge_tags" in npz.files else None,
+                node_tags=npz["node_tags"] if "node_tags" in npz.files else None,
             )
 
     @classmethod

@@ -45,6 +45,7 @@ from catalogue.build import (
 )
 from catalogue.categories import MATCH_KEYS, classify_tags
 from catalogue.model import BaseMap, Extract, ReadNotes
+from catalogue.walk_tags import EDGE_ATTRS, NODE_ATTRS, classify_node, classify_way
 
 if TYPE_CHECKING:
     from base.settings import Settings
@@ -595,6 +596,12 @@ def _read(
     lons = array("d")
     lats = array("d")
     way_idx = array("q")
+    # Passability codes (catalogue.walk_tags): per walkable way an index into the distinct code
+    # tuples (index 0 for the unused way number 0), per tagged node its code tuple.
+    way_code_ids = array("i", [0])
+    codes: dict[tuple[int, ...], int] = {}
+    node_code_ids = array("q")
+    node_code_list: list[tuple[int, ...]] = []
     # Named streets' node lists, flat (to locate unnamed places); one name per way.
     st_lons = array("d")
     st_lats = array("d")
@@ -675,6 +682,11 @@ def _read(
                 tag_dict = dict(tags)
                 if classify_tags(tag_dict) is not None:
                     features.append(RawFeature("node", oid, tag_dict, Point(loc.lon, loc.lat)))
+            if tags:
+                node_code = classify_node(tags)
+                if node_code is not None:
+                    node_code_ids.append(oid)
+                    node_code_list.append(node_code)
         elif obj.is_way():
             objects += 1
             nodes = obj.nodes
@@ -748,6 +760,11 @@ def _read(
                 lons.extend(way_lon)
                 lats.extend(way_lat)
                 way_idx.extend([walk_ways] * count)
+                code = classify_way(tags)
+                code_id = codes.get(code)
+                if code_id is None:
+                    code_id = codes[code] = len(codes)
+                way_code_ids.append(code_id)
                 used = not cut or bool(_runs(way_lon, way_lat))
             elif waterway:
                 if not cut:
@@ -856,14 +873,22 @@ def _read(
         elif rel_id not in rel_places:
             cut_skipped += 1
 
-    node_ids, nlon, nlat, seg_u, seg_v = build_way_segments(
+    node_ids, nlon, nlat, seg_u, seg_v, seg_way = build_way_segments(
         np.frombuffer(refs, np.int64) if refs else np.zeros(0, np.int64),
         np.frombuffer(lons, np.float64) if lons else np.zeros(0, np.float64),
         np.frombuffer(lats, np.float64) if lats else np.zeros(0, np.float64),
         np.frombuffer(way_idx, np.int64) if way_idx else np.zeros(0, np.int64),
     )
+    seg_tags = None
+    if codes:
+        table = np.array(list(codes), np.uint8).reshape(len(codes), len(EDGE_ATTRS))
+        seg_tags = table[np.frombuffer(way_code_ids, np.int32)[seg_way]]
     del refs, lons, lats, way_idx
-    network = build_walk_network(node_ids, nlon, nlat, seg_u, seg_v)
+    tagged_nodes = (
+        np.frombuffer(node_code_ids, np.int64) if node_code_ids else np.zeros(0, np.int64),
+        np.array(node_code_list, np.uint8).reshape(len(node_code_list), len(NODE_ATTRS)),
+    )
+    network = build_walk_network(node_ids, nlon, nlat, seg_u, seg_v, seg_tags, tagged_nodes)
     notes = ReadNotes(
         cut_ways=cut_ways,
         cut_relations=cut_relations,

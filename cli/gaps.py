@@ -20,6 +20,7 @@ from audits.vocabulary import GROUP_IDS
 from base.errors import InvalidInput
 from base.i18n import N_
 from cli.common import EXIT_OK, Command
+from gaps.profiles import PROFILE_IDS
 from gaps.service import ALL_GROUPS, TIME_WINDOW_CHOICES, VERDICT_CHOICES, GapRequest
 
 # ---------------------------------------------------------------- gaps
@@ -46,6 +47,10 @@ def _gaps_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--resolution", type=int, default=10, help="H3 hexagon resolution (default 10, ~0.015 km²)"
     )
+    p.add_argument("--profile", choices=list(PROFILE_IDS),
+                   help="walking profile (default: the group's own; 'default' for --group all)")  # fmt: skip
+    p.add_argument("--strict", action="store_true",
+                   help="count ways whose relevant tags are unknown as impassable (default: passable, reported)")  # fmt: skip
     p.add_argument("--out", type=Path, help="write FILE: .gpkg, .geojson, .csv, .xlsx, .pdf or .png")
     p.add_argument("--crs", default="EPSG:4326", choices=["EPSG:4326", "EPSG:25832"],
                    help="coordinate system of the GeoPackage (default EPSG:4326)")  # fmt: skip
@@ -69,6 +74,8 @@ def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
         catchment_m=args.catchment_m,
         h3_resolution=args.resolution,
         time_window=args.time_window,
+        profile=args.profile,
+        strict=args.strict,
     )
     fmt = format_for_path(args.out) if args.out is not None else None  # check before the work
     with session_scope(engine, read_only=True) as session:
@@ -91,7 +98,8 @@ def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
         return EXIT_OK
     print(
         f"Gap map for {area.name!r}, group {request.group}, time window {request.window_id}, {request.minutes:g} min at "
-        f"{request.effective_speed_kmh:g} km/h: {report.cells} hexagons, {report.count('served')} served, "
+        f"{request.effective_speed_kmh:g} km/h, profile {request.effective_profile}"
+        f"{' (strict)' if request.strict else ''}: {report.cells} hexagons, {report.count('served')} served, "
         f"({report.count('presumed')} only on presumptions), "
         f"{report.count('underserved')} underserved, {report.count('unknown')} not enough data "
         f"({report.seconds:.2f} s)."
@@ -104,7 +112,12 @@ def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
         )
         share = "-" if a.underserved_share is None else f"{a.underserved_share * 100:.0f} %"
         social = f" SI {a.social_index}" if a.social_index is not None else ""
-        print(f"{rank:3}. [{a.kind}] {a.label('en')}{social}: nearest {nearest}; underserved {share}")
+        route = ""
+        if a.unknown_route_share is not None:
+            route = f"; route {a.unknown_route_share * 100:.0f} % unknown"
+        if a.route_note is not None:
+            route += f"; {a.route_text('en')}"
+        print(f"{rank:3}. [{a.kind}] {a.label('en')}{social}: nearest {nearest}; underserved {share}{route}")
     if report.equity is not None:
         print(equity_line(report.equity, "en"))
     return EXIT_OK

@@ -85,6 +85,8 @@ ANCHOR_COLUMNS: tuple[str, ...] = (
     "underserved_share",
     "unknown_share",
     "presumed_share",
+    "unknown_route_share",
+    "route_note",
     "units",
     "lon",
     "lat",
@@ -151,6 +153,8 @@ def _anchor_record(rank: int, a: AnchorRow, catchment_m: float) -> dict[str, Any
         "underserved_share": None if a.underserved_share is None else round(a.underserved_share, 3),
         "unknown_share": None if a.unknown_share is None else round(a.unknown_share, 3),
         "presumed_share": None if a.presumed_share is None else round(a.presumed_share, 3),
+        "unknown_route_share": None if a.unknown_route_share is None else round(a.unknown_route_share, 3),
+        "route_note": a.route_text(LABEL_LANG),
         "units": a.unit_count,
         "lon": round(a.lon, COORD_DECIMALS),
         "lat": round(a.lat, COORD_DECIMALS),
@@ -190,7 +194,8 @@ def _frames(report: GapReport) -> dict[str, Any]:
     anchors["startchancen"] = anchors["startchancen"].astype(bool)
     for column in ("rank", "units"):
         anchors[column] = anchors[column].astype("int64")
-    for column in ("nearest_m", "nearest_minutes", "underserved_share", "unknown_share", "presumed_share", "lon", "lat"):
+    for column in ("nearest_m", "nearest_minutes", "underserved_share", "unknown_share", "presumed_share",
+                   "unknown_route_share", "lon", "lat"):  # fmt: skip
         anchors[column] = anchors[column].astype("float64")
     places = gpd.GeoDataFrame(
         {

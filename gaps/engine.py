@@ -38,9 +38,10 @@ from scipy.sparse.csgraph import dijkstra
 
 from base.errors import InvalidInput
 from base.geo import grow_bbox
-from base.i18n import N_
+from base.i18n import N_, Joined, Message, t
 from catalogue.labels import compute_label
 from gaps.graph import SNAP_M, Attachment, PlaceLinks, WalkGraph, read_only
+from gaps.profiles import DEFAULT_PROFILE, WALKING_PROFILES, ProfileGraph, profile_graph
 
 if TYPE_CHECKING:
     import geopandas
@@ -169,6 +170,22 @@ class Catchments:
 
 
 @dataclass(frozen=True)
+class RouteNote:
+    """Why a walking profile changes an anchor's walk: the obstacles the default walk to the
+    nearest place uses that the profile cannot pass (``only_over``: none is reachable without
+    them) or goes around (``avoids``). ``obstacles`` are message ids (``Rule.obstacle``)."""
+
+    kind: Literal["only_over", "avoids"]
+    obstacles: tuple[str, ...]
+
+    def text(self, lang: str) -> str:
+        joined = Joined([Message(o) for o in self.obstacles], sep=", ")
+        if self.kind == "only_over":
+            return t(N_("only reachable over {obstacles}"), lang, obstacles=joined)
+        return t(N_("avoids {obstacles}"), lang, obstacles=joined)
+
+
+@dataclass(frozen=True)
 class AnchorResult:
     """One row of the anchor table. Distances are ``None`` when no serving place is reachable."""
 
@@ -185,6 +202,10 @@ class AnchorResult:
     underserved_share: float | None  # of the catchment's units; None for an empty catchment
     unknown_share: float | None
     presumed_share: float | None = None  # served, but only by places that serve on presumptions
+    # Of the walk to the nearest serving place (network part), the share over edges whose
+    # relevant tags are unknown for the profile; None when none is reachable.
+    unknown_route_share: float | None = None
+    route_note: RouteNote | None = None  # set for profiles other than the default
 
 
 @dataclass
@@ -318,11 +339,17 @@ def compute_gaps(
     anchors: Sequence[GapPlace],
     places: Sequence[GapPlace],
     params: GapParams = GapParams(),  # noqa: B008 - frozen, so sharing the default is safe
+    profile: str = DEFAULT_PROFILE,
+    strict: bool = False,
 ) -> GapResult:
     """The gap map for one group: walking time from every unit and anchor to the nearest serving place.
 
     ``places`` carry the group's verdict in ``status``; ``not`` places are ignored, ``unknown``
     ones never make a unit ``served`` – a unit only they would serve is ``unknown``.
+
+    ``profile`` (:mod:`gaps.profiles`) weighs and masks the edges: distances are then the
+    profile's (penalties included), catchments and units stay the area's. ``strict`` counts
+    edges with unknown relevant tags as impassable.
     """
     start = time.perf_counter()
     for p in places:
@@ -331,8 +358,10 @@ def compute_gaps(
                 N_("Place {ref} has status {status!r}; use one of {choices}."), ref=p.ref or p.id, status=p.status, choices=', '.join(STATUSES),
             )
     catchments, cached = _cached_catchments(graph, anchors, params)
+    routing = profile_graph(graph, profile, strict=strict)
+    base_graph, graph = graph, routing.graph
     place_list = tuple(places)
-    linked = _cached_place_graph(graph, place_list)
+    linked = _cached_place_graph(graph, place_list, base_graph)
     contraction, links, matrix = graph.contraction, linked.links, linked.matrix
     m = contraction.size  # place i is compact node m + i
     status = [p.status for p in place_list]
@@ -381,6 +410,8 @@ def compute_gaps(
         presumed = (code == 0) & ~(firm_d[node] + catchments.unit_snap_m <= limit_m)
 
     anchor_results = _anchor_table(catchments, place_list, dist, link_nearest, code, presumed, params)
+    if not routing.is_default:
+        anchor_results = _route_notes(routing, base_graph, catchments, place_list, is_serving, dist, anchor_results)
     counts = dict(zip(UNIT_STATES, np.bincount(code, minlength=3).tolist(), strict=True))
     counts["presumed"] = int(presumed.sum())
     return GapResult(
@@ -462,9 +493,132 @@ def _anchor_table(
                 n_under / n_units if n_units else None,
                 n_unknown / n_units if n_units else None,
                 n_presumed / n_units if n_units else None,
+                None,
+                None,
             )
         )
     return rows
+
+
+def _best_links(att: Attachment, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per anchor the distance through its best link and that link's index (first at the minimum)."""
+    reach = dist[att.nodes] + att.offset_m
+    best_d = np.minimum.reduceat(reach, att.ptr[:-1])
+    hits = np.flatnonzero(reach == np.repeat(best_d, np.diff(att.ptr)))
+    return best_d, hits[np.searchsorted(hits, att.ptr[:-1])]
+
+
+def _serving_distances(
+    graph: WalkGraph, places: tuple[GapPlace, ...], is_serving: np.ndarray
+) -> np.ndarray:
+    """Per network node the distance from the nearest serving place on ``graph``."""
+    if not is_serving.any():
+        return np.full(graph.node_count, np.inf)
+    linked = _cached_place_graph(graph, places)
+    contraction = graph.contraction
+    dist_c = dijkstra(
+        linked.matrix, directed=True, indices=contraction.size + np.flatnonzero(is_serving), min_only=True
+    )
+    return contraction.expand(dist_c, linked.links, is_serving)
+
+
+def trace_paths(
+    graph: WalkGraph, dist: np.ndarray, starts: np.ndarray, stop_m: np.ndarray
+) -> list[np.ndarray | None]:
+    """The network edges of a shortest walk from each of ``starts`` back to a search's source.
+
+    ``dist`` is the search's distance per node, ``stop_m`` per node the distance at which a
+    source is entered there (inf elsewhere). From each start, all walks step together, each to
+    the neighbour through which its distance was reached, until a source is entered. ``None``
+    for a start that is not reached (or a walk that does not end, which exact distances rule out).
+    """
+    m = graph.matrix
+    indptr, indices, data = m.indptr, m.indices, m.data
+    paths: list[list[int]] = [[] for _ in range(len(starts))]
+    done: list[bool] = [False] * len(starts)
+    cur = np.asarray(starts, np.int64).copy()
+    active = np.flatnonzero(np.isfinite(dist[cur]))
+    for _ in range(graph.node_count + 1):
+        if active.size == 0:
+            break
+        x = cur[active]
+        tol = 1e-6 * (1 + dist[x])
+        arrived = dist[x] >= stop_m[x] - tol
+        for k in active[arrived].tolist():
+            done[k] = True
+        active, x = active[~arrived], x[~arrived]
+        if active.size == 0:
+            break
+        deg = (indptr[x + 1] - indptr[x]).astype(np.int64)
+        row = np.repeat(np.arange(x.size), deg)
+        pos = np.repeat(indptr[x].astype(np.int64) - np.cumsum(deg) + deg, deg) + np.arange(int(deg.sum()))
+        nxt = indices[pos]
+        slack = dist[nxt] + data[pos] - dist[x][row]
+        order = np.lexsort((dist[nxt], slack, row))
+        first = np.ones(order.size, bool)
+        first[1:] = row[order][1:] != row[order][:-1]
+        best = pos[order[first]]
+        has = np.zeros(x.size, bool)
+        has[row[order[first]]] = True
+        for k, e in zip(active[has].tolist(), graph.matrix_edge[best].tolist(), strict=True):
+            paths[k].append(e)
+        cur[active[has]] = indices[best]
+        active = active[has]
+    return [np.asarray(p, np.int64) if d else None for p, d in zip(paths, done, strict=True)]
+
+
+def _route_notes(
+    routing: ProfileGraph,
+    base_graph: WalkGraph,
+    catchments: Catchments,
+    places: tuple[GapPlace, ...],
+    is_serving: np.ndarray,
+    dist: np.ndarray,
+    rows: list[AnchorResult],
+) -> list[AnchorResult]:
+    """Each anchor's unknown share along its profile walk, and what the profile avoids or
+    cannot pass on the default walk (compared with one more search on the default graph)."""
+    att = catchments.attachment
+    if not rows:
+        return rows
+    weights = routing.weights
+    length = np.asarray(base_graph.network.length_m, np.float64)
+    stop = np.full(base_graph.node_count, np.inf)
+    place_att = _cached_place_graph(base_graph, places).attachment
+    use = is_serving[place_att.owner()]
+    np.minimum.at(stop, place_att.nodes[use], place_att.offset_m[use])
+    _, best = _best_links(att, dist)
+    profile_paths = trace_paths(routing.graph, dist, att.nodes[best], stop)
+    dist0 = _serving_distances(base_graph, places, is_serving)
+    best_d0, best0 = _best_links(att, dist0)
+    default_paths = trace_paths(base_graph, dist0, att.nodes[best0], stop)
+    out = []
+    for row, path, path0 in zip(rows, profile_paths, default_paths, strict=True):
+        share = None
+        note = None
+        if row.distance_m is not None and path is not None:
+            total = float(length[path].sum())
+            share = float(length[path][weights.unknown[path]].sum()) / total if total > 0 else 0.0
+        if path0 is not None and path0.size:
+            rules = weights.rule[path0]
+            if row.distance_m is None:
+                hard = path0[~weights.keep[path0]]
+                names = [WALKING_PROFILES[r].obstacle for r in weights.rule[hard].tolist() if r >= 0]
+                if names:
+                    note = RouteNote("only_over", tuple(dict.fromkeys(names)))
+            else:
+                used = np.zeros(0, np.int64) if path is None else path
+                avoided = path0[(rules >= 0) & ~np.isin(path0, used)]
+                names = [
+                    WALKING_PROFILES[r].obstacle
+                    for r in weights.rule[avoided].tolist()
+                    if WALKING_PROFILES[r].effects[routing.profile].kind != "unknown"
+                ]
+                if names:
+                    note = RouteNote("avoids", tuple(dict.fromkeys(names)))
+        values = dict(row.__dict__, unknown_route_share=share, route_note=note)
+        out.append(_anchor_result(*(values[f] for f in _ANCHOR_FIELDS)))
+    return out
 
 
 def attach_places(graph: WalkGraph, places: Sequence[GapPlace]) -> Attachment:
@@ -485,9 +639,17 @@ class _PlaceGraph:
     matrix: csr_matrix
 
 
-def _cached_place_graph(graph: WalkGraph, places: tuple[GapPlace, ...]) -> _PlaceGraph:
+def _cached_place_graph(
+    graph: WalkGraph, places: tuple[GapPlace, ...], base: WalkGraph | None = None
+) -> _PlaceGraph:
+    """The place graph of ``places`` on ``graph``; a profile's graph (``base``: the area's graph,
+    whose nodes and snapping it shares) reuses the area's attachment instead of snapping again."""
+
     def build() -> _PlaceGraph:
-        attachment = attach_places(graph, places)
+        if base is not None and base is not graph:
+            attachment = _cached_place_graph(base, places).attachment
+        else:
+            attachment = attach_places(graph, places)
         contraction = graph.contraction
         links = contraction.link(attachment)
         matrix = _link_places(contraction.matrix, attachment.count, links.place, links.node, links.offset_m)

@@ -289,6 +289,8 @@ class WalkGraph:
     _to_xy: pyproj.Transformer = field(repr=False)
     segments: Segments
     cache: AreaCache = field(default_factory=AreaCache, repr=False)  # per-area results, shared by sessions
+    # The network edge behind each stored entry of ``matrix`` (to read tags along a found path).
+    matrix_edge: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
 
     @property
     def node_count(self) -> int:
@@ -298,6 +300,32 @@ class WalkGraph:
         """WGS84 degrees → (n, 2) metres in the graph's UTM zone."""
         x, y = self._to_xy.transform(np.asarray(lon, float), np.asarray(lat, float))
         return np.column_stack([x, y])
+
+    def reweighted(self, key: tuple, weight_m: np.ndarray, keep: np.ndarray) -> WalkGraph:
+        """The same network with edge ``k`` weighing ``weight_m[k]`` and only the edges ``keep``
+        (a walking profile), built once per ``key`` and cached on this graph.
+
+        Nodes, positions and snapping are shared with this graph, so places and units attach to
+        the same nodes; only the matrix, its segments and contraction (and so every search) are
+        the profile's own.
+        """
+
+        def build() -> WalkGraph:
+            net = self.network
+            edges = np.flatnonzero(keep)
+            matrix, matrix_edge = _symmetric_matrix_with_edges(
+                np.asarray(net.u, np.int64)[edges], np.asarray(net.v, np.int64)[edges],
+                np.asarray(weight_m, np.float64)[edges], self.node_count, edges,
+            )  # fmt: skip
+            labels = connected_components(matrix, directed=False)[1] if self.node_count else np.zeros(0, np.int32)
+            segments = _segments(matrix, labels)
+            for shared in (matrix, matrix_edge, segments):
+                read_only(shared)
+            return dataclasses.replace(
+                self, matrix=matrix, segments=segments, cache=AreaCache(), matrix_edge=matrix_edge
+            )
+
+        return self.cache.get_or_build(("reweighted", *key), build)[0]
 
     @property
     def contraction(self) -> Contraction:
@@ -412,7 +440,7 @@ def build_graph(network: WalkNetwork) -> WalkGraph:
     u = np.asarray(network.u, np.int64)
     v = np.asarray(network.v, np.int64)
     w = np.asarray(network.length_m, np.float64)
-    matrix = _symmetric_matrix(u, v, w, n)
+    matrix, matrix_edge = _symmetric_matrix_with_edges(u, v, w, n, np.arange(u.size))
 
     lon = np.asarray(network.lon, float)
     lat = np.asarray(network.lat, float)
@@ -431,9 +459,9 @@ def build_graph(network: WalkNetwork) -> WalkGraph:
         snappable = np.zeros(0, np.int32)
     tree = cKDTree(xy[snappable] if n else np.zeros((0, 2)))
     segments = _segments(matrix, labels)
-    for shared in (matrix, xy, snappable, segments):  # one graph serves every session
+    for shared in (matrix, xy, snappable, segments, matrix_edge):  # one graph serves every session
         read_only(shared)
-    return WalkGraph(network, matrix, xy, crs, snappable, tree, to_xy, segments)
+    return WalkGraph(network, matrix, xy, crs, snappable, tree, to_xy, segments, matrix_edge=matrix_edge)
 
 
 def _symmetric_matrix(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> csr_matrix:
@@ -456,6 +484,27 @@ def _symmetric_matrix(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> cs
     )
     matrix.sort_indices()
     return matrix
+
+
+def _symmetric_matrix_with_edges(
+    u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, edge: np.ndarray
+) -> tuple[csr_matrix, np.ndarray]:
+    """:func:`_symmetric_matrix`, plus the edge id ``edge[k]`` behind every stored entry."""
+    lo, hi = np.minimum(u, v), np.maximum(u, v)
+    keep = lo != hi
+    lo, hi, w, edge = lo[keep], hi[keep], w[keep], np.asarray(edge, np.int64)[keep]
+    order = np.lexsort((w, hi, lo))
+    lo, hi, w, edge = lo[order], hi[order], w[order], edge[order]
+    first = np.ones(lo.shape, bool)
+    first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+    lo, hi, w, edge = lo[first], hi[first], w[first], edge[first]
+    rows, cols = np.concatenate([lo, hi]), np.concatenate([hi, lo])
+    order = np.lexsort((cols, rows))
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]).astype(np.int32)
+    data = np.concatenate([w, w])[order]
+    matrix = csr_matrix((data, cols[order].astype(np.int32), indptr), shape=(n, n))
+    matrix.has_sorted_indices = True
+    return matrix, np.concatenate([edge, edge])[order]
 
 
 def _segments(matrix: csr_matrix, labels: np.ndarray) -> Segments:

@@ -24,9 +24,10 @@ from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.labels import compute_label
 from catalogue.model import WalkNetwork
 from catalogue.store import PlaceInfo, load_network, load_places
-from gaps.engine import GapParams, GapPlace, GapResult, Status, compute_gaps
+from gaps.engine import GapParams, GapPlace, GapResult, RouteNote, Status, compute_gaps
 from gaps.equity import Equity, compute_equity
 from gaps.graph import WalkGraph
+from gaps.profiles import PROFILE_LABELS, check_profile, profile_for_group
 from gaps.schools import SchoolIndicator, load_school_indicators
 
 ALL_GROUPS = "all"
@@ -85,6 +86,8 @@ class GapRequest:
     ``None`` = the group's walking speed from the group table (4.5 km/h for ``all``).
     ``time_window``: ``any`` (hours not checked), ``group`` (the group's usual window) or a
     window id of :data:`audits.time_windows.TIME_WINDOWS`.
+    ``profile``: a walking profile of :mod:`gaps.profiles` (``None`` = the group's own,
+    ``default`` for ``all``); ``strict``: edges whose relevant tags are unknown are impassable.
     """
 
     group: str = ALL_GROUPS
@@ -95,6 +98,8 @@ class GapRequest:
     catchment_m: float = 1000.0
     h3_resolution: int = 10
     time_window: str = ANY_TIME
+    profile: str | None = None
+    strict: bool = False
 
     def __post_init__(self) -> None:
         if self.group != ALL_GROUPS and self.group not in GROUP_IDS:
@@ -123,6 +128,8 @@ class GapRequest:
             raise InvalidInput(
                 N_("The catchment must be at most 10,000 m."),
             )
+        if self.profile is not None:
+            check_profile(self.profile)
         _ = self.params  # GapParams checks the ranges (time > 0, 0 < speed <= 20, …)
 
     @property
@@ -137,6 +144,11 @@ class GapRequest:
         if self.time_window == GROUP_TIME:
             return ANY_TIME if self.group == ALL_GROUPS else window_for_group(self.group)
         return self.time_window
+
+    @property
+    def effective_profile(self) -> str:
+        """The chosen walking profile, else the group's own."""
+        return self.profile if self.profile is not None else profile_for_group(self.group)
 
     @property
     def params(self) -> GapParams:
@@ -156,6 +168,8 @@ class GapRequest:
             t(N_("Categories"), lang): cats,
             t(N_("Time window"), lang): time_window_label(self.window_id, lang),
             t(N_("Walking speed"), lang): t(N_("{speed} km/h"), lang, speed=self.effective_speed_kmh),
+            t(N_("Walking profile"), lang): t(PROFILE_LABELS[self.effective_profile], lang)
+            + (" – " + t(N_("unknown ways impassable"), lang) if self.strict else ""),
             t(N_("Time limit"), lang): t(N_("{minutes} min"), lang, minutes=self.minutes),
             t(N_("Catchment"), lang): t(N_("{metres} m"), lang, metres=self.catchment_m),
             t(N_("Hexagons"), lang): f"H3 {self.h3_resolution}",
@@ -289,6 +303,14 @@ class AnchorRow:
     locator: str | None = None
     nearest_category: str | None = None
     nearest_locator: str | None = None
+    # The walking profile's view (gaps.engine.AnchorResult): share of the walk over edges with
+    # unknown relevant tags, and the obstacles it avoids or that stop it.
+    unknown_route_share: float | None = None
+    route_note: RouteNote | None = None
+
+    def route_text(self, lang: str) -> str | None:
+        """"avoids steps" / "only reachable over steps" in ``lang``; ``None`` without a note."""
+        return self.route_note.text(lang) if self.route_note is not None else None
 
     def label(self, lang: str) -> str:
         """The anchor's name, else "Kita, Goethestraße"."""
@@ -377,7 +399,10 @@ def run_gap_analysis(
         )
     gap_places = classify_places_for_gaps(places, verdicts_by_place, request, hours_by_place)
     anchors = select_anchors(places)
-    result = compute_gaps(graph, anchors=anchors, places=gap_places, params=request.params)
+    result = compute_gaps(
+        graph, anchors=anchors, places=gap_places, params=request.params,
+        profile=request.effective_profile, strict=request.strict,
+    )  # fmt: skip
     by_id = {p.id: p for p in places}
     rows: list[AnchorRow] = []
     for res in result.anchors:
@@ -409,6 +434,8 @@ def run_gap_analysis(
                 locator=place.locator,
                 nearest_category=nearest.category if nearest is not None else None,
                 nearest_locator=nearest.locator if nearest is not None else None,
+                unknown_route_share=res.unknown_route_share,
+                route_note=res.route_note,
             )
         )
     ranked = rank_by_need(rows)
@@ -439,12 +466,20 @@ def report_to_json(report: GapReport, area_name: str, lang: str = "en") -> dict[
     ``presumed_cells``: served, but only by places whose verdict rests on presumed facts (the
     same per anchor as ``unknown_share`` / ``presumed_share``). ``time_window``: the window the
     opening hours were checked against (a window id, or ``any``). ``equity`` is :func:`equity_to_json`.
+    same per anchor as ``unknown_share`` / ``presumed_share``). ``profile`` is the walking profile
+    used and ``strict`` whether unknown ways counted as impassable; per anchor
+    ``unknown_route_share`` is the share of the walk to the nearest serving place over ways whose
+    relevant tags are unknown (``null`` for the default profile and when none is reachable), and
+    ``route_note`` what the profile avoids or why nothing is reachable ("only reachable over
+    steps"; ``null`` when the profile changes nothing).
     """
     return {
         "area": area_name,
         "group": report.request.group,
         "minutes": report.request.minutes,
         "time_window": report.request.window_id,
+        "profile": report.request.effective_profile,
+        "strict": report.request.strict,
         "cells": report.cells,
         "underserved_cells": report.count("underserved"),
         "unknown_cells": report.count("unknown"),
@@ -463,6 +498,8 @@ def report_to_json(report: GapReport, area_name: str, lang: str = "en") -> dict[
                 "underserved_share": _round(a.underserved_share, 3),
                 "unknown_share": _round(a.unknown_share, 3),
                 "presumed_share": _round(a.presumed_share, 3),
+                "unknown_route_share": _round(a.unknown_route_share, 3),
+                "route_note": a.route_text(lang),
             }
             for a in report.anchors
         ],

@@ -13,7 +13,9 @@ from pathlib import Path
 from audits.presumptions import PRESUMPTIONS
 from audits.time_windows import GROUP_WINDOWS, TIME_WINDOWS
 from audits.vocabulary import FACTS, GROUPS, SECTIONS, format_value
+from base.i18n import t
 from catalogue.categories import CATEGORIES
+from gaps.profiles import GROUP_PROFILE, PROFILE_IDS, WALKING_PROFILES
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "vocabulary.md"
 BLOCK = re.compile(r"(<!-- BEGIN (\w+) -->\n)(.*?)(<!-- END \2 -->)", re.S)
@@ -68,12 +70,29 @@ def render_time_windows() -> str:
     return "\n".join(rows) + "\n"
 
 
+def render_walking_profiles() -> str:
+    profiles = [p for p in PROFILE_IDS if p != "default"]
+    rows = [
+        "| on | OSM condition | " + " | ".join(profiles) + " | obstacle (Deutsch / English) | source |",
+        "|---|---|" + "---|" * len(profiles) + "---|---|",
+    ]
+    for r in WALKING_PROFILES:
+        effects = " | ".join(r.effects[p].text() if p in r.effects else "fine" for p in profiles)
+        condition = r.condition.replace("|", "\\|")
+        rows.append(f"| {r.on} | {condition} | {effects} | {t(r.obstacle, 'de')} / {r.obstacle} | {r.source} |")
+    groups = ", ".join(f"`{g}` → `{p}`" for g, p in GROUP_PROFILE.items())
+    rows.append("")
+    rows.append(f"Groups and their profiles: {groups}; every other group and `all` → `default` (no rules).")
+    return "\n".join(rows) + "\n"
+
+
 RENDER = {
     "categories": render_categories,
     "groups": render_groups,
     "facts": render_facts,
     "presumptions": render_presumptions,
     "time_windows": render_time_windows,
+    "walking_profiles": render_walking_profiles,
 }
 
 

@@ -36,8 +36,8 @@ from storage.db import open_database, session_scope
 
 ROOT = Path(__file__).resolve().parents[2]
 JSON_KEYS = {
-    "area", "group", "minutes", "time_window", "cells", "underserved_cells", "unknown_cells", "presumed_cells",
-    "seconds", "anchors", "equity",
+    "area", "group", "minutes", "time_window", "profile", "strict", "cells", "underserved_cells",
+    "unknown_cells", "presumed_cells", "seconds", "anchors", "equity",
 }  # fmt: skip
 ANCHOR_KEYS = {
     "name",
@@ -51,6 +51,8 @@ ANCHOR_KEYS = {
     "underserved_share",
     "unknown_share",
     "presumed_share",
+    "unknown_route_share",
+    "route_note",
 }
 OSM_REF = re.compile(r"^(node|way|relation)/\d+$")
 
@@ -281,6 +283,15 @@ def test_open_limited_never_serves_fewer_units_than_open(berlin_inputs):
     assert analyse(berlin_inputs, group="prams", verdicts="open_limited").count("served") > 0
 
 
+def test_request_profile_defaults_to_the_groups_own():
+    assert GapRequest(group="wheelchair").effective_profile == "wheelchair"
+    assert GapRequest(group="blind").effective_profile == "default"
+    assert GapRequest(group="all").effective_profile == "default"
+    assert GapRequest(group="all", profile="prams").effective_profile == "prams"
+    with pytest.raises(InvalidInput, match="walking profile"):
+        GapRequest(profile="skateboard")
+
+
 def test_report_json_has_exactly_the_documented_keys(berlin_inputs):
     data = report_to_json(analyse(berlin_inputs, group="all", minutes=3), "Borsigwalde")
     assert set(data) == JSON_KEYS
@@ -329,6 +340,23 @@ def test_gaps_cli_json(berlin_db):
         run_audits_cli(url, "gaps", "--area", "Borsigwalde", "--group", "wheelchair", "--json").stdout
     )
     assert all(a["nearest_m"] is None for a in wheel["anchors"])
+    assert wheel["profile"] == "wheelchair" and wheel["strict"] is False
+    assert data["profile"] == "default" and all(a["unknown_route_share"] is None for a in data["anchors"])
+
+    # Routing on its own: every place counts, walked with the wheelchair profile, strict.
+    done = run_audits_cli(url, "gaps", "--area", "Borsigwalde", "--group", "all", "--profile", "wheelchair",
+                          "--strict", "--json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    routed = json.loads(done.stdout)
+    assert routed["profile"] == "wheelchair" and routed["strict"] is True
+    by_ref = {a["osm_ref"]: a for a in data["anchors"]}
+    for anchor in routed["anchors"]:
+        default_m = by_ref[anchor["osm_ref"]]["nearest_m"]
+        if anchor["nearest_m"] is not None:
+            assert anchor["nearest_m"] >= default_m - 0.1  # a profile never shortens a walk
+            assert 0 <= anchor["unknown_route_share"] <= 1
+        elif default_m is not None:
+            assert anchor["route_note"] is None or anchor["route_note"].startswith("only reachable over")
 
 
 def test_gaps_cli_time_window(berlin_db):
@@ -357,6 +385,7 @@ def test_gaps_cli_refuses_bad_input_without_a_traceback(berlin_db):
         (("--area", "Borsigwalde", "--group", "all", "--minutes", "0"), "time limit"),
         (("--area", "Borsigwalde", "--group", "all", "--out", "map.docx"), ".gpkg"),
         (("--area", "Borsigwalde", "--group", "youth", "--time-window", "night"), "weekday_evening_saturday"),
+        (("--area", "Borsigwalde", "--group", "all", "--profile", "skateboard"), "invalid choice"),
     ):
         done = run_audits_cli(url, "gaps", *args)
         assert done.returncode == 2, (args, done.stderr)

@@ -281,6 +281,28 @@ def test_network_distance_is_never_shorter_than_straight_line(berlin):
         assert (row[reach] >= straight[reach] - 0.5).all()
 
 
+def networkx_distances(
+    graph, serving: list[GapPlace], weight: np.ndarray | None = None, keep: np.ndarray | None = None
+) -> dict[int, float]:
+    """networkx's multi-source Dijkstra from the ``serving`` places over the network's edges
+    (``weight``, only ``keep``; default: lengths, all), per reached network node."""
+    net = graph.network
+    weight = net.length_m.astype(float) if weight is None else weight
+    keep = np.ones(net.edge_count, bool) if keep is None else keep
+    g = nx.Graph()
+    g.add_nodes_from(range(net.node_count))
+    # Shortest of parallel edges wins: add longest first so shorter ones overwrite.
+    for k in np.argsort(-weight, kind="stable"):
+        if net.u[k] != net.v[k] and keep[k]:
+            g.add_edge(int(net.u[k]), int(net.v[k]), weight=float(weight[k]))
+    # Each serving place as its own node, linked to the nodes it reaches (the same links the gap map uses).
+    att = attach_places(graph, serving)
+    for owner, node, off in zip(att.owner(), att.nodes, att.offset_m, strict=True):
+        g.add_edge(("place", int(owner)), int(node), weight=float(off))
+    expected = nx.multi_source_dijkstra_path_length(g, {("place", i) for i in range(len(serving))})
+    return {k: d for k, d in expected.items() if isinstance(k, int)}
+
+
 @pytest.mark.parametrize("name", ["berlin", "muenchen", "neuss"])
 def test_distance_field_equals_networkx(extract_path, name):
     extract = _extract(extract_path, name)
@@ -289,21 +311,7 @@ def test_distance_field_equals_networkx(extract_path, name):
     result = compute_gaps(graph, anchors=anchors, places=places)
 
     net = extract.network
-    g = nx.Graph()
-    g.add_nodes_from(range(net.node_count))
-    # Shortest of parallel edges wins: add longest first so shorter ones overwrite.
-    for k in np.argsort(-net.length_m.astype(float), kind="stable"):
-        if net.u[k] != net.v[k]:
-            g.add_edge(int(net.u[k]), int(net.v[k]), weight=float(net.length_m[k]))
-    # Each serving place as its own node, linked to the nodes it reaches (the same links the gap map uses).
-
-    serving = [p for p in places if p.status == "serving"]
-    att = attach_places(graph, serving)
-    for owner, node, off in zip(att.owner(), att.nodes, att.offset_m, strict=True):
-        g.add_edge(("place", int(owner)), int(node), weight=float(off))
-    expected = nx.multi_source_dijkstra_path_length(g, {("place", i) for i in range(len(serving))})
-    reached = {k: d for k, d in expected.items() if isinstance(k, int)}
-
+    reached = networkx_distances(graph, [p for p in places if p.status == "serving"])
     ours = result.node_distance_m
     assert len(reached) == np.isfinite(ours).sum() > 0.5 * net.node_count
     keys = np.fromiter(reached, int)
