@@ -21,6 +21,7 @@ from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.model import BaseMap
 from catalogue.store import AreaInfo
 from exports.gaps import CRS_CHOICES, MEDIA_TYPES, export_gaps_bytes
+from gaps.population import describe_population, group_share
 from gaps.service import (
     ALL_GROUPS,
     DEFAULT_CATEGORIES,
@@ -167,6 +168,7 @@ def anchor_table(report: GapReport, lang: str) -> list[dict[str, object]]:
                 "underserved": percent(a.underserved_share),
                 "unknown": percent(a.unknown_share),
                 "presumed": percent(a.presumed_share),
+                "residents_underserved": None if a.residents_underserved is None else round(a.residents_underserved),
             }
         )
     return rows
@@ -186,6 +188,10 @@ def anchor_columns() -> dict[str, ColumnConfig]:
         "underserved": st.column_config.NumberColumn(ui.t("Share underserved"), format="%.0f %%"),
         "unknown": st.column_config.NumberColumn(ui.t("Share not enough data"), format="%.0f %%"),
         "presumed": st.column_config.NumberColumn(ui.t("Share served only on presumptions"), format="%.0f %%"),
+        "residents_underserved": st.column_config.NumberColumn(
+            ui.t("Residents underserved"), format="%d",
+            help=ui.t("Residents of the catchment's underserved hexagons (a hexagon in several catchments counts for each)."),
+        ),
     }
 
 
@@ -200,6 +206,7 @@ def show_counts(report: GapReport, lang: str, seconds: float) -> None:
     )
     c4.metric(ui.t("underserved"), report.count("underserved"))
     c5.metric(ui.t("not enough data"), report.count("unknown"))
+    show_residents(report, lang)
     by_status = {s: sum(1 for p in report.places if p.status == s) for s in ("serving", "unknown", "not")}
     st.caption(
         ui.t(
@@ -211,6 +218,25 @@ def show_counts(report: GapReport, lang: str, seconds: float) -> None:
         + " · "
         + ui.t("computed in {ms} ms", ms=format_number(seconds * 1000, lang, 0))
     )
+
+
+def show_residents(report: GapReport, lang: str) -> None:
+    """A second row of figures: residents (and people of the group) in the catchments; nothing
+    when the area has no population, rather than zeros that look like data."""
+    total = report.residents()
+    if total is None or report.population is None:
+        st.caption(ui.t("No residents for this area: import a census grid (python -m audits import-population) or re-import the area from an OSM file with buildings."))
+        return
+    people: list[tuple[str, float | None]] = [
+        (ui.t("Residents in the catchments"), total),
+        (ui.t("Residents underserved"), report.residents("underserved")),
+        (ui.t("Residents with not enough data"), report.residents("unknown")),
+    ]
+    if report.group_share is not None:
+        people.append((ui.t("of the group, underserved"), report.group_people("underserved")))
+    for column, (label, value) in zip(st.columns(len(people)), people, strict=True):
+        column.metric(label, round(value or 0))  # whole people, like the hexagon counts
+    st.caption(describe_population(report.population, lang))
 
 
 def show_unknown_places(report: GapReport, lang: str) -> None:
@@ -293,6 +319,8 @@ try:
         verdicts_by_place=inputs.verdicts_by_place,
         indicators=inputs.indicators,
         request=request,
+        population=inputs.population,
+        group_share=group_share(request.group, settings),
     )
 except AtlasError as err:
     ui.show_error(err)

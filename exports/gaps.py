@@ -50,6 +50,7 @@ from exports.printed_map import (
 )
 from exports.tabular import XLSX_MEDIA_TYPE, csv_bytes, save_export, xlsx_bytes
 from gaps.engine import units_geoframe
+from gaps.population import describe_population
 from gaps.service import AnchorRow, GapReport, group_label
 
 GapFormat = Literal["gpkg", "geojson", "csv", "xlsx", "pdf", "png"]
@@ -84,6 +85,7 @@ ANCHOR_COLUMNS: tuple[str, ...] = (
     "underserved_share",
     "unknown_share",
     "presumed_share",
+    "residents_underserved",
     "units",
     "lon",
     "lat",
@@ -150,6 +152,8 @@ def _anchor_record(rank: int, a: AnchorRow, catchment_m: float) -> dict[str, Any
         "underserved_share": None if a.underserved_share is None else round(a.underserved_share, 3),
         "unknown_share": None if a.unknown_share is None else round(a.unknown_share, 3),
         "presumed_share": None if a.presumed_share is None else round(a.presumed_share, 3),
+        # Whole people; empty when the area has no population (never a 0 that is no data).
+        "residents_underserved": None if a.residents_underserved is None else round(a.residents_underserved),
         "units": a.unit_count,
         "lon": round(a.lon, COORD_DECIMALS),
         "lat": round(a.lat, COORD_DECIMALS),
@@ -177,8 +181,13 @@ def _frames(report: GapReport) -> dict[str, Any]:
         minutes_class=[minutes_class(m, limit) for m in units["minutes"].to_numpy(float)],
         nearest_id=pd.array(units["nearest_id"].tolist(), dtype="Int64"),
         catchments=units["catchments"].astype("int64"),
+        # Residents per hexagon (1 decimal: an estimate spreads people over buildings); empty
+        # when the area has no population.
+        residents=np.round(report.unit_residents, 1)
+        if report.unit_residents is not None
+        else np.full(len(units), np.nan),
     )[["h3", "minutes", "minutes_class", "distance_m", "state", "presumed", "nearest_id", "nearest_name",
-       "nearest_label", "nearest_ref", "catchments", "lon", "lat", "geometry"]]  # fmt: skip
+       "nearest_label", "nearest_ref", "catchments", "residents", "lon", "lat", "geometry"]]  # fmt: skip
     anchors = gpd.GeoDataFrame(
         anchor_records(report),
         columns=list(ANCHOR_COLUMNS),
@@ -189,6 +198,7 @@ def _frames(report: GapReport) -> dict[str, Any]:
     anchors["startchancen"] = anchors["startchancen"].astype(bool)
     for column in ("rank", "units"):
         anchors[column] = anchors[column].astype("int64")
+    anchors["residents_underserved"] = pd.array(anchors["residents_underserved"].tolist(), dtype="Int64")
     for column in ("nearest_m", "nearest_minutes", "underserved_share", "unknown_share", "presumed_share", "lon", "lat"):
         anchors[column] = anchors[column].astype("float64")
     places = gpd.GeoDataFrame(
@@ -432,9 +442,21 @@ def render_gap_map(
             wrapped = wrap(str(value), 52)
             txt_ax.text(0.34, y, wrapped, fontsize=6.8, va="top")
             y -= 0.052 * (wrapped.count("\n") + 1)
+        residents, under = report.residents(), report.residents("underserved")
+        if residents is not None and under is not None:
+            counts += "; " + t(
+                N_("residents in the catchments: about {residents:,}, {underserved:,} of them underserved, {unknown:,} with not enough data"),
+                lang, residents=round(residents), underserved=round(under),
+                unknown=round(report.residents("unknown") or 0),
+            )  # fmt: skip
+            if report.group_share is not None:
+                counts += "; " + t(
+                    N_("people of the group underserved: about {people:,}"), lang,
+                    people=round(report.group_people("underserved") or 0),
+                )  # fmt: skip
         y -= 0.02
         txt_ax.text(0, y, wrap(counts, 75), fontsize=6.8, va="top")
-        y -= 0.11
+        y -= 0.11 + (0.05 if residents is not None else 0.0)
         top = report.anchors[:5]
         if top:
             txt_ax.text(
@@ -464,6 +486,8 @@ def render_gap_map(
         )
         if any(a.social_index is not None for a in report.anchors):
             footer += "\n" + t(N_("School social index: Ministerium für Schule und Bildung NRW, dl-de/by-2-0"), lang)
+        if report.population is not None:
+            footer += "\n" + describe_population(report.population, lang)
         fig.text(0.05, 0.012, footer, fontsize=6.5, va="bottom")
 
         buf = io.BytesIO()

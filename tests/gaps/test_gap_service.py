@@ -37,6 +37,7 @@ from storage.db import open_database, session_scope
 ROOT = Path(__file__).resolve().parents[2]
 JSON_KEYS = {
     "area", "group", "minutes", "cells", "underserved_cells", "unknown_cells", "presumed_cells", "seconds", "anchors",
+    "residents", "residents_underserved", "residents_unknown", "residents_group", "population",
 }  # fmt: skip
 ANCHOR_KEYS = {
     "name",
@@ -50,6 +51,7 @@ ANCHOR_KEYS = {
     "underserved_share",
     "unknown_share",
     "presumed_share",
+    "residents_underserved",
 }
 OSM_REF = re.compile(r"^(node|way|relation)/\d+$")
 
