@@ -455,8 +455,9 @@ def render_gap_map(
                     people=round(report.group_people("underserved") or 0),
                 )  # fmt: skip
         y -= 0.02
-        txt_ax.text(0, y, wrap(counts, 75), fontsize=6.8, va="top")
-        y -= 0.11 + (0.05 if residents is not None else 0.0)
+        counts_text = wrap(counts, 75)
+        txt_ax.text(0, y, counts_text, fontsize=6.8, va="top")
+        y -= 0.045 * (counts_text.count("\n") + 1) + 0.02
         top = report.anchors[:5]
         if top:
             txt_ax.text(
@@ -464,6 +465,8 @@ def render_gap_map(
             )
             y -= 0.055
             for rank, a in enumerate(top, start=1):
+                if y < -0.08:
+                    break  # residents' figures take room: the list stops at the page's edge
                 share = "–" if a.underserved_share is None else format_number(a.underserved_share * 100, lang, 0) + " %"
                 social = (
                     t(N_(", social index {index}"), lang, index=a.social_index) if a.social_index is not None else ""
@@ -487,7 +490,8 @@ def render_gap_map(
         if any(a.social_index is not None for a in report.anchors):
             footer += "\n" + t(N_("School social index: Ministerium für Schule und Bildung NRW, dl-de/by-2-0"), lang)
         if report.population is not None:
-            footer += "\n" + describe_population(report.population, lang)
+            # Wrapped so it stays left of the parameter column.
+            footer += "\n" + wrap(describe_population(report.population, lang), 70)
         fig.text(0.05, 0.012, footer, fontsize=6.5, va="bottom")
 
         buf = io.BytesIO()
