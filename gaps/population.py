@@ -11,10 +11,9 @@ One source per area (table ``populations``):
   by ``ATLAS_FLOOR_AREA_PER_RESIDENT``, scaled to a known total when one was given
   (``save_building_estimate``). Computed when a gap map asks for it, never stored.
 
-At gap time every point's residents go to the H3 cell its centre lies in
-(:func:`compute_unit_residents`). A census cell is 100 m × 100 m and an H3 cell of resolution 10
-about 0.015 km², so at that resolution a cell's residents land in one hexagon, not spread over
-the two or three it touches; the sums over catchments are what the report uses.
+At gap time every point's residents go to the H3 cell it lies in (:func:`compute_unit_residents`).
+A census cell (100 m × 100 m) touches two or three hexagons of resolution 10 (about 0.015 km²),
+so its residents are spread over the centres of its four quarters first, a quarter each.
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from accounts.auth import Actor, require_role
 from base.errors import InvalidInput
+from base.geo import METRES_PER_DEGREE
 from base.i18n import N_, format_date, t
 from base.settings import Settings
 from catalogue.store import CURATORS, load_homes
@@ -42,6 +42,7 @@ from storage.models_gaps import AreaPopulation
 CENSUS_COLUMNS: tuple[str, ...] = ("GITTER_ID_100m", "x_mp_100m", "y_mp_100m", "Einwohner")
 SUPPRESSED_MARKS = frozenset({"–", "-", "—"})  # the official files use the en dash
 CENSUS_MARGIN_M = 500.0  # cells this far outside the area's box are kept (catchments reach out)
+CENSUS_CELL_M = 100.0
 CENSUS = "census"
 BUILDINGS = "buildings"
 # Which share setting turns residents into the people of a group (``Settings`` attribute, per mille).
@@ -115,6 +116,11 @@ class Population:
     @property
     def total(self) -> float:
         return self.points.total
+
+    @property
+    def cell_m(self) -> float | None:
+        """The side of a grid cell a point stands for (census), ``None`` for buildings."""
+        return CENSUS_CELL_M if self.source == CENSUS else None
 
     def to_json_dict(self) -> dict[str, object]:
         return {
@@ -285,20 +291,29 @@ def compute_building_residents(
 # ---------------------------------------------------------------- at gap time (pure)
 
 
-def compute_unit_residents(points: PopulationPoints, cells: list[str], resolution: int) -> np.ndarray:
+def compute_unit_residents(
+    points: PopulationPoints, cells: list[str], resolution: int, *, cell_m: float | None = None
+) -> np.ndarray:
     """Residents per hexagon of ``cells`` (H3 ids at ``resolution``): the sum over the points
-    whose centre lies in it. Points outside every cell are not counted."""
+    that lie in it. A point standing for a square grid cell of side ``cell_m`` is split into its
+    four quarters' centres first. Points outside every hexagon are not counted."""
     out = np.zeros(len(cells), np.float64)
     if not cells or points.count == 0:
         return out
+    lon, lat, residents = points.lon, points.lat, points.residents
+    if cell_m is not None:
+        dlat = cell_m / 4 / METRES_PER_DEGREE
+        dlon = dlat / np.cos(np.radians(lat))
+        lon = np.concatenate([lon - dlon, lon + dlon, lon - dlon, lon + dlon])
+        lat = np.concatenate([lat - dlat, lat - dlat, lat + dlat, lat + dlat])
+        residents = np.tile(residents / 4, 4)
     index = {c: i for i, c in enumerate(cells)}
     point_cells = [
-        index.get(h3.latlng_to_cell(la, lo, resolution), -1)
-        for lo, la in zip(points.lon.tolist(), points.lat.tolist(), strict=True)
+        index.get(h3.latlng_to_cell(la, lo, resolution), -1) for lo, la in zip(lon.tolist(), lat.tolist(), strict=True)
     ]
     where = np.array(point_cells, np.int64)
     inside = where >= 0
-    np.add.at(out, where[inside], points.residents[inside])
+    np.add.at(out, where[inside], residents[inside])
     return out
 
 

@@ -357,7 +357,9 @@ def run_gap_analysis(
     unit_residents: np.ndarray | None = None
     anchor_underserved: list[float | None] = [None] * len(result.anchors)
     if population is not None:
-        unit_residents = compute_unit_residents(population.points, result.cells, request.h3_resolution)
+        unit_residents = compute_unit_residents(
+            population.points, result.cells, request.h3_resolution, cell_m=population.cell_m
+        )
         catchments = result.catchments
         if catchments is not None:
             under = np.where(result.unit_state == "underserved", unit_residents, 0.0)

@@ -314,3 +314,24 @@ def test_the_source_is_stated_in_words():
     assert describe_population(scaled, "de") == (
         "Bevölkerung: geschätzt aus OSM-Gebäuden (47 m²/Person), skaliert auf 100.000 Einwohner:innen"
     )
+
+
+def test_a_census_cell_is_spread_over_its_quarters():
+    import h3
+
+    from gaps.population import compute_unit_residents
+
+    to_wgs84 = Transformer.from_crs("EPSG:3035", "EPSG:4326", always_xy=True)
+    lon, lat = to_wgs84.transform(4089450, 3126450)
+    points = PopulationPoints(ids=np.array(["c"]), lon=np.array([lon]), lat=np.array([lat]), residents=np.array([100.0]))
+    quarters = [to_wgs84.transform(4089450 + dx, 3126450 + dy) for dx in (-25, 25) for dy in (-25, 25)]
+    cells = sorted({h3.latlng_to_cell(y, x, 10) for x, y in quarters})
+    spread = compute_unit_residents(points, cells, 10, cell_m=100)
+    assert spread.sum() == pytest.approx(100)
+    expected = [25.0 * sum(h3.latlng_to_cell(y, x, 10) == c for x, y in quarters) for c in cells]
+    assert spread.tolist() == pytest.approx(expected)
+    # A building is one point: all its residents go to the hexagon it stands in.
+    whole = compute_unit_residents(points, cells, 10)
+    assert sorted(whole.tolist())[-1] == 100 and whole.sum() == 100
+    # Outside every hexagon: not counted.
+    assert compute_unit_residents(points, ["8a1fa4ad5c4ffff"], 10).sum() == 0
