@@ -22,6 +22,7 @@ from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.model import BaseMap
 from catalogue.store import AreaInfo
 from exports.gaps import CRS_CHOICES, MEDIA_TYPES, export_gaps_bytes
+from gaps.population import describe_population, group_share
 from gaps.profiles import PROFILE_IDS, PROFILE_LABELS, profile_for_group
 from gaps.service import (
     ALL_GROUPS,
@@ -205,6 +206,7 @@ def anchor_table(report: GapReport, lang: str) -> list[dict[str, object]]:
                 "presumed": percent(a.presumed_share),
                 "route_unknown": percent(a.unknown_route_share),
                 "route": a.route_text(lang) or "",
+                "residents_underserved": None if a.residents_underserved is None else round(a.residents_underserved),
             }
         )
     return rows
@@ -226,6 +228,10 @@ def anchor_columns() -> dict[str, ColumnConfig]:
         "presumed": st.column_config.NumberColumn(ui.t("Share served only on presumptions"), format="%.0f %%"),
         "route_unknown": st.column_config.NumberColumn(ui.t("Walk over ways with unknown tags"), format="%.0f %%"),
         "route": st.column_config.TextColumn(ui.t("Walking profile note")),
+        "residents_underserved": st.column_config.NumberColumn(
+            ui.t("Residents underserved"), format="%d",
+            help=ui.t("Residents of the catchment's underserved hexagons (a hexagon in several catchments counts for each)."),
+        ),
     }
 
 
@@ -240,6 +246,7 @@ def show_counts(report: GapReport, lang: str, seconds: float) -> None:
     )
     c4.metric(ui.t("underserved"), report.count("underserved"))
     c5.metric(ui.t("not enough data"), report.count("unknown"))
+    show_residents(report, lang)
     by_status = {s: sum(1 for p in report.places if p.status == s) for s in ("serving", "unknown", "not")}
     st.caption(
         ui.t(
@@ -275,6 +282,25 @@ def show_equity(report: GapReport, lang: str) -> None:
     )  # fmt: skip
     c3.metric(ui.t("Schools with a social index"), equity.anchors)
     st.caption(equity.interpretation.localized(lang))
+
+
+def show_residents(report: GapReport, lang: str) -> None:
+    """A second row of figures: residents (and people of the group) in the catchments; nothing
+    when the area has no population, rather than zeros that look like data."""
+    total = report.residents()
+    if total is None or report.population is None:
+        st.caption(ui.t("No residents for this area: import a census grid (python -m audits import-population) or re-import the area from an OSM file with buildings."))
+        return
+    people: list[tuple[str, float | None]] = [
+        (ui.t("Residents in the catchments"), total),
+        (ui.t("Residents underserved"), report.residents("underserved")),
+        (ui.t("Residents with not enough data"), report.residents("unknown")),
+    ]
+    if report.group_share is not None:
+        people.append((ui.t("of the group, underserved"), report.group_people("underserved")))
+    for column, (label, value) in zip(st.columns(len(people)), people, strict=True):
+        column.metric(label, round(value or 0))  # whole people, like the hexagon counts
+    st.caption(describe_population(report.population, lang))
 
 
 def show_unknown_places(report: GapReport, lang: str) -> None:
@@ -358,6 +384,8 @@ try:
         indicators=inputs.indicators,
         request=request,
         hours_by_place=inputs.hours_by_place,
+        population=inputs.population,
+        group_share=group_share(request.group, settings),
     )
 except AtlasError as err:
     ui.show_error(err)

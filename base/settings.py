@@ -87,6 +87,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("presumptions_file", "ATLAS_PRESUMPTIONS", "path", None,
             "TOML file that changes or extends the table of presumed facts (see `docs/vocabulary.md`)",
             default_doc="unset: the built-in table"),
+    Setting("floor_area_per_resident", "ATLAS_FLOOR_AREA_PER_RESIDENT", "int", 47,
+            "m² of residential floor (footprint × levels) per resident for the estimate from OSM buildings; "
+            "Destatis: 47.4 m² living space per person in Germany, 2022. Footprint × levels is gross floor "
+            "area, so without a known total (`--residents`) the estimate tends to be high"),
+    Setting("share_children", "ATLAS_SHARE_CHILDREN", "int", 73,
+            "share of children (6–13 years) among residents, in per mille, for the group `children` "
+            "(Destatis population 2022: about 7.3 %)"),
+    Setting("share_youth", "ATLAS_SHARE_YOUTH", "int", 37,
+            "share of young people (14–17 years) among residents, in per mille, for the group `youth` "
+            "(Destatis population 2022: about 3.7 %)"),
+    Setting("share_seniors", "ATLAS_SHARE_SENIORS", "int", 220,
+            "share of people aged 65 and over among residents, in per mille, for the group `seniors` "
+            "(Destatis population 2022: about 22 %)"),
 )
 
 STARTTLS_PORT = 587
@@ -122,6 +135,10 @@ class Settings:
     max_import_seconds: int = 900
     max_import_memory_mb: int = 3072
     presumptions_file: Path | None = None
+    floor_area_per_resident: int = 47
+    share_children: int = 73
+    share_youth: int = 37
+    share_seniors: int = 220
 
     @property
     def tile_url(self) -> str | None:

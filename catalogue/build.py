@@ -15,10 +15,10 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from base.geo import bbox_of, haversine_m, local_coords_projection
+from base.geo import METRES_PER_DEGREE, bbox_of, haversine_m, local_coords_projection
 from base.text import neutralise_optional
 from catalogue.categories import CATEGORIES, KEY_PRECEDENCE, classify_tags
-from catalogue.model import BaseMap, Extract, NamedStreets, PlaceRecord, ReadNotes, WalkNetwork
+from catalogue.model import BaseMap, Extract, Homes, NamedStreets, PlaceRecord, ReadNotes, WalkNetwork
 from catalogue.walk_tags import NODE_ATTRS
 
 # Distinct OSM nodes can share one position (mapping glitches). Such an edge is real – dropping it
@@ -90,6 +90,84 @@ def classify_basemap_area(tags: Mapping[str, str]) -> str | None:
         if tags.get(key) == value:
             return "water"
     return None
+
+
+# Residents' estimate (``gaps.population``): which buildings are homes and how many levels they
+# have when ``building:levels`` does not say. German rough values; roof levels are not counted.
+HOME_LEVELS: dict[str, float] = {
+    "apartments": 4, "residential": 3, "dormitory": 3, "house": 2, "detached": 2,
+    "semidetached_house": 2, "terrace": 2, "farm": 2, "bungalow": 1, "yes": 2,
+}  # fmt: skip
+# A plain ``building=yes`` is a home unless one of these keys says otherwise …
+NOT_HOME_KEYS: tuple[str, ...] = ("shop", "amenity", "office", "craft", "tourism")
+# … or it stands in land used otherwise (its centroid inside such a ``landuse`` area) …
+NOT_HOME_LANDUSE = frozenset({
+    "industrial", "commercial", "retail", "railway", "military", "garages", "religious",
+    "education", "institutional", "port", "quarry",
+})  # fmt: skip
+# … or its footprint is smaller than this (garden sheds and garages mapped as ``yes``).
+MIN_HOME_FOOTPRINT_M2 = 30.0
+MAX_LEVELS = 40.0
+HOME_NO, HOME_YES, HOME_MAYBE = 0, 1, 2  # not a home | a home by its type | ``yes``: see above
+
+
+def classify_home(tags: Mapping[str, str]) -> tuple[int, float]:
+    """``(kind, levels)`` of a building for the residents' estimate (``HOME_*``; 0 levels for
+    ``HOME_NO``). Levels: ``building:levels`` when it is a number from 1 to 40, else ``HOME_LEVELS``."""
+    value = tags.get("building")
+    default = HOME_LEVELS.get(value) if value is not None else None
+    if default is None:
+        return HOME_NO, 0.0
+    kind = HOME_YES
+    if value == "yes":
+        if any(k in tags for k in NOT_HOME_KEYS):
+            return HOME_NO, 0.0
+        kind = HOME_MAYBE
+    levels = default
+    raw = (tags.get("building:levels") or "").strip().replace(",", ".")
+    try:
+        given = float(raw)
+    except ValueError:
+        given = 0.0
+    if 1.0 <= given <= MAX_LEVELS:
+        levels = given
+    return kind, float(levels)
+
+
+def is_not_home_landuse(tags: Mapping[str, str]) -> bool:
+    """A ``landuse`` area in which a plain ``building=yes`` is not counted as a home."""
+    return tags.get("landuse") in NOT_HOME_LANDUSE
+
+
+def compute_homes(
+    buildings: list[bytes], kinds: np.ndarray, levels: np.ndarray, landuse: list[bytes]
+) -> Homes:
+    """The homes among ``buildings`` (WKB, with ``classify_home``'s kind and levels each):
+    centroid and floor area = footprint (m², equirectangular at the centroid) × levels, leaving
+    out ``HOME_MAYBE`` buildings in non-residential land use (``landuse`` polygons, WKB) or
+    smaller than ``MIN_HOME_FOOTPRINT_M2``."""
+    kinds = np.asarray(kinds, np.int8)
+    if kinds.shape[0] != len(buildings) or np.shape(levels)[0] != len(buildings):
+        raise ValueError(f"{len(buildings)} buildings but {kinds.shape[0]} kinds, {np.shape(levels)[0]} levels")
+    pick = np.flatnonzero(kinds != HOME_NO)
+    if pick.size == 0:
+        return Homes.empty()
+    geoms = shapely.from_wkb([buildings[i] for i in pick.tolist()])
+    centres = shapely.centroid(geoms)
+    lon, lat = shapely.get_x(centres), shapely.get_y(centres)
+    scale = METRES_PER_DEGREE**2 * np.cos(np.radians(lat))
+    footprint = shapely.area(geoms) * scale
+    keep = np.isfinite(footprint) & (footprint > 0)
+    maybe = kinds[pick] == HOME_MAYBE
+    keep &= ~(maybe & (footprint < MIN_HOME_FOOTPRINT_M2))
+    if landuse and maybe.any():
+        tree = shapely.STRtree(shapely.from_wkb(landuse))
+        inside, _ = tree.query(centres, predicate="within")
+        in_landuse = np.zeros(pick.size, bool)
+        in_landuse[inside] = True
+        keep &= ~(maybe & in_landuse)
+    floor = footprint * np.asarray(levels, np.float64)[pick]
+    return Homes(lon=lon[keep], lat=lat[keep], floor_m2=floor[keep])
 
 
 @dataclass

@@ -172,6 +172,44 @@ class NamedStreets:
 
 
 BASEMAP_LAYERS: tuple[str, ...] = ("buildings", "water", "waterways")
+_HOMES_KEYS = ("homes_lon", "homes_lat", "homes_m2")
+
+
+@dataclass(eq=False)
+class Homes:
+    """Buildings people live in: centroid (WGS84) and residential floor area in m² (footprint ×
+    levels, ``catalogue.build.compute_homes``), the basis of the residents' estimate."""
+
+    lon: np.ndarray  # float64
+    lat: np.ndarray  # float64
+    floor_m2: np.ndarray  # float64
+
+    @property
+    def count(self) -> int:
+        return int(self.lon.shape[0])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Homes):
+            return NotImplemented
+        return all(
+            np.array_equal(a, b)
+            for a, b in ((self.lon, other.lon), (self.lat, other.lat), (self.floor_m2, other.floor_m2))
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable arrays, like the dataclass default
+
+    @classmethod
+    def empty(cls) -> Homes:
+        z = np.zeros(0, np.float64)
+        return cls(z, z, z)
+
+    @classmethod
+    def from_basemap_bytes(cls, data: bytes) -> Homes:
+        """Only the homes of ``BaseMap.to_bytes()`` (empty for a base map stored before they were)."""
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            if not all(k in npz.files for k in _HOMES_KEYS):
+                return cls.empty()
+            return cls(*(npz[k].astype(np.float64) for k in _HOMES_KEYS))
 
 
 @dataclass
@@ -180,11 +218,14 @@ class BaseMap:
 
     ``buildings`` and ``water`` hold (multi)polygons, ``waterways`` lines (rivers, streams,
     canals). Streets are not repeated here: they are the :class:`WalkNetwork`'s edges.
+    ``homes`` are the residential buildings with their floor area, for the residents' estimate
+    (not drawn; stored in the same bytes so an import writes one row, as before).
     """
 
     buildings: list[bytes] = field(default_factory=list)
     water: list[bytes] = field(default_factory=list)
     waterways: list[bytes] = field(default_factory=list)
+    homes: Homes = field(default_factory=Homes.empty)
 
     def layer(self, name: str) -> list[bytes]:
         if name not in BASEMAP_LAYERS:
@@ -206,6 +247,9 @@ class BaseMap:
             items = self.layer(name)
             arrays[f"{name}_data"] = np.frombuffer(b"".join(items), dtype=np.uint8)
             arrays[f"{name}_offsets"] = np.cumsum([0, *map(len, items)], dtype=np.int64)
+        arrays["homes_lon"] = self.homes.lon
+        arrays["homes_lat"] = self.homes.lat
+        arrays["homes_m2"] = self.homes.floor_m2.astype(np.float32)  # 0.1 m² is plenty
         buf = io.BytesIO()
         np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
         return buf.getvalue()
@@ -218,7 +262,7 @@ class BaseMap:
                 raw = npz[f"{name}_data"].tobytes()
                 offsets = npz[f"{name}_offsets"].tolist()
                 layers[name] = [raw[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
-        return cls(**layers)
+        return cls(**layers, homes=Homes.from_basemap_bytes(data))
 
 
 @dataclass(frozen=True)

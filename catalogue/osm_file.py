@@ -41,6 +41,9 @@ from catalogue.build import (
     build_walk_network,
     build_way_segments,
     classify_basemap_area,
+    classify_home,
+    compute_homes,
+    is_not_home_landuse,
     is_walkable,
 )
 from catalogue.categories import MATCH_KEYS, classify_tags
@@ -559,7 +562,7 @@ def _read(
     # members cut off by the extract's edge).
     guard.start("relations")
     rel_places: dict[int, tuple[dict[str, str], list[tuple[str, int, str]], bool]] = {}
-    rel_basemap: dict[int, tuple[str, list[tuple[str, int, str]]]] = {}
+    rel_basemap: dict[int, tuple[str, list[tuple[str, int, str]], tuple[int, float]]] = {}
     need_ways: set[int] = set()
     need_nodes: set[int] = set()
     rel_proc = osmium.FileProcessor(src, osmium.osm.RELATION).with_filter(
@@ -581,7 +584,7 @@ def _read(
         if is_place:
             rel_places[rel.id] = (rel_tags, members, is_area)
         if layer is not None:
-            rel_basemap[rel.id] = (layer, members)
+            rel_basemap[rel.id] = (layer, members, classify_home(rel_tags))
         need_ways.update(ref for kind, ref, _ in members if kind == "w")
         need_nodes.update(ref for kind, ref, _ in members if kind == "n")
 
@@ -619,6 +622,11 @@ def _read(
     wkb = osmium.geom.WKBFactory()
     match_keys = tuple(MATCH_KEYS)
     basemap = BaseMap()
+    # Per building of ``basemap.buildings`` (same order): home kind and levels, for the residents'
+    # estimate; and the land-use areas in which a plain ``building=yes`` is no home.
+    home_kind = array("b")
+    home_levels = array("f")
+    not_home_landuse: list[bytes] = []
     # Extent of the nodes and how many lie far outside the declared bounds (integer 1e-7°).
     min_x = min_y = 2**62
     max_x = max_y = -(2**62)
@@ -798,6 +806,10 @@ def _read(
                 poly = _ring_polygon(coords)
                 if poly is not None:
                     basemap.layer(layer).append(shapely.to_wkb(poly))
+                    if layer == "buildings":
+                        kind, levels = classify_home(tags)
+                        home_kind.append(kind)
+                        home_levels.append(levels)
                     used = True
             if cut and (walk or waterway or is_member or category is not None or layer is not None):
                 # A street read only for its name is not counted: the import does not use it.
@@ -823,12 +835,22 @@ def _read(
                     area_wkt[orig] = wkt.create_multipolygon(obj)
                 except RuntimeError:
                     pass  # assembly failed: the member fallback below takes over
-            layer = classify_basemap_area(obj.tags)
-            if layer is not None:
+            area_tags = obj.tags
+            layer = classify_basemap_area(area_tags)
+            if layer is None and "landuse" in area_tags and is_not_home_landuse(area_tags):
+                try:
+                    not_home_landuse.append(bytes.fromhex(wkb.create_multipolygon(obj)))
+                except RuntimeError:
+                    pass  # a broken ring: its buildings count as homes
+            elif layer is not None:
                 try:
                     basemap.layer(layer).append(bytes.fromhex(wkb.create_multipolygon(obj)))
                 except RuntimeError:
                     continue  # a broken ring is left off the base map
+                if layer == "buildings":
+                    kind, levels = classify_home(area_tags)
+                    home_kind.append(kind)
+                    home_levels.append(levels)
                 if not from_way:
                     basemap_done.add(orig)
     guard.check(objects)
@@ -860,7 +882,7 @@ def _read(
             cut_relations += is_cut
         else:
             cut_skipped += is_cut
-    for rel_id, (layer, members) in rel_basemap.items():
+    for rel_id, (layer, members, home) in rel_basemap.items():
         if rel_id in basemap_done or rel_id in rel_places and rel_id in area_wkt:
             continue
         if not _relation_cut(members, member_ways, cut_members, member_nodes):
@@ -868,6 +890,9 @@ def _read(
         area = _area_from_members(members, member_ways)
         if area is not None:
             basemap.layer(layer).append(shapely.to_wkb(area))
+            if layer == "buildings":
+                home_kind.append(home[0])
+                home_levels.append(home[1])
             if rel_id not in rel_places:
                 cut_relations += 1
         elif rel_id not in rel_places:
@@ -906,6 +931,13 @@ def _read(
         st_idx = np.concatenate([st_idx, line_idx.astype(np.int64) + len(st_names)])
         st_names.extend(st_line_names)
     streets = build_named_streets(st_lon, st_lat, st_idx, st_names)
+    basemap.homes = compute_homes(
+        basemap.buildings,
+        np.frombuffer(home_kind, np.int8) if home_kind else np.zeros(0, np.int8),
+        np.frombuffer(home_levels, np.float32) if home_levels else np.zeros(0, np.float32),
+        not_home_landuse,
+    )
+    del home_kind, home_levels, not_home_landuse
     del st_lons, st_lats, st_way, st_lines
     extract = build_extract(
         source=name, features=features, network=network, bbox=declared, basemap=basemap, notes=notes,

@@ -29,6 +29,7 @@ from catalogue.model import (
     OSM_TYPES,
     BaseMap,
     Extract,
+    Homes,
     PlaceRecord,
     ReadNotes,
     WalkNetwork,
@@ -817,3 +818,10 @@ def load_basemap(session: Session, *, area_id: int) -> BaseMap:
     get_area_by_id(session, area_id=area_id)
     data = session.scalar(select(BaseMapData.data).where(BaseMapData.area_id == area_id))
     return BaseMap() if data is None else BaseMap.from_bytes(data)
+
+
+def load_homes(session: Session, *, area_id: int) -> Homes:
+    """The area's residential buildings and their floor area (empty when the import had none,
+    e.g. from Overpass, or stored before homes were kept: re-import the area to get them)."""
+    data = session.scalar(select(BaseMapData.data).where(BaseMapData.area_id == area_id))
+    return Homes.empty() if data is None else Homes.from_basemap_bytes(data)

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from audits.errors import AuditConflict, AuditCsvError, TaskNotFound
 from base.errors import AreaNotFound, AtlasError, InvalidInput, PlaceNotFound
 from base.i18n import N_
-from cli import coverage, gaps, tasks, users
+from cli import coverage, gaps, population, tasks, users
 from cli.common import EXIT_DATA, EXIT_INPUT, EXIT_OK, Command, area_id, run_cli
 from cli.common import build_parser as common_parser
 
@@ -168,7 +168,8 @@ COMMANDS: dict[str, Command] = {
     cmd.name: cmd
     for cmd in (
         IMPORT_CSV, EXPORT, FIELD_SHEET, MAINTENANCE, tasks.TASKS, gaps.GAPS, gaps.IMPORT_SCHOOLS,
-        coverage.COVERAGE, coverage.WORKLIST, users.USERS,
+        coverage.COVERAGE, coverage.WORKLIST, users.USERS, population.IMPORT_POPULATION,
+        population.ESTIMATE_POPULATION,
     )  # fmt: skip
 }
 

@@ -58,10 +58,12 @@ def _gaps_args(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
+    from base.settings import load_settings
     from catalogue.store import get_area, load_basemap
     from exports.gaps import export_gaps, format_for_path
     from gaps.equity import equity_line
     from gaps.graph import build_graph
+    from gaps.population import group_share
     from gaps.service import load_gap_inputs, report_to_json, run_gap_analysis
     from storage.db import session_scope
 
@@ -78,9 +80,10 @@ def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
         strict=args.strict,
     )
     fmt = format_for_path(args.out) if args.out is not None else None  # check before the work
+    settings = load_settings()
     with session_scope(engine, read_only=True) as session:
         area = get_area(session, name=args.area)
-        inputs = load_gap_inputs(session, area_id=area.id)
+        inputs = load_gap_inputs(session, area_id=area.id, settings=settings)
         basemap = load_basemap(session, area_id=area.id) if fmt in ("pdf", "png") else None
     report = run_gap_analysis(
         build_graph(inputs.network),
@@ -89,6 +92,8 @@ def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
         indicators=inputs.indicators,
         request=request,
         hours_by_place=inputs.hours_by_place,
+        population=inputs.population,
+        group_share=group_share(request.group, settings),
     )
     if args.out is not None:
         out = export_gaps(report, out=args.out, fmt=fmt, crs=args.crs, basemap=basemap, area_name=area.name)
@@ -104,6 +109,12 @@ def _cmd_gaps(args: argparse.Namespace, engine: Engine) -> int:
         f"{report.count('underserved')} underserved, {report.count('unknown')} not enough data "
         f"({report.seconds:.2f} s)."
     )
+    residents, under = report.residents(), report.residents("underserved")
+    if residents is not None and under is not None and report.population is not None:
+        print(
+            f"Residents ({report.population.source}): {residents:,.0f} in the catchments, "
+            f"{under:,.0f} underserved, {report.residents('unknown') or 0:,.0f} not enough data."
+        )
     for rank, a in enumerate(report.anchors, start=1):
         nearest = (
             f"{a.nearest_label('en')} ({a.nearest_ref or '-'}) {a.nearest_m:.0f} m / {a.nearest_minutes:.1f} min"

@@ -51,6 +51,7 @@ from exports.printed_map import (
 from exports.tabular import XLSX_MEDIA_TYPE, csv_bytes, save_export, xlsx_bytes
 from gaps.engine import units_geoframe
 from gaps.equity import equity_line
+from gaps.population import describe_population
 from gaps.service import AnchorRow, GapReport, group_label
 
 GapFormat = Literal["gpkg", "geojson", "csv", "xlsx", "pdf", "png"]
@@ -87,6 +88,7 @@ ANCHOR_COLUMNS: tuple[str, ...] = (
     "presumed_share",
     "unknown_route_share",
     "route_note",
+    "residents_underserved",
     "units",
     "lon",
     "lat",
@@ -155,6 +157,8 @@ def _anchor_record(rank: int, a: AnchorRow, catchment_m: float) -> dict[str, Any
         "presumed_share": None if a.presumed_share is None else round(a.presumed_share, 3),
         "unknown_route_share": None if a.unknown_route_share is None else round(a.unknown_route_share, 3),
         "route_note": a.route_text(LABEL_LANG),
+        # Whole people; empty when the area has no population (never a 0 that is no data).
+        "residents_underserved": None if a.residents_underserved is None else round(a.residents_underserved),
         "units": a.unit_count,
         "lon": round(a.lon, COORD_DECIMALS),
         "lat": round(a.lat, COORD_DECIMALS),
@@ -182,8 +186,13 @@ def _frames(report: GapReport) -> dict[str, Any]:
         minutes_class=[minutes_class(m, limit) for m in units["minutes"].to_numpy(float)],
         nearest_id=pd.array(units["nearest_id"].tolist(), dtype="Int64"),
         catchments=units["catchments"].astype("int64"),
+        # Residents per hexagon (1 decimal: an estimate spreads people over buildings); empty
+        # when the area has no population.
+        residents=np.round(report.unit_residents, 1)
+        if report.unit_residents is not None
+        else np.full(len(units), np.nan),
     )[["h3", "minutes", "minutes_class", "distance_m", "state", "presumed", "nearest_id", "nearest_name",
-       "nearest_label", "nearest_ref", "catchments", "lon", "lat", "geometry"]]  # fmt: skip
+       "nearest_label", "nearest_ref", "catchments", "residents", "lon", "lat", "geometry"]]  # fmt: skip
     anchors = gpd.GeoDataFrame(
         anchor_records(report),
         columns=list(ANCHOR_COLUMNS),
@@ -194,6 +203,7 @@ def _frames(report: GapReport) -> dict[str, Any]:
     anchors["startchancen"] = anchors["startchancen"].astype(bool)
     for column in ("rank", "units"):
         anchors[column] = anchors[column].astype("int64")
+    anchors["residents_underserved"] = pd.array(anchors["residents_underserved"].tolist(), dtype="Int64")
     for column in ("nearest_m", "nearest_minutes", "underserved_share", "unknown_share", "presumed_share",
                    "unknown_route_share", "lon", "lat"):  # fmt: skip
         anchors[column] = anchors[column].astype("float64")
@@ -440,9 +450,22 @@ def render_gap_map(
             wrapped = wrap(str(value), 60)
             txt_ax.text(0.30, y, wrapped, fontsize=6.3, va="top")
             y -= 0.043 * (wrapped.count("\n") + 1)
+        residents, under = report.residents(), report.residents("underserved")
+        if residents is not None and under is not None:
+            counts += "; " + t(
+                N_("residents in the catchments: about {residents:,}, {underserved:,} of them underserved, {unknown:,} with not enough data"),
+                lang, residents=round(residents), underserved=round(under),
+                unknown=round(report.residents("unknown") or 0),
+            )  # fmt: skip
+            if report.group_share is not None:
+                counts += "; " + t(
+                    N_("people of the group underserved: about {people:,}"), lang,
+                    people=round(report.group_people("underserved") or 0),
+                )  # fmt: skip
         y -= 0.02
-        txt_ax.text(0, y, wrap(counts, 75), fontsize=6.8, va="top")
-        y -= 0.11
+        counts_text = wrap(counts, 75)
+        txt_ax.text(0, y, counts_text, fontsize=6.8, va="top")
+        y -= 0.045 * (counts_text.count("\n") + 1) + 0.02
         if report.equity is not None:
             fairness = wrap(equity_line(report.equity, lang), 78)
             txt_ax.text(0, y, fairness, fontsize=6.5, va="top")
@@ -455,6 +478,8 @@ def render_gap_map(
             )
             y -= 0.055
             for rank, a in enumerate(top, start=1):
+                if y < -0.08:
+                    break  # residents' figures take room: the list stops at the page's edge
                 share = "–" if a.underserved_share is None else format_number(a.underserved_share * 100, lang, 0) + " %"
                 social = (
                     t(N_(", social index {index}"), lang, index=a.social_index) if a.social_index is not None else ""
@@ -477,6 +502,9 @@ def render_gap_map(
         )
         if any(a.social_index is not None for a in report.anchors):
             footer += "\n" + t(N_("School social index: Ministerium für Schule und Bildung NRW, dl-de/by-2-0"), lang)
+        if report.population is not None:
+            # Wrapped so it stays left of the parameter column.
+            footer += "\n" + wrap(describe_population(report.population, lang), 70)
         fig.text(0.05, 0.012, footer, fontsize=6.5, va="bottom")
 
         buf = io.BytesIO()

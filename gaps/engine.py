@@ -234,6 +234,9 @@ class GapResult:
     catchment_seconds: float = 0.0  # part of ``seconds``; 0 when the catchments came from the cache
     counts: dict[str, int] = field(default_factory=dict)
     places: tuple[GapPlace, ...] = ()
+    # The shared catchments behind the units (which anchors' catchments hold each unit), for
+    # figures per anchor computed after the engine (residents, ``gaps.service``).
+    catchments: Catchments | None = None
 
     @property
     def unit_nearest(self) -> list[GapPlace | None]:
@@ -433,6 +436,7 @@ def compute_gaps(
         catchment_seconds=0.0 if cached else catchments.seconds,
         counts=counts,
         places=place_list,
+        catchments=catchments,
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from audits.rules import Verdict
@@ -20,6 +21,7 @@ from audits.time_windows import ANY_TIME, WINDOW_BY_ID, WINDOW_IDS, window_for_g
 from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS, LIMITED, OPEN, FactValue
 from base.errors import InvalidInput
 from base.i18n import N_, Message, t
+from base.settings import Settings, load_settings
 from catalogue.categories import ANCHOR_IDS, CATEGORY_BY_ID, CATEGORY_IDS
 from catalogue.labels import compute_label
 from catalogue.model import WalkNetwork
@@ -27,6 +29,7 @@ from catalogue.store import PlaceInfo, load_network, load_places
 from gaps.engine import GapParams, GapPlace, GapResult, RouteNote, Status, compute_gaps
 from gaps.equity import Equity, compute_equity
 from gaps.graph import WalkGraph
+from gaps.population import Population, compute_unit_residents, load_population, load_population_version
 from gaps.profiles import PROFILE_LABELS, check_profile, profile_for_group
 from gaps.schools import SchoolIndicator, load_school_indicators
 
@@ -311,6 +314,8 @@ class AnchorRow:
     def route_text(self, lang: str) -> str | None:
         """"avoids steps" / "only reachable over steps" in ``lang``; ``None`` without a note."""
         return self.route_note.text(lang) if self.route_note is not None else None
+    # Residents of the catchment's underserved hexagons (``None``: the area has no population).
+    residents_underserved: float | None = None
 
     def label(self, lang: str) -> str:
         """The anchor's name, else "Kita, Goethestraße"."""
@@ -354,10 +359,31 @@ class GapReport:
     network: WalkNetwork | None = None  # the streets of the printed map
     # Fairness across social need (``gaps.equity``); None without enough schools with an index.
     equity: Equity | None = None
+    # Residents: where they come from, how many per unit (``None``: the area has no population),
+    # and the share of the chosen group among them (``None``: no share applies to the group).
+    population: Population | None = None
+    unit_residents: np.ndarray | None = None
+    group_share: float | None = None
 
     @property
     def cells(self) -> int:
         return len(self.result.cells)
+
+    def residents(self, state: str | None = None) -> float | None:
+        """Residents of the units (in ``state``: served, underserved, unknown; ``None``: all
+        units); ``None`` when the area has no population – never a 0 that pretends to be data."""
+        if self.unit_residents is None:
+            return None
+        if state is None:
+            return float(self.unit_residents.sum())
+        return float(self.unit_residents[self.result.unit_state == state].sum())
+
+    def group_people(self, state: str | None = None) -> float | None:
+        """People of the chosen group among :meth:`residents` (``None`` when no share applies)."""
+        residents = self.residents(state)
+        if residents is None or self.group_share is None:
+            return None
+        return residents * self.group_share
 
     def count(self, state: str) -> int:
         """Units in ``state`` (served, underserved, unknown; ``presumed``: served only on presumptions)."""
@@ -389,9 +415,16 @@ def run_gap_analysis(
     indicators: Mapping[int, SchoolIndicator],
     request: GapRequest,
     hours_by_place: Mapping[int, FactValue] | None = None,
+    population: Population | None = None,
+    group_share: float | None = None,
 ) -> GapReport:
-    """Compute the gap map for ``request`` and the anchor table ranked by need
-    (``hours_by_place``: the opening hours in force, for a time window)."""
+    """Compute the gap map for ``request`` and the anchor table ranked by need.
+
+    ``hours_by_place``: the opening hours in force, for a time window. With a ``population``
+    every unit gets its residents and every anchor the residents of its catchment's underserved
+    units (a unit in several catchments counts for each of them); ``group_share`` turns residents
+    into the people of the request's group.
+    """
     started = time.perf_counter()
     if graph.node_count == 0:
         raise InvalidInput(
@@ -404,8 +437,20 @@ def run_gap_analysis(
         profile=request.effective_profile, strict=request.strict,
     )  # fmt: skip
     by_id = {p.id: p for p in places}
+    unit_residents: np.ndarray | None = None
+    anchor_underserved: list[float | None] = [None] * len(result.anchors)
+    if population is not None:
+        unit_residents = compute_unit_residents(
+            population.points, result.cells, request.h3_resolution, cell_m=population.cell_m
+        )
+        catchments = result.catchments
+        if catchments is not None:
+            under = np.where(result.unit_state == "underserved", unit_residents, 0.0)
+            anchor_underserved = np.bincount(
+                catchments.pair_anchor, weights=under[catchments.pair_unit], minlength=len(result.anchors)
+            ).tolist()
     rows: list[AnchorRow] = []
-    for res in result.anchors:
+    for res, res_under in zip(result.anchors, anchor_underserved, strict=True):
         place = by_id[int(res.id)]
         nearest = by_id.get(int(res.nearest_id)) if res.nearest_id is not None else None
         ind = indicators.get(place.id)
@@ -436,6 +481,7 @@ def run_gap_analysis(
                 nearest_locator=nearest.locator if nearest is not None else None,
                 unknown_route_share=res.unknown_route_share,
                 route_note=res.route_note,
+                residents_underserved=res_under,
             )
         )
     ranked = rank_by_need(rows)
@@ -448,11 +494,18 @@ def run_gap_analysis(
         seconds=time.perf_counter() - started,
         network=graph.network,
         equity=compute_equity(ranked),
+        population=population,
+        unit_residents=unit_residents,
+        group_share=group_share if population is not None else None,
     )
 
 
 def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(float(value), digits)
+
+
+def _people(value: float | None) -> int | None:
+    return None if value is None else round(value)
 
 
 def report_to_json(report: GapReport, area_name: str, lang: str = "en") -> dict[str, Any]:
@@ -466,12 +519,19 @@ def report_to_json(report: GapReport, area_name: str, lang: str = "en") -> dict[
     ``presumed_cells``: served, but only by places whose verdict rests on presumed facts (the
     same per anchor as ``unknown_share`` / ``presumed_share``). ``time_window``: the window the
     opening hours were checked against (a window id, or ``any``). ``equity`` is :func:`equity_to_json`.
-    same per anchor as ``unknown_share`` / ``presumed_share``). ``profile`` is the walking profile
-    used and ``strict`` whether unknown ways counted as impassable; per anchor
+    ``profile`` is the walking profile used and ``strict`` whether unknown ways counted as
+    impassable; per anchor
     ``unknown_route_share`` is the share of the walk to the nearest serving place over ways whose
     relevant tags are unknown (``null`` for the default profile and when none is reachable), and
     ``route_note`` what the profile avoids or why nothing is reachable ("only reachable over
     steps"; ``null`` when the profile changes nothing).
+
+    Residents (rounded to whole people; ``null`` when the area has no population):
+    ``residents`` of all units, ``residents_underserved``, ``residents_unknown``; per anchor
+    ``residents_underserved`` of its catchment (a unit in several catchments counts for each
+    anchor, but once in the totals). ``residents_group``: the people of the group (``share`` 0…1,
+    ``people``, ``underserved``, ``unknown``), ``null`` when no share applies to the group.
+    ``population``: its ``source`` (``census`` | ``buildings``), ``source_name``, ``date``, …
     """
     return {
         "area": area_name,
@@ -484,6 +544,18 @@ def report_to_json(report: GapReport, area_name: str, lang: str = "en") -> dict[
         "underserved_cells": report.count("underserved"),
         "unknown_cells": report.count("unknown"),
         "presumed_cells": report.count("presumed"),
+        "residents": _people(report.residents()),
+        "residents_underserved": _people(report.residents("underserved")),
+        "residents_unknown": _people(report.residents("unknown")),
+        "residents_group": None
+        if report.group_share is None
+        else {
+            "share": report.group_share,
+            "people": _people(report.group_people()),
+            "underserved": _people(report.group_people("underserved")),
+            "unknown": _people(report.group_people("unknown")),
+        },
+        "population": report.population.to_json_dict() if report.population is not None else None,
         "seconds": round(report.seconds, 3),
         "anchors": [
             {
@@ -500,6 +572,7 @@ def report_to_json(report: GapReport, area_name: str, lang: str = "en") -> dict[
                 "presumed_share": _round(a.presumed_share, 3),
                 "unknown_route_share": _round(a.unknown_route_share, 3),
                 "route_note": a.route_text(lang),
+                "residents_underserved": _people(a.residents_underserved),
             }
             for a in report.anchors
         ],
@@ -538,11 +611,13 @@ class GapInputs:
     network: WalkNetwork
     # The opening hours in force per place (audit > OSM > presumption), for the time windows.
     hours_by_place: dict[int, FactValue] = field(default_factory=dict)
+    population: Population | None = None
 
 
-def load_gap_inputs(session: Session, *, area_id: int) -> GapInputs:
-    """Places, verdicts per place and group, opening hours, school indicators and the walking
-    network of an area."""
+def load_gap_inputs(session: Session, *, area_id: int, settings: Settings | None = None) -> GapInputs:
+    """Places, verdicts per place and group, opening hours, school indicators, the walking
+    network and the residents of an area (``settings``: the floor area per resident of an
+    estimate; default: the environment's)."""
     from audits.store import load_area_audits
 
     audits = load_area_audits(session, area_id=area_id)
@@ -553,6 +628,7 @@ def load_gap_inputs(session: Session, *, area_id: int) -> GapInputs:
         indicators=load_school_indicators(session, area_id=area_id),
         network=load_network(session, area_id=area_id),
         hours_by_place={pid: fv for pid, fv in hours.items() if fv is not None and fv.is_known},
+        population=load_population(session, area_id=area_id, settings=settings or load_settings()),
     )
 
 
@@ -588,4 +664,5 @@ def load_gap_inputs_version(session: Session, *, area_id: int) -> tuple[str, ...
         .where(in_area)
     ).one()
     imported = session.scalar(select(Area.imported_at).where(Area.id == area_id))
-    return tuple(str(v) for v in (*places, *audits, *schools, imported))
+    population = load_population_version(session, area_id=area_id)
+    return tuple(str(v) for v in (*places, *audits, *schools, imported, population))

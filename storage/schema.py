@@ -10,7 +10,7 @@ import storage.models  # noqa: F401  (the declarative base, throttle locks)
 import storage.models_accounts  # noqa: F401  (users, login attempts, staff sessions)
 import storage.models_audits  # noqa: F401  (audits, facts, reviews, audit tasks)
 import storage.models_catalogue  # noqa: F401  (areas, places, aliases, networks, imports, base maps)
-import storage.models_gaps  # noqa: F401  (school indicators)
+import storage.models_gaps  # noqa: F401  (school indicators, populations)
 import storage.models_suggestions  # noqa: F401  (suggestions, reply addresses)
 from storage.models import Base
 

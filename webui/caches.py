@@ -46,7 +46,7 @@ def _load_streets(database_url: str, area_id: int, imported_at: str) -> AreaStre
 def _load_inputs(database_url: str, area_id: int, version: tuple[str, ...]) -> GapInputs:
     LOADS["inputs"] += 1
     with session_scope(ui.get_engine(), read_only=True) as session:
-        return load_gap_inputs(session, area_id=area_id)
+        return load_gap_inputs(session, area_id=area_id, settings=ui.get_settings())
 
 
 def get_area_data(area_id: int, imported_at: object) -> tuple[AreaStreets, GapInputs]:

@@ -260,11 +260,15 @@ def build_hexagon_geojson(report: GapReport, *, lang: str) -> dict[str, Any]:
     result = report.result
     limit = float(report.request.minutes)
     nearest = result.unit_nearest
+    residents = report.unit_residents.tolist() if report.unit_residents is not None else None
     features = []
     for i, cell in enumerate(result.cells):
         state = str(result.unit_state[i])
         minutes = float(result.unit_minutes[i])
         metres = float(result.unit_distance_m[i])
+        tip = hex_tooltip(state, minutes, metres, nearest[i], limit, lang, bool(result.unit_presumed[i]))
+        if residents is not None:
+            tip += " · " + t("≈ {count:,} residents", lang, count=round(residents[i]))
         ring = [[round(lng, 6), round(lat, 6)] for lat, lng in h3.cell_to_boundary(cell)]
         ring.append(ring[0])
         features.append(
@@ -274,9 +278,7 @@ def build_hexagon_geojson(report: GapReport, *, lang: str) -> dict[str, Any]:
                 "geometry": {"type": "Polygon", "coordinates": [ring]},
                 "properties": {
                     "cls": hex_class(state, minutes, limit, bool(result.unit_presumed[i])),
-                    "tip": hex_tooltip(
-                        state, minutes, metres, nearest[i], limit, lang, bool(result.unit_presumed[i])
-                    ),
+                    "tip": tip,
                 },
             }
         )

@@ -23,17 +23,20 @@ def neuss(tmp_path_factory, shared_data):
     inputs, basemap = load_neuss_with_schools(f"sqlite:///{tmp_path_factory.mktemp('gapx') / 'atlas.db'}")
     graph = build_graph(inputs.network)
 
-    def analyse(**kw):
+    def analyse(population=None, **kw):
         return run_gap_analysis(
             graph,
             places=inputs.places,
             verdicts_by_place=inputs.verdicts_by_place,
             indicators=inputs.indicators,
             request=GapRequest(**kw),
+            population=population,
         )
 
-    # 4 minutes: served, underserved; wheelchair: mostly "not enough data".
-    return analyse(group="all", minutes=4), analyse(group="wheelchair"), basemap
+    # 4 minutes: served, underserved, with residents from the buildings; wheelchair: mostly
+    # "not enough data", without residents.
+    assert inputs.population is not None
+    return analyse(inputs.population, group="all", minutes=4), analyse(group="wheelchair"), basemap
 
 
 def test_gpkg_has_three_layers_that_gdal_reads(neuss, tmp_path):
@@ -49,6 +52,10 @@ def test_gpkg_has_three_layers_that_gdal_reads(neuss, tmp_path):
     anchors = pyogrio.read_dataframe(out, layer="anchors")
     assert list(anchors["rank"]) == list(range(1, len(report.anchors) + 1))
     assert anchors["social_index"].notna().sum() == 3  # three matched schools carry a Sozialindex
+    # Residents: per hexagon, and per anchor those of its underserved hexagons.
+    assert units["residents"].sum() == pytest.approx(report.residents(), abs=len(units) * 0.05)
+    assert list(anchors["residents_underserved"]) == [round(a.residents_underserved) for a in report.anchors]
+    assert anchors["residents_underserved"].sum() >= (report.residents("underserved") or 0) - len(anchors) > 0
     places = pyogrio.read_dataframe(out, layer="places")
     assert len(places) == len(report.places) and set(places["status"]) == {"serving"}
 
@@ -74,6 +81,9 @@ def test_geojson_is_one_rfc7946_collection_with_a_layer_property(neuss, tmp_path
     assert set(by_layer) == set(LAYERS)
     assert {f["properties"]["state"] for f in by_layer["units"]} >= {"unknown"}
     assert "served" not in {f["properties"]["state"] for f in by_layer["units"]}
+    # Without a population the residents are empty, never 0.
+    assert {f["properties"]["residents"] for f in by_layer["units"]} == {None}
+    assert {f["properties"]["residents_underserved"] for f in by_layer["anchors"]} == {None}
     lon, lat = by_layer["anchors"][0]["geometry"]["coordinates"]
     assert 6.6 < lon < 6.8 and 51.1 < lat < 51.3  # longitude first
     ring = by_layer["units"][0]["geometry"]["coordinates"][0]

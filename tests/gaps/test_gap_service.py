@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -10,6 +11,7 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from accounts.auth import CONSOLE
@@ -18,7 +20,7 @@ from audits.store import save_audit
 from audits.vocabulary import FactValue
 from base.errors import InvalidInput
 from catalogue.importer import import_file
-from catalogue.model import BaseMap
+from catalogue.model import BaseMap, Homes
 from catalogue.store import PlaceInfo, get_area, load_basemap
 from gaps.graph import build_graph
 from gaps.service import (
@@ -38,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[2]
 JSON_KEYS = {
     "area", "group", "minutes", "time_window", "profile", "strict", "cells", "underserved_cells",
     "unknown_cells", "presumed_cells", "seconds", "anchors", "equity",
+    "residents", "residents_underserved", "residents_unknown", "residents_group", "population",
 }  # fmt: skip
 ANCHOR_KEYS = {
     "name",
@@ -53,6 +56,7 @@ ANCHOR_KEYS = {
     "presumed_share",
     "unknown_route_share",
     "route_note",
+    "residents_underserved",
 }
 OSM_REF = re.compile(r"^(node|way|relation)/\d+$")
 
@@ -221,6 +225,15 @@ def test_basemap_round_trips_as_bytes():
     assert empty.is_empty and BaseMap.from_bytes(empty.to_bytes()).counts == empty.counts
     bm = BaseMap(buildings=[b"\x01\x02", b"\x03"], water=[], waterways=[b"xyz"])
     assert BaseMap.from_bytes(bm.to_bytes()) == bm
+    homes = Homes(lon=np.array([6.7]), lat=np.array([51.2]), floor_m2=np.array([240.5]))
+    with_homes = BaseMap(buildings=[b"\x01"], homes=homes)
+    assert BaseMap.from_bytes(with_homes.to_bytes()) == with_homes
+    assert Homes.from_basemap_bytes(with_homes.to_bytes()) == homes
+    # A base map stored before homes were kept reads with none (the estimate then has no data).
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **{f"{n}_{k}": np.zeros(1 if k == "offsets" else 0, np.int64 if k == "offsets" else np.uint8)
+                                for n in ("buildings", "water", "waterways") for k in ("data", "offsets")})  # fmt: skip
+    assert Homes.from_basemap_bytes(buf.getvalue()).count == 0
 
 
 # ---------------------------------------------------------------- with the Berlin extract

@@ -105,6 +105,11 @@ def test_the_map_page_shows_counts_and_one_table_row_per_school_and_kita(berlin_
     assert len(table) == anchor_count(url) > 0
     assert list(table["rank"]) == list(range(1, len(table) + 1))
     assert any("ms" in c.value for c in at.caption)  # the computation time, small
+    # Residents, estimated from the buildings of the extract, and their source.
+    assert shown["Einwohner:innen in den Einzugsgebieten"] > 1000
+    assert shown["Einwohner:innen unterversorgt"] <= shown["Einwohner:innen in den Einzugsgebieten"]
+    assert table["residents_underserved"].notna().all()
+    assert any(c.value.startswith("Bevölkerung: geschätzt aus OSM-Gebäuden (47 m²/Person") for c in at.caption)
 
 
 
