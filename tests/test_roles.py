@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from accounts.auth import CONSOLE, PUBLIC, Actor, create_user
@@ -29,6 +30,7 @@ from catalogue.store import (
     set_place_status,
     update_place,
 )
+from gaps.population import CensusGrid, PopulationPoints, save_building_estimate, save_census_population
 from gaps.schools import MatchReport, OfficialSchool, SchoolMatch, save_school_indicators
 from storage.db import open_database, read_all_rows, session_scope
 from suggestions.store import (
@@ -120,6 +122,13 @@ def _school_report(w: World) -> MatchReport:
     return MatchReport(matched=[SchoolMatch(w.school_id, school, 3.0, 1.0)])
 
 
+def _census_grid() -> CensusGrid:
+    points = PopulationPoints(
+        ids=np.array(["CRS3035RES100mN1N1"]), lon=np.array([6.69]), lat=np.array([51.19]), residents=np.array([12.0])
+    )
+    return CensusGrid(points=points, rows=1, suppressed=0)
+
+
 WRITES: dict[str, Callable[[World, Actor], object]] = {
     "save_extract": _in_session(
         lambda s, w, a: save_extract(s, actor=a, area_name="Cut", extract=read_osm_file(FIXTURE))
@@ -200,6 +209,12 @@ WRITES: dict[str, Callable[[World, Actor], object]] = {
     ),
     "close_task": _in_session(lambda s, w, a: close_task(s, actor=a, task_id=w.open_task_id, note="erledigt")),
     "reopen_task": _in_session(lambda s, w, a: reopen_task(s, actor=a, task_id=w.closed_task_id)),
+    "save_census_population": _in_session(
+        lambda s, w, a: save_census_population(s, actor=a, area_id=w.area_id, grid=_census_grid(), source_name="z.csv")
+    ),
+    "save_building_estimate": _in_session(
+        lambda s, w, a: save_building_estimate(s, actor=a, area_id=w.area_id, total=1000)
+    ),
 }
 
 
