@@ -249,6 +249,20 @@ def load_presumptions(path: Path | None) -> tuple[Presumption, ...]:
         return _LOADED[key]
 
 
+def presumptions_version() -> str:
+    """Changes whenever the table in force changes: the deployment file's path and modification
+    time (caches of verdicts are keyed by it), or ``built-in``."""
+    from base.settings import load_settings
+
+    path = load_settings().presumptions_file
+    if path is None:
+        return "built-in"
+    try:
+        return f"{path}@{path.stat().st_mtime_ns}"
+    except OSError:
+        return f"{path}@missing"
+
+
 def active_presumptions() -> tuple[Presumption, ...]:
     """The table in force for this deployment (``ATLAS_PRESUMPTIONS``)."""
     from base.settings import load_settings

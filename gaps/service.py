@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
+from audits.presumptions import presumptions_version
 from audits.rules import Verdict
 from audits.time_windows import ANY_TIME, WINDOW_BY_ID, WINDOW_IDS, window_for_group, window_state
 from audits.vocabulary import DEFAULT_SPEED_KMH, GROUP_BY_ID, GROUP_IDS, LIMITED, OPEN, FactValue
@@ -665,4 +666,5 @@ def load_gap_inputs_version(session: Session, *, area_id: int) -> tuple[str, ...
     ).one()
     imported = session.scalar(select(Area.imported_at).where(Area.id == area_id))
     population = load_population_version(session, area_id=area_id)
-    return tuple(str(v) for v in (*places, *audits, *schools, imported, population))
+    # Verdicts also follow the presumptions table: editing ATLAS_PRESUMPTIONS's file shows at once.
+    return tuple(str(v) for v in (*places, *audits, *schools, imported, population, presumptions_version()))

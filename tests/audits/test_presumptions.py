@@ -296,3 +296,18 @@ def test_an_audit_turns_presumed_cells_into_firmly_served_ones(tmp_path, extract
         assert all(places[pid].status == "active" for pid in serving)
     finally:
         engine.dispose()
+
+
+def test_the_cache_key_of_verdicts_changes_with_the_presumptions_file(tmp_path: Path, monkeypatch):
+    import os
+
+    from audits.presumptions import presumptions_version
+
+    monkeypatch.delenv("ATLAS_PRESUMPTIONS", raising=False)
+    assert presumptions_version() == "built-in"
+    path = tmp_path / "p.toml"
+    path.write_text('[[presumption]]\nid = "cafe"\ndisabled = true\n', encoding="utf-8")
+    monkeypatch.setenv("ATLAS_PRESUMPTIONS", str(path))
+    first = presumptions_version()
+    os.utime(path, ns=(1, path.stat().st_mtime_ns + 10**9))
+    assert presumptions_version() != first != "built-in"
